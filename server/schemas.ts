@@ -1,0 +1,102 @@
+/**
+ * What the reference API accepts: the data file, write bodies and list queries. Built from the
+ * widget's public schemas so that one definition of a share link serves both sides.
+ */
+import * as v from 'valibot';
+import { parse as parseDomain } from 'tldts';
+import { parseAllowlistEntry } from '../src/policy.ts';
+import { IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from '../src/schema.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** True for `com`, `co.uk`, `github.io`: a wildcard over one would admit strangers' sites. */
+export function isPublicSuffix(domain: string): boolean {
+  const parsed = parseDomain(domain, { allowPrivateDomains: true });
+  return parsed.publicSuffix === domain && (parsed.isIcann === true || parsed.isPrivate === true);
+}
+
+/** Why an allowlist entry is refused, or `null` when it is a plain origin or a safe wildcard. */
+export function allowlistEntryProblem(entry: string): string | null {
+  const parsed = parseAllowlistEntry(entry);
+  if (!parsed) return `"${entry.slice(0, 100)}" is not an origin (scheme://host[:port], no path, query or userinfo)`;
+  if (parsed.wildcard && isPublicSuffix(parsed.host)) return `"${entry}" is a wildcard over the public suffix "${parsed.host}"`;
+  return null;
+}
+
+const AllowedOrigins = v.pipe(
+  v.array(v.pipe(v.string(), v.maxLength(300), v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = allowlistEntryProblem(dataset.value);
+    if (problem) addIssue({ message: problem });
+  }))),
+  v.maxLength(100),
+);
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+/** A stored share link: the public shape, with strict origins. Unknown fields are kept, not lost. */
+export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries, allowedOrigins: AllowedOrigins });
+
+/**
+ * Media in a data file: an absolute http(s) URL, or a path on this server (`/media/cara.svg`) that
+ * the public API turns into an absolute URL on its own origin, so one fixture file works on any port.
+ */
+const StoredMediaUrl = v.union([MediaUrl, v.pipe(v.string(), v.maxLength(300), v.regex(/^\/(?!\/)[\w\-./]*$/, 'must be an http(s) URL or a path on this server'))]);
+
+/** The seeds' full persona: the public fields checked, everything private kept as it is. */
+export const StoredPersonaSchema = v.looseObject({
+  ...PublicPersonaSchema.entries,
+  avatar: v.looseObject({ ...PublicPersonaSchema.entries.avatar.entries, imageUrl: StoredMediaUrl, videoUrl: StoredMediaUrl }),
+});
+
+export const DataFileSchema = v.strictObject({
+  personas: v.array(StoredPersonaSchema),
+  shareLinks: v.array(StoredShareLinkSchema),
+});
+
+export type StoredShareLink = v.InferOutput<typeof StoredShareLinkSchema>;
+export type StoredPersona = v.InferOutput<typeof StoredPersonaSchema>;
+export type DataFile = v.InferOutput<typeof DataFileSchema>;
+
+const Uuid = v.pipe(v.string(), v.check(isUuid, 'must be a UUID'));
+
+/** `POST /v1/share-links`. Unknown fields are refused: a typo must not be silently ignored. */
+export const CreateShareLinkSchema = v.strictObject({
+  personaId: Uuid,
+  type: v.optional(LinkType, 'PLAYER_EMBED'),
+  expiresAt: v.optional(v.nullable(IsoDate), null),
+  usageLimit: v.optional(v.nullable(Count), null),
+  allowedOrigins: v.optional(AllowedOrigins, []),
+  allowAllOrigins: v.optional(v.boolean(), false),
+  removeWatermark: v.optional(v.boolean(), false),
+  enabled: v.optional(v.boolean(), true),
+  isPrimary: v.optional(v.boolean(), false),
+});
+
+/** `PATCH /v1/share-links/{id}`: any writable field, plus `usageCount` so the playground can reset it. */
+export const UpdateShareLinkSchema = v.strictObject({
+  type: v.optional(LinkType),
+  expiresAt: v.optional(v.nullable(IsoDate)),
+  usageLimit: v.optional(v.nullable(Count)),
+  usageCount: v.optional(Count),
+  allowedOrigins: v.optional(AllowedOrigins),
+  allowAllOrigins: v.optional(v.boolean()),
+  removeWatermark: v.optional(v.boolean()),
+  enabled: v.optional(v.boolean()),
+  isPrimary: v.optional(v.boolean()),
+});
+
+export type CreateShareLink = v.InferOutput<typeof CreateShareLinkSchema>;
+export type UpdateShareLink = v.InferOutput<typeof UpdateShareLinkSchema>;
+
+const QueryInt = (min: number, max: number, fallback: number) =>
+  v.optional(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max)), String(fallback));
+
+/** `GET /v1/share-links` query, as in the seeds. */
+export const ListQuerySchema = v.strictObject({
+  page: QueryInt(1, 1_000_000, 1),
+  perPage: QueryInt(1, 100, 20),
+  search: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  personaId: v.optional(Uuid),
+});

@@ -1,0 +1,247 @@
+/**
+ * The fetch layer: turns a token into a validated share link, and asks for a session.
+ *
+ * - Requests never carry credentials: `credentials: 'omit'`, no Authorization header.
+ * - Every failure becomes a `ShareLinkError` with one of the contract's reasons; an abort by the
+ *   caller rejects with the caller's `AbortError`, which the element ignores.
+ * - Concurrent lookups of the same link share one request; it is aborted only when every caller
+ *   has given up on it.
+ */
+import * as v from 'valibot';
+import { ShareLinkError, isAbortError, isErrorReason, type ErrorReason } from './errors.js';
+import {
+  EmbedResponseSchema,
+  SessionResponseSchema,
+  describeIssue,
+  isValidToken,
+  type EmbedResponse,
+  type SessionResponse,
+} from './schema.js';
+
+export interface RequestOptions {
+  /** Base URL of the API; relative URLs resolve against the page. */
+  apiBase: string;
+  signal?: AbortSignal;
+  /** Per attempt. Default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface ResolveOptions extends RequestOptions {
+  /** Further attempts after a `network` or `server` failure; never after a 4xx. Default 2. */
+  retries?: number;
+  /** First backoff delay, doubled each retry. Default 400 ms. */
+  retryDelayMs?: number;
+}
+
+export interface ResolvedLink extends EmbedResponse {
+  /** `server clock − visitor clock` in ms, so expiry can be judged by server time. */
+  clockOffset: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_BODY_CHARS = 1_000_000;
+
+const inflight = new Map<string, { promise: Promise<ResolvedLink>; controller: AbortController; callers: number }>();
+
+/** Resolves a token to its share link and public persona, fully validated. */
+export function resolve(token: string, options: ResolveOptions): Promise<ResolvedLink> {
+  let url: string;
+  try {
+    url = endpoint(options.apiBase, token);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  let entry = inflight.get(url);
+  if (!entry) {
+    const controller = new AbortController();
+    const promise = withRetries(() => fetchEmbed(url, controller.signal, options), options, controller.signal);
+    const created = { promise, controller, callers: 0 };
+    promise.then(
+      () => inflight.get(url) === created && inflight.delete(url),
+      () => inflight.get(url) === created && inflight.delete(url),
+    );
+    inflight.set(url, created);
+    entry = created;
+  }
+  const shared = entry;
+  shared.callers++;
+  return followUntilAborted(shared.promise, options.signal, () => {
+    if (--shared.callers === 0 && inflight.get(url) === shared) {
+      inflight.delete(url);
+      shared.controller.abort();
+    }
+  });
+}
+
+/** Asks the API for a conversation session; the API counts one use. Never retried: a retry could count twice. */
+export async function startSession(token: string, options: RequestOptions): Promise<SessionResponse> {
+  const url = `${endpoint(options.apiBase, token)}/sessions`;
+  const body = await request(url, 'POST', options.signal, options.timeoutMs);
+  return parse(SessionResponseSchema, body.json);
+}
+
+/** Builds the embed URL, refusing a malformed token before any request is made. */
+export function endpoint(apiBase: string, token: string): string {
+  if (!isValidToken(token)) {
+    throw new ShareLinkError('invalid-token', `"${String(token).slice(0, 80)}" is not a share-link token (sh_ then 8 to 64 letters or digits)`);
+  }
+  let base: URL;
+  try {
+    base = new URL(apiBase, globalThis.location?.href);
+  } catch {
+    throw new ShareLinkError('network', `api-base "${apiBase}" is not a URL`);
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+    throw new ShareLinkError('network', `api-base "${apiBase}" must be an http: or https: URL`);
+  }
+  return `${base.href.replace(/\/+$/, '')}/v1/embed/${token}`;
+}
+
+async function fetchEmbed(url: string, signal: AbortSignal, options: ResolveOptions): Promise<ResolvedLink> {
+  const sentAt = Date.now();
+  const body = await request(url, 'GET', signal, options.timeoutMs);
+  const receivedAt = Date.now();
+  const data = parse(EmbedResponseSchema, body.json);
+  // The midpoint of the round trip is the best local estimate of when the server read its clock.
+  const clockOffset = Date.parse(data.serverTime) - (sentAt + receivedAt) / 2;
+  return { ...data, clockOffset };
+}
+
+function parse<TSchema extends v.GenericSchema>(schema: TSchema, json: unknown): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, json);
+  if (!result.success) throw new ShareLinkError('bad-response', `the API answered with an invalid body (${describeIssue(result.issues)})`);
+  return result.output;
+}
+
+interface JsonBody {
+  status: number;
+  json: unknown;
+}
+
+async function request(url: string, method: 'GET' | 'POST', signal: AbortSignal | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<JsonBody> {
+  signal?.throwIfAborted();
+  const attempt = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort();
+  }, timeoutMs);
+  const forwardAbort = () => attempt.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  try {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        credentials: 'omit',
+        cache: 'no-store',
+        headers: { Accept: 'application/json' },
+        signal: attempt.signal,
+      });
+      text = await readText(response);
+    } catch (error) {
+      if (error instanceof ShareLinkError) throw error;
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) throw new ShareLinkError('network', `the API did not answer within ${timeoutMs} ms (${url})`);
+      throw new ShareLinkError('network', `the API could not be reached (${url}): offline, blocked by CORS, or refused`);
+    }
+    const json = parseJson(text);
+    if (!response.ok) throw errorFromResponse(response.status, json, url);
+    if (json === undefined) throw new ShareLinkError('bad-response', `the API answered ${response.status} without a JSON body (${url})`, response.status);
+    return { status: response.status, json };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+}
+
+async function readText(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > MAX_BODY_CHARS) throw new ShareLinkError('bad-response', `the API's answer is too large (${declared} bytes)`, response.status);
+  const text = await response.text();
+  if (text.length > MAX_BODY_CHARS) throw new ShareLinkError('bad-response', `the API's answer is too large (${text.length} characters)`, response.status);
+  return text;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const STATUS_REASONS: Record<number, ErrorReason> = { 400: 'invalid-token', 404: 'not-found', 410: 'expired' };
+const FORBIDDEN_REASONS: readonly ErrorReason[] = ['origin-not-allowed', 'disabled', 'usage-limit-reached'];
+
+/** The API's own `error` field wins when it agrees with the status; otherwise the status decides. */
+function errorFromResponse(status: number, json: unknown, url: string): ShareLinkError {
+  const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  const claimed = body['error'];
+  const detail = typeof body['message'] === 'string' ? `: ${body['message'].slice(0, 300)}` : '';
+  if (status >= 500) return new ShareLinkError('server', `the API failed with ${status}${detail} (${url})`, status);
+  const byStatus = STATUS_REASONS[status];
+  let reason: ErrorReason = byStatus ?? 'bad-response';
+  if (status === 403 && isErrorReason(claimed) && FORBIDDEN_REASONS.includes(claimed)) reason = claimed;
+  if (status === 429) reason = 'server';
+  return new ShareLinkError(reason, `the API refused the link with ${status}${detail}`, status);
+}
+
+async function withRetries<T>(run: () => Promise<T>, options: ResolveOptions, signal: AbortSignal): Promise<T> {
+  const retries = Math.max(0, Math.min(options.retries ?? 2, 5));
+  const firstDelay = options.retryDelayMs ?? 400;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const retryable = error instanceof ShareLinkError && (error.reason === 'network' || error.reason === 'server') && error.status !== 429;
+      if (!retryable || attempt >= retries || signal.aborted) throw error;
+      // Jitter spreads out the retries of many widgets that failed together.
+      await sleep(firstDelay * 2 ** attempt * (0.75 + Math.random() * 0.5), signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolveSleep, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolveSleep();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Settles with `shared`, unless the caller's own signal aborts first. */
+function followUntilAborted<T>(shared: Promise<T>, signal: AbortSignal | undefined, release: () => void): Promise<T> {
+  if (signal?.aborted) {
+    release();
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolveCaller, rejectCaller) => {
+    const onAbort = () => {
+      release();
+      rejectCaller(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    shared.then(
+      (value) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolveCaller(value);
+      },
+      (error: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        // The shared request was aborted because every caller left; this caller is one of them.
+        rejectCaller(isAbortError(error) && signal?.aborted ? signal.reason : error);
+      },
+    );
+  });
+}
+
+/** How many lookups are in flight; for tests and the benchmark. */
+export const inflightCount = (): number => inflight.size;

@@ -1,0 +1,34 @@
+/** Every way a share link can fail to show (contract §2), shared by the widget, its events and the API. */
+export const ERROR_REASONS = [
+  'invalid-token',
+  'not-found',
+  'origin-not-allowed',
+  'disabled',
+  'expired',
+  'usage-limit-reached',
+  'not-embeddable',
+  'network',
+  'bad-response',
+  'server',
+] as const;
+
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+export const isErrorReason = (value: unknown): value is ErrorReason =>
+  (ERROR_REASONS as readonly unknown[]).includes(value);
+
+/** A failure with one of the contract's reasons. `message` is for developers, not visitors. */
+export class ShareLinkError extends Error {
+  override name = 'ShareLinkError';
+  constructor(
+    readonly reason: ErrorReason,
+    message: string,
+    /** The HTTP status, when the failure came from a response. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const isAbortError = (error: unknown): boolean =>
+  error instanceof DOMException && error.name === 'AbortError';

@@ -1,0 +1,111 @@
+/**
+ * The public shapes of the embed API, validated field by field. A body either passes whole or is
+ * refused whole (`bad-response`): the widget never works from a partially trusted object.
+ *
+ * Unknown fields are accepted and dropped, so the API can grow without breaking deployed widgets.
+ * The reference API builds its stricter write and data-file schemas from these pieces.
+ */
+import * as v from 'valibot';
+
+/** `sh_` then 8 to 64 letters or digits (contract §2). */
+export const TOKEN_PATTERN = /^sh_[A-Za-z0-9]{8,64}$/;
+
+export const isValidToken = (token: unknown): token is string =>
+  typeof token === 'string' && TOKEN_PATTERN.test(token);
+
+const MAX_TEXT = 500;
+const MAX_LONG_TEXT = 5000;
+const MAX_URL = 4096;
+const MAX_ORIGINS = 100;
+
+/** `isoTimestamp` alone accepts 2026-02-30; a date must also exist on the calendar. */
+const isCalendarDate = (value: string): boolean => {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+
+export const IsoDate = v.pipe(
+  v.string(),
+  v.maxLength(40),
+  v.isoTimestamp('must be an ISO 8601 date-time'),
+  v.check(isCalendarDate, 'must be a real calendar date'),
+);
+
+/** Media the widget puts into `src` attributes: only `https:` and `http:` absolute URLs. */
+export const isHttpUrl = (value: string): boolean => {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+export const MediaUrl = v.nullable(
+  v.pipe(v.string(), v.maxLength(MAX_URL), v.check(isHttpUrl, 'must be an http: or https: URL')),
+);
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const Text = v.pipe(v.string(), v.maxLength(MAX_TEXT));
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+
+export const LinkType = v.picklist(['LINK', 'PLAYER_EMBED', 'ORB_EMBED']);
+
+/** The seeds' `PersonaShareLink` (ShareLink plus persona details). */
+export const ShareLinkSchema = v.object({
+  id: Id,
+  token: v.pipe(v.string(), v.regex(TOKEN_PATTERN)),
+  type: LinkType,
+  expiresAt: v.nullable(IsoDate),
+  usageLimit: v.nullable(Count),
+  usageCount: Count,
+  allowedOrigins: v.pipe(v.array(v.pipe(v.string(), v.maxLength(300))), v.maxLength(MAX_ORIGINS)),
+  allowAllOrigins: v.boolean(),
+  removeWatermark: v.boolean(),
+  enabled: v.boolean(),
+  isPrimary: v.boolean(),
+  createdAt: IsoDate,
+  personaId: Id,
+  personaName: Text,
+  organizationId: Id,
+});
+
+/** What the public API may say about a persona: never its brain, voice, tools or knowledge. */
+export const PublicPersonaSchema = v.object({
+  id: Id,
+  name: Text,
+  description: v.nullable(v.pipe(v.string(), v.maxLength(MAX_LONG_TEXT))),
+  avatar: v.object({
+    id: Id,
+    displayName: Text,
+    imageUrl: MediaUrl,
+    videoUrl: MediaUrl,
+  }),
+});
+
+export const EmbedResponseSchema = v.object({
+  shareLink: ShareLinkSchema,
+  persona: PublicPersonaSchema,
+  serverTime: IsoDate,
+});
+
+export const SessionResponseSchema = v.object({
+  sessionToken: v.pipe(v.string(), v.minLength(16), v.maxLength(4096)),
+  expiresAt: IsoDate,
+  usageCount: Count,
+});
+
+export type ShareLink = v.InferOutput<typeof ShareLinkSchema>;
+export type PublicPersona = v.InferOutput<typeof PublicPersonaSchema>;
+export type EmbedResponse = v.InferOutput<typeof EmbedResponseSchema>;
+export type SessionResponse = v.InferOutput<typeof SessionResponseSchema>;
+
+/** `"persona.avatar.imageUrl: must be an http: or https: URL"`: the first problem, with its path. */
+export function describeIssue(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
