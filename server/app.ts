@@ -169,11 +169,13 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot }: AppOpti
     const path = issues[0]?.path?.map((item) => String(item.key)).join('.') || 'body';
     return c.json({ error: 'invalid-request', field: path, message: describeIssue(issues) }, 400);
   };
-  const readJson = async (c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> => {
+  /** A write body: a JSON object, or `null` (answered with a 400 naming `body`). */
+  const readJsonObject = async (c: Context): Promise<object | null> => {
     try {
-      return { ok: true, value: await c.req.json() };
+      const value: unknown = await c.req.json();
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
     } catch {
-      return { ok: false };
+      return null;
     }
   };
   const linkNotFound = (c: Context) => c.json({ error: 'not-found', message: 'No share link has this id.' }, 404);
@@ -192,9 +194,9 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot }: AppOpti
   });
 
   management.post('/share-links', async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return invalid(c, 'body', 'is not valid JSON');
-    const input = v.safeParse(CreateShareLinkSchema, body.value);
+    const body = await readJsonObject(c);
+    if (!body) return invalid(c, 'body', 'must be a JSON object');
+    const input = v.safeParse(CreateShareLinkSchema, body);
     if (!input.success) return validationError(c, input.issues);
     const link = await store.create(input.output, now());
     return link ? c.json(link, 201) : invalid(c, 'personaId', 'names no persona');
@@ -203,9 +205,9 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot }: AppOpti
   management.patch('/share-links/:id', async (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
-    const body = await readJson(c);
-    if (!body.ok) return invalid(c, 'body', 'is not valid JSON');
-    const changes = v.safeParse(UpdateShareLinkSchema, body.value);
+    const body = await readJsonObject(c);
+    if (!body) return invalid(c, 'body', 'must be a JSON object');
+    const changes = v.safeParse(UpdateShareLinkSchema, body);
     if (!changes.success) return validationError(c, changes.issues);
     const link = await store.update(id, changes.output);
     return link ? c.json(link) : linkNotFound(c);

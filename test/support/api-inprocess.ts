@@ -1,0 +1,31 @@
+/** The reference API in this process over real HTTP on 127.0.0.1, with a clock the test controls. */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp, FIXTURES_DIR } from '../../server/app.ts';
+import { Store, loadDataFile } from '../../server/store.ts';
+import { API_KEY, DEMO_DATA } from './api-process.ts';
+
+export interface InProcessApi {
+  base: string;
+  store: Store;
+  clock: { now: number };
+  close: () => Promise<void>;
+}
+
+export async function startInProcessApi(options: { now?: number; data?: string } = {}): Promise<InProcessApi> {
+  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
+  const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
+  const app = createApp({ store, apiKey: API_KEY, now: () => clock.now, staticRoot: FIXTURES_DIR });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    store,
+    clock,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const auth = { Authorization: `Bearer ${API_KEY}` };
+export const jsonHeaders = { ...auth, 'Content-Type': 'application/json' };

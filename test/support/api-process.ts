@@ -1,0 +1,83 @@
+/**
+ * Runs the reference API the way a user does (`npm run api`'s CLI), on a free port of 127.0.0.1,
+ * and resolves once it prints `listening on`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const DEMO_DATA = join(ROOT, 'server/fixtures/demo.json');
+export const API_KEY = 'test-key';
+
+export interface RunningApi {
+  base: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+export async function startApi(args: { data?: string; persist?: boolean; apiKey?: string; extra?: string[] } = {}): Promise<RunningApi> {
+  const argv = [
+    '--import', 'tsx', join(ROOT, 'server/cli.ts'),
+    '--host', '127.0.0.1', '--port', '0',
+    '--data', args.data ?? DEMO_DATA,
+    '--api-key', args.apiKey ?? API_KEY,
+    ...(args.persist ? ['--persist'] : []),
+    ...(args.extra ?? []),
+  ];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 20_000);
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`API exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    base,
+    process: child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs the CLI to completion (for start-up failures); resolves with its exit code and output. */
+export function runApiToExit(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], { cwd: ROOT });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** A private copy of the demo data, for tests that write. */
+export async function copyOfDemoData(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'share-link-api-'));
+  const file = join(dir, 'data.json');
+  await copyFile(DEMO_DATA, file);
+  return file;
+}
