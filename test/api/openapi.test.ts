@@ -1,0 +1,114 @@
+/**
+ * The server's answers conform to `openapi.yaml`: every documented operation is exercised, every
+ * answer's status is documented, and every JSON body validates against its documented schema.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+import { ROOT } from '../support/api-process.ts';
+import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+
+type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> };
+type Document = { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Operation['responses'][string]> } };
+
+let api: InProcessApi;
+let doc: Document;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+
+before(async () => {
+  api = await startInProcessApi();
+  doc = parse(await readFile(join(ROOT, 'openapi.yaml'), 'utf8'));
+  ajv.addSchema(doc, 'openapi');
+});
+after(() => api.close());
+
+const exercised = new Set<string>();
+
+function operationFor(method: string, path: string): [string, Operation] {
+  for (const [template, item] of Object.entries(doc.paths)) {
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const operation = item[method.toLowerCase()];
+    if (pattern.test(path) && operation) return [`${method} ${template}`, operation];
+  }
+  throw new Error(`${method} ${path} is not documented`);
+}
+
+async function check(method: string, path: string, init: RequestInit = {}) {
+  const response = await fetch(`${api.base}${path}`, { method, ...init });
+  const [name, operation] = operationFor(method, new URL(path, api.base).pathname);
+  let documented = operation.responses[String(response.status)];
+  assert.ok(documented, `${name} answered ${response.status}, which openapi.yaml does not document`);
+  if (documented.$ref) documented = doc.components.responses[documented.$ref.split('/').pop()!]!;
+  exercised.add(`${name} ${response.status}`);
+  const schema = documented.content?.['application/json']?.schema;
+  if (!schema) {
+    assert.equal(await response.text(), '', `${name} ${response.status} has no documented body`);
+    return;
+  }
+  const validate = ajv.compile(resolvingAgainstDocument(schema));
+  const body = await response.json();
+  assert.ok(validate(body), `${name} ${response.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+}
+
+/** Rewrites local `#/components/...` refs so the schema resolves against the registered document. */
+function resolvingAgainstDocument(schema: object): object {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'));
+}
+
+it('documents every answer of the public endpoints', async () => {
+  const origin = { headers: { Origin: 'https://page.example' } };
+  await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc', origin);
+  await check('GET', '/v1/embed/sh_Markup6vN8mBwHfJc4', origin);
+  await check('GET', '/v1/embed/sh_x', origin);
+  await check('GET', '/v1/embed/sh_Unknown0000000000', origin);
+  await check('GET', '/v1/embed/sh_OriginNo3xYzR4vN8m', origin);
+  await check('GET', '/v1/embed/sh_Expired9pQxYzR4vN8m', origin);
+  await check('POST', '/v1/embed/sh_ThreeUses7kL9pQxYz/sessions', origin);
+  await check('POST', '/v1/embed/sh_UsedUp2kL9pQxYzR4v/sessions', origin);
+  await check('POST', '/v1/embed/sh_Expired9pQxYzR4vN8m/sessions', origin);
+  await check('POST', '/v1/embed/sh_Unknown0000000000/sessions', origin);
+  await check('POST', '/v1/embed/sh_/sessions', origin);
+});
+
+it('documents every answer of the management endpoints', async () => {
+  const personaId = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
+  await check('GET', '/v1/share-links?perPage=3&page=2', { headers: auth });
+  await check('GET', '/v1/share-links?perPage=300', { headers: auth });
+  await check('GET', '/v1/share-links');
+  await check('GET', '/v1/share-links/00000000-0000-4000-8000-000000000002', { headers: auth });
+  await check('GET', '/v1/share-links/00000000-0000-4000-8000-999999999999', { headers: auth });
+  await check('GET', '/v1/share-links/x', { headers: auth });
+  await check('GET', '/v1/share-links/00000000-0000-4000-8000-000000000002');
+  await check('GET', `/v1/personas/${personaId}`, { headers: auth });
+  await check('GET', '/v1/personas/00000000-0000-4000-8000-999999999999', { headers: auth });
+  await check('GET', '/v1/personas/x', { headers: auth });
+  await check('GET', `/v1/personas/${personaId}`);
+  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'ORB_EMBED' }) });
+  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'NOPE' }) });
+  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: 'x'.repeat(70_000) });
+  await check('POST', '/v1/share-links', { body: '{}' });
+  const id = '00000000-0000-4000-8000-000000000012';
+  await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: JSON.stringify({ usageLimit: 9 }) });
+  await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: JSON.stringify({ usageLimit: -9 }) });
+  await check('PATCH', '/v1/share-links/00000000-0000-4000-8000-999999999999', { headers: jsonHeaders, body: '{}' });
+  await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: 'x'.repeat(70_000) });
+  await check('PATCH', `/v1/share-links/${id}`, { body: '{}' });
+  await check('DELETE', `/v1/share-links/${id}`, { headers: auth });
+  await check('DELETE', `/v1/share-links/${id}`, { headers: auth });
+  await check('DELETE', '/v1/share-links/x', { headers: auth });
+  await check('DELETE', `/v1/share-links/${id}`);
+});
+
+it('exercised every documented operation and status', () => {
+  const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
+    Object.entries(item)
+      .filter(([method]) => method !== 'parameters')
+      .flatMap(([method, operation]) => Object.keys(operation.responses).map((status) => `${method.toUpperCase()} ${template} ${status}`)),
+  );
+  assert.deepEqual(documented.filter((entry) => !exercised.has(entry)), []);
+});
