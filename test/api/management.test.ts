@@ -65,7 +65,7 @@ describe('GET /v1/share-links', () => {
       assert.equal(response.status, 400);
       const body = await response.json();
       assert.equal(body.field, field);
-      assert.match(body.message, new RegExp(field));
+      assert.match(body.message, new RegExp(field!));
     });
   }
 });
