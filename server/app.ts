@@ -8,7 +8,6 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { checkShareLink } from '../src/policy.ts';
 import { describeIssue, isValidToken, type PublicPersona } from '../src/schema.ts';
@@ -23,6 +22,8 @@ import {
 } from './schemas.ts';
 import type { Store } from './store.ts';
 
+export { FIXTURES_DIR } from './paths.ts';
+
 export interface AppOptions {
   store: Store;
   /** The management API's bearer key; without one, management endpoints answer 401. */
@@ -33,8 +34,6 @@ export interface AppOptions {
   staticRoot?: string | undefined;
 }
 
-/** The folder holding the demo fixtures' `media/`. */
-export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures', import.meta.url));
 
 const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
   'invalid-token': 400,

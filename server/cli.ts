@@ -7,10 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import { FIXTURES_DIR, createApp } from './app.ts';
+import { createApp } from './app.ts';
+import { DEMO_DATA_FILE, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
-
-export const DEMO_DATA_FILE = `${FIXTURES_DIR}/demo.json`;
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);

@@ -1,0 +1,41 @@
+/** The element's events (contract §2): all bubble and are composed, so they cross shadow roots. */
+import type { ErrorReason } from './errors.js';
+import type { PublicPersona, ShareLink } from './schema.js';
+
+export interface ShareLinkReadyDetail {
+  shareLink: ShareLink;
+  persona: PublicPersona;
+}
+
+export interface ShareLinkErrorDetail {
+  reason: ErrorReason;
+  /** For developers: names the exact cause. Visitors see a translated message instead. */
+  message: string;
+}
+
+export interface ShareLinkStartDetail {
+  sessionToken: string;
+  expiresAt: string;
+  shareLink: ShareLink;
+  persona: PublicPersona;
+}
+
+export interface ShareLinkToggleDetail {
+  open: boolean;
+}
+
+export interface ShareLinkEndDetail {
+  sessionToken: string;
+}
+
+export interface ShareLinkEmbedEventMap {
+  'share-link-ready': CustomEvent<ShareLinkReadyDetail>;
+  'share-link-error': CustomEvent<ShareLinkErrorDetail>;
+  'share-link-start': CustomEvent<ShareLinkStartDetail>;
+  'share-link-toggle': CustomEvent<ShareLinkToggleDetail>;
+  'share-link-end': CustomEvent<ShareLinkEndDetail>;
+}
+
+declare global {
+  interface HTMLElementEventMap extends ShareLinkEmbedEventMap {}
+}

@@ -1,0 +1,71 @@
+/**
+ * Pure templates: each takes the view, what the device allows, and the actions, and returns what
+ * to draw. Text from the API only ever lands in text bindings (escaped by Lit), and URLs only in
+ * `src`, after the schema has limited them to http(s).
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Messages } from '../i18n/messages.js';
+import type { Actions, Presentation, View } from './view.js';
+
+const RETRYABLE = new Set(['network', 'server', 'bad-response']);
+
+/** The first letter of a name, shown when there is no image (or before it may load). */
+export const initialOf = (name: string): string => ([...name.replace(/[^\p{L}\p{N}]/gu, '')][0] ?? '·').toUpperCase();
+
+/** Shown in every state unless a validated link says `removeWatermark: true`. Deliberately not a part. */
+export const renderWatermark = (view: View, t: Messages) =>
+  view.shareLink?.removeWatermark === true
+    ? nothing
+    : html`<span data-watermark class="watermark">${t.poweredBy} <b>share-link-embed</b></span>`;
+
+function renderMedia(view: View, p: Presentation, act: Actions) {
+  const avatar = view.persona?.avatar;
+  const poster =
+    avatar?.imageUrl && !p.posterFailed
+      ? html`<img part="poster" class="media" src=${avatar.imageUrl} alt="" decoding="async" @error=${act.posterFailed} />`
+      : html`<div part="poster" class="media fallback" aria-hidden="true">${initialOf(view.persona?.name ?? '')}</div>`;
+  let video: TemplateResult | typeof nothing = nothing;
+  if (p.stream) {
+    video = html`<video part="video" class="media" .srcObject=${p.stream} autoplay playsinline></video>`;
+  } else if (avatar?.videoUrl && p.playIdleVideo && !p.videoFailed) {
+    video = html`<video part="video" class="media idle" src=${avatar.videoUrl} muted loop playsinline autoplay aria-hidden="true" @error=${act.videoFailed}></video>`;
+  }
+  return [poster, video];
+}
+
+function renderAction(view: View, t: Messages, act: Actions) {
+  const { state } = view;
+  if (state === 'live') {
+    return html`<span class="live" role="status"><i></i>${t.live}</span>
+      <button part="end-button" class="button" type="button" @click=${act.end}>${t.end}</button>`;
+  }
+  const starting = state === 'starting';
+  return html`<button part="start-button" class="button primary" type="button" aria-disabled=${starting ? 'true' : 'false'} @click=${act.start}>
+    ${starting ? t.starting : t.start}
+  </button>`;
+}
+
+/** PLAYER_EMBED, also drawn inside the orb's panel. */
+export function renderPlayer(view: View, p: Presentation, act: Actions) {
+  if (view.state === 'error' || view.state === 'loading') return renderMessage(view, p.messages, act);
+  return html`<div part="player" class="player" data-state=${view.state}>
+    ${renderMedia(view, p, act)}
+    <div class="bar">
+      <span part="name" class="name">${view.persona?.name}</span>
+      ${renderAction(view, p.messages, act)}
+    </div>
+    ${renderWatermark(view, p.messages)}
+  </div>`;
+}
+
+/** Loading and error states: the same box as the player, so nothing moves when it arrives. */
+export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry'>) {
+  const error = view.error;
+  return html`<div part="player" class="player message" data-state=${view.state} aria-busy=${error ? 'false' : 'true'}>
+    ${error
+      ? html`<p part="message" role="status">${t.errors[error.reason]}</p>
+          ${RETRYABLE.has(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}`
+      : html`<span class="skeleton" aria-hidden="true"></span><span part="message" class="visually-hidden" role="status">${t.loading}</span>`}
+    ${renderWatermark(view, t)}
+  </div>`;
+}

@@ -1,0 +1,421 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { resolve, startSession, type ResolvedLink } from './api.js';
+import { explainRefusal } from './diagnostics.js';
+import { ShareLinkError, type ErrorReason } from './errors.js';
+import type { ShareLinkEmbedEventMap } from './events.js';
+import { messagesFor } from './i18n/messages.js';
+import { checkShareLink } from './policy.js';
+import { renderOrb } from './render/orb.js';
+import { renderMessage, renderPlayer } from './render/player.js';
+import { variantOf, type Actions, type EmbedState, type Placement, type Presentation, type Variant, type View } from './render/view.js';
+import { isValidToken, type PublicPersona, type SessionResponse, type ShareLink } from './schema.js';
+import { styles } from './styles.js';
+import { callAt } from './timers.js';
+
+/**
+ * The origin this code was loaded from: the default API. A classic script (the IIFE bundle) knows
+ * it from `document.currentScript`, which is only set while it first runs; a module from
+ * `import.meta.url`. Empty where there is neither (server-side rendering).
+ */
+const BUNDLE_ORIGIN = (() => {
+  try {
+    const script = globalThis.document?.currentScript as HTMLScriptElement | null | undefined;
+    const origin = new URL(script?.src || import.meta.url).origin;
+    if (origin !== 'null') return origin;
+  } catch {
+    // Not a URL: fall through to the page.
+  }
+  return globalThis.location?.origin ?? '';
+})();
+
+const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
+
+interface MediaState {
+  visible: boolean;
+  posterFailed: boolean;
+  videoFailed: boolean;
+  stream: MediaStream | null;
+}
+const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed: false, stream: null };
+
+/**
+ * Puts an AI persona on the page from a share-link token: an inline player for `PLAYER_EMBED`
+ * links, or a floating orb that opens one for `ORB_EMBED` links. It checks the link (enabled,
+ * expiry, usage limit, allowed origins) by the API server's clock, shows a watermark unless the
+ * link removes it, and asks the API for a conversation session when the visitor presses start.
+ *
+ * @tag share-link-embed
+ * @summary An AI persona player or orb from a share-link token.
+ *
+ * @attr {string} token - The share link's token: `sh_` then 8 to 64 letters or digits. Changing it loads the new link.
+ * @attr {string} api-base - Base URL of the API. Default: the origin this script was loaded from.
+ * @attr {string} lang - Language of visitor-facing text (`en`, `de`, `fr`, `es`, `ja`); else the nearest `[lang]` ancestor, else `en`.
+ * @attr {'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'} placement - Orb only: the corner it sits in. Default `bottom-right`.
+ * @attr {boolean} open - Orb only: the panel is open. Reflected.
+ * @attr {'loading' | 'ready' | 'starting' | 'live' | 'error'} state - Read-only, reflected: where the element is.
+ * @attr {'player' | 'orb'} variant - Read-only, reflected, once the link is known.
+ *
+ * @fires {CustomEvent<ShareLinkReadyDetail>} share-link-ready - The link is valid and shown: `{ shareLink, persona }`.
+ * @fires {CustomEvent<ShareLinkErrorDetail>} share-link-error - The link cannot be shown or started: `{ reason, message }`.
+ * @fires {CustomEvent<ShareLinkStartDetail>} share-link-start - The API granted a session: `{ sessionToken, expiresAt, shareLink, persona }`. Hand the token to your conversation SDK.
+ * @fires {CustomEvent<ShareLinkEndDetail>} share-link-end - The visitor ended the conversation: `{ sessionToken }`.
+ * @fires {CustomEvent<ShareLinkToggleDetail>} share-link-toggle - Orb only: the panel opened or closed: `{ open }`.
+ *
+ * @csspart player - The player box (also the box of the loading and error states).
+ * @csspart poster - The avatar image, or its initial when there is none.
+ * @csspart video - The avatar's idle video, or the live stream.
+ * @csspart name - The persona's name.
+ * @csspart start-button - The button that starts a conversation.
+ * @csspart end-button - The button that ends a live conversation.
+ * @csspart orb - The orb's round launcher button.
+ * @csspart panel - The orb's panel that holds the player.
+ * @csspart close-button - The panel's close button.
+ * @csspart message - The loading or error message.
+ *
+ * @cssprop [--share-link-embed-aspect-ratio=16 / 9] - The player's shape, reserved before anything loads.
+ * @cssprop [--share-link-embed-accent=#4f46e5] - Button and orb colour.
+ * @cssprop [--share-link-embed-accent-text=#fff] - Text on the accent colour.
+ * @cssprop [--share-link-embed-background=#eef0f6] - Background of the player and the panel (dark scheme: #1d1e29).
+ * @cssprop [--share-link-embed-text=#17171f] - Text colour of messages (dark scheme: #f1f1f6).
+ * @cssprop [--share-link-embed-radius=12px] - Corner radius of the player and the panel.
+ * @cssprop [--share-link-embed-font=system-ui] - Font family; no web font is ever loaded.
+ * @cssprop [--share-link-embed-focus-ring=#f59e0b] - Keyboard focus outline colour.
+ * @cssprop [--share-link-embed-orb-size=64px] - Diameter of the orb.
+ * @cssprop [--share-link-embed-offset=24px] - Distance of the orb from the viewport's edges.
+ * @cssprop [--share-link-embed-z-index=2147483000] - Stacking level of the orb and its panel.
+ * @cssprop [--share-link-embed-panel-width=400px] - Width of the orb's panel (it fills narrow screens).
+ */
+export class ShareLinkEmbed extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    token: {},
+    apiBase: { attribute: 'api-base' },
+    placement: { reflect: true },
+    open: { type: Boolean, reflect: true },
+    _view: { state: true },
+    _media: { state: true },
+    _everOpened: { state: true },
+  };
+
+  /** The share link's token. */
+  declare token: string | undefined;
+  /** Base URL of the API; default: the origin this script was loaded from. */
+  declare apiBase: string | undefined;
+  /** Orb only: the corner it sits in. */
+  declare placement: Placement;
+  /** Orb only: whether the panel is open. */
+  declare open: boolean;
+
+  declare private _view: View;
+  declare private _media: MediaState;
+  declare private _everOpened: boolean;
+
+  #loadedKey: string | null = null;
+  #controller: AbortController | null = null;
+  #clockOffset = 0;
+  #cancelExpiry: (() => void) | null = null;
+  #session: SessionResponse | null = null;
+  #observer: IntersectionObserver | null = null;
+  #observed: Element | null = null;
+  #moveFocus: 'panel' | 'orb' | null = null;
+
+  constructor() {
+    super();
+    this.placement = 'bottom-right';
+    this.open = false;
+    this._view = LOADING;
+    this._media = NO_MEDIA;
+    this._everOpened = false;
+  }
+
+  /** Where the element is: `loading`, `ready`, `starting`, `live` or `error`. */
+  get state(): EmbedState {
+    return this._view.state;
+  }
+
+  /** `player` or `orb`, once the link is known; else `null`. */
+  get variant(): Variant | null {
+    return variantOf(this._view.shareLink);
+  }
+
+  /** The validated share link, or `null`. */
+  get shareLink(): ShareLink | null {
+    return this._view.shareLink;
+  }
+
+  /** The persona's public fields, or `null`. */
+  get persona(): PublicPersona | null {
+    return this._view.persona;
+  }
+
+  /** Why the link cannot be shown, or `null`. */
+  get error(): { reason: ErrorReason; message: string } | null {
+    return this._view.error;
+  }
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    if (this.#loadedKey === null) this.requestUpdate();
+    else if (this._view.shareLink && !this.#cancelExpiry) this.#judge();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    // Moving the element in the DOM disconnects and reconnects it at once: only a real removal tears down.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#teardown();
+    });
+  }
+
+  /** Loads the link again, e.g. after a network error. */
+  reload(): void {
+    this.#load();
+  }
+
+  /**
+   * Asks the API for a conversation session, which counts one use. Resolves once the element is
+   * `live` (and `share-link-start` has fired) or in `error`. Does nothing unless `ready`.
+   */
+  async start(): Promise<void> {
+    const { state, shareLink, persona } = this._view;
+    if (state !== 'ready' || !shareLink || !persona || this.#judge()) return;
+    if (this.variant === 'orb' && !this.open) {
+      this._everOpened = true;
+      this.open = true;
+    }
+    const controller = this.#replaceController();
+    this._view = { ...this._view, state: 'starting' };
+    try {
+      const session = await startSession(shareLink.token, { apiBase: this.#apiBase(), signal: controller.signal });
+      if (controller !== this.#controller) return;
+      this.#session = session;
+      this._view = { ...this._view, state: 'live', shareLink: { ...shareLink, usageCount: session.usageCount } };
+      this.#emit('share-link-start', { sessionToken: session.sessionToken, expiresAt: session.expiresAt, shareLink: this._view.shareLink!, persona });
+    } catch (error) {
+      if (controller === this.#controller && !controller.signal.aborted) this.#failWith(error);
+    } finally {
+      if (controller === this.#controller) this.#controller = null;
+    }
+  }
+
+  /** Ends a live conversation on the element's side and fires `share-link-end`; the page ends its SDK session. */
+  end(): void {
+    if (this._view.state !== 'live') return;
+    const sessionToken = this.#session?.sessionToken ?? '';
+    this.#session = null;
+    this._media = { ...this._media, stream: null };
+    this._view = { ...this._view, state: 'ready' };
+    this.#emit('share-link-end', { sessionToken });
+    this.#judge();
+  }
+
+  /** Shows a live `MediaStream` (e.g. from a conversation SDK) in the player's video; `null` removes it. */
+  attachMediaStream(stream: MediaStream | null): void {
+    if (stream !== null && !(stream instanceof MediaStream)) throw new TypeError('attachMediaStream expects a MediaStream or null');
+    this._media = { ...this._media, stream };
+  }
+
+  protected override willUpdate(): void {
+    // Loading starts here, before the first render, once frameworks have set their properties.
+    if (this.isConnected && this.#loadKey() !== this.#loadedKey) this.#load();
+    if (this.open) this._everOpened = true;
+  }
+
+  protected override render() {
+    const messages = messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    const presentation: Presentation = {
+      messages,
+      playIdleVideo: this._media.visible && motionAllowed(),
+      posterFailed: this._media.posterFailed,
+      videoFailed: this._media.videoFailed,
+      stream: this._media.stream,
+    };
+    const variant = this.variant;
+    if (variant === 'orb') {
+      return renderOrb(this._view, { ...presentation, open: this.open, everOpened: this._everOpened }, {
+        ...this.#actions,
+        toggle: () => this.#setOpen(!this.open),
+        close: () => this.#setOpen(false),
+      });
+    }
+    return variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.setAttribute('state', this._view.state);
+    const variant = this.variant;
+    if (variant) this.setAttribute('variant', variant);
+    else this.removeAttribute('variant');
+    if (changed.has('open') && changed.get('open') !== undefined) this.#emit('share-link-toggle', { open: this.open });
+    this.#focusAfterToggle();
+    this.#watchVisibility();
+  }
+
+  readonly #actions: Actions = {
+    start: () => void this.start(),
+    end: () => this.end(),
+    retry: () => this.reload(),
+    posterFailed: () => (this._media = { ...this._media, posterFailed: true }),
+    videoFailed: () => (this._media = { ...this._media, videoFailed: true }),
+  };
+
+  #setOpen(open: boolean): void {
+    this.#moveFocus = open ? 'panel' : 'orb';
+    this.open = open;
+  }
+
+  #focusAfterToggle(): void {
+    const target = this.#moveFocus;
+    if (!target) return;
+    this.#moveFocus = null;
+    const selector = target === 'panel' ? '[part~="start-button"], [part~="end-button"], [part~="close-button"]' : '[part~="orb"]';
+    (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
+  }
+
+  #apiBase(): string {
+    return this.apiBase || BUNDLE_ORIGIN;
+  }
+
+  #loadKey(): string {
+    return `${this.token ?? ''} ${this.#apiBase()}`;
+  }
+
+  #replaceController(): AbortController {
+    this.#controller?.abort();
+    return (this.#controller = new AbortController());
+  }
+
+  #load(): void {
+    this.#loadedKey = this.#loadKey();
+    const controller = this.#replaceController();
+    this.#stopExpiryTimer();
+    this.#session = null;
+    this._media = { ...NO_MEDIA, visible: this._media.visible };
+    this._view = LOADING;
+    const token = this.token ?? '';
+    if (!isValidToken(token)) {
+      this.#controller = null;
+      const given = this.token ? `"${String(this.token).slice(0, 80)}"` : 'is missing; it';
+      this.#fail('invalid-token', `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`);
+      return;
+    }
+    resolve(token, { apiBase: this.#apiBase(), signal: controller.signal }).then(
+      (link) => controller === this.#controller && this.#show(link),
+      (error: unknown) => controller === this.#controller && !controller.signal.aborted && this.#failWith(error),
+    );
+  }
+
+  #show({ shareLink, persona, clockOffset }: ResolvedLink): void {
+    this.#controller = null;
+    this.#clockOffset = clockOffset;
+    this._view = { state: 'ready', shareLink, persona, error: null };
+    if (!this.#judge()) this.#emit('share-link-ready', { shareLink, persona });
+  }
+
+  /**
+   * Applies the policy by server time; on a refusal, shows it and returns `true`. Otherwise arms a
+   * timer for the moment the link expires. A live conversation is never cut: it is judged when it ends.
+   */
+  #judge(): boolean {
+    const { shareLink, state } = this._view;
+    if (!shareLink || state === 'error' || state === 'live' || state === 'starting') return false;
+    this.#stopExpiryTimer();
+    const now = this.#serverNow();
+    const origin = globalThis.location?.origin ?? 'null';
+    const refusal = checkShareLink(shareLink, { origin, now, embedding: true });
+    if (refusal) {
+      this.#fail(refusal, explainRefusal(refusal, { token: shareLink.token, origin, link: shareLink, now }));
+      return true;
+    }
+    if (shareLink.expiresAt && this.isConnected) {
+      this.#cancelExpiry = callAt(Date.parse(shareLink.expiresAt), () => this.#serverNow(), () => {
+        this.#cancelExpiry = null;
+        this.#judge();
+      });
+    }
+    return false;
+  }
+
+  #serverNow(): number {
+    return Date.now() + this.#clockOffset;
+  }
+
+  // Background tabs throttle timers: judge again the moment the tab is shown.
+  readonly #onVisibilityChange = () => {
+    if (document.visibilityState === 'visible') this.#judge();
+  };
+
+  #failWith(error: unknown): void {
+    this.#controller = null;
+    if (error instanceof ShareLinkError) this.#fail(error.reason, `share link ${this.token}: ${error.message}`);
+    else this.#fail('bad-response', `share link ${this.token}: unexpected failure: ${String(error)}`);
+  }
+
+  #fail(reason: ErrorReason, message: string): void {
+    this.#stopExpiryTimer();
+    this._view = { ...this._view, state: 'error', error: { reason, message } };
+    console.warn(`<share-link-embed> ${message}`);
+    this.#emit('share-link-error', { reason, message });
+  }
+
+  #emit<K extends keyof ShareLinkEmbedEventMap>(type: K, detail: ShareLinkEmbedEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #stopExpiryTimer(): void {
+    this.#cancelExpiry?.();
+    this.#cancelExpiry = null;
+  }
+
+  /** The idle video loads and plays only while the player is on screen. */
+  #watchVisibility(): void {
+    const player = this._view.persona?.avatar.videoUrl && motionAllowed() ? this.renderRoot.querySelector('[part~="player"]') : null;
+    if (player === this.#observed) return;
+    this.#observer?.disconnect();
+    this.#observed = player;
+    if (!player || typeof IntersectionObserver === 'undefined') return;
+    this.#observer ??= new IntersectionObserver((entries) => {
+      const visible = entries.some((entry) => entry.isIntersecting);
+      if (visible !== this._media.visible) this._media = { ...this._media, visible };
+    });
+    this.#observer.observe(player);
+  }
+
+  #teardown(): void {
+    if (this.#controller) {
+      this.#controller.abort();
+      this.#controller = null;
+      // Torn down mid-request: load again if it is put back.
+      if (this._view.state === 'loading') this.#loadedKey = null;
+      else if (this._view.state === 'starting') this._view = { ...this._view, state: 'ready' };
+    }
+    this.#stopExpiryTimer();
+    this.#observer?.disconnect();
+    this.#observer = null;
+    this.#observed = null;
+  }
+}
+
+/** Idle motion is off under `prefers-reduced-motion` and Save-Data. */
+function motionAllowed(): boolean {
+  const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
+  return !saveData && !matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'share-link-embed': ShareLinkEmbed;
+  }
+}

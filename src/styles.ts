@@ -1,0 +1,279 @@
+import { css } from 'lit';
+
+/**
+ * Every value a site may want to change is a `--share-link-embed-*` custom property with a default.
+ * The shadow root's top-level boxes start from `all: initial`, so host-page CSS (a global reset,
+ * `* { all: unset }`, odd fonts) cannot leak in, and nothing here can leak out.
+ */
+export const styles = css`
+  :host {
+    --_accent: var(--share-link-embed-accent, #4f46e5);
+    --_on-accent: var(--share-link-embed-accent-text, #fff);
+    --_bg: var(--share-link-embed-background, #eef0f6);
+    --_fg: var(--share-link-embed-text, #17171f);
+    --_radius: var(--share-link-embed-radius, 12px);
+    --_font: var(--share-link-embed-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_offset: var(--share-link-embed-offset, 24px);
+    --_ring: var(--share-link-embed-focus-ring, #f59e0b);
+    display: block;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_bg: var(--share-link-embed-background, #1d1e29);
+      --_fg: var(--share-link-embed-text, #f1f1f6);
+      --_accent: var(--share-link-embed-accent, #6366f1);
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  :host([variant='orb']) {
+    display: contents;
+  }
+
+  .player,
+  .orb-root {
+    all: initial;
+  }
+  .player,
+  .orb-root,
+  .panel {
+    font: 400 15px/1.4 var(--_font);
+    color: var(--_fg);
+    box-sizing: border-box;
+  }
+  .player *,
+  .orb-root * {
+    box-sizing: inherit;
+  }
+
+  .player {
+    position: relative;
+    display: grid;
+    overflow: hidden;
+    width: 100%;
+    aspect-ratio: var(--share-link-embed-aspect-ratio, 16 / 9);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+  }
+  .media {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+    display: block;
+  }
+  .fallback,
+  .orb {
+    display: grid;
+    place-items: center;
+    background: linear-gradient(135deg, var(--_accent), #b15cc8);
+    color: #fff;
+    font-weight: 600;
+  }
+  .fallback {
+    font-size: 56px;
+  }
+  .bar {
+    position: absolute;
+    inset: auto 0 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 12px;
+    align-items: center;
+    padding: 32px 14px 14px;
+    background: linear-gradient(transparent, rgb(0 0 0 / 0.72));
+    color: #fff;
+  }
+  .name {
+    flex: 1 1 8em;
+    min-width: 0;
+    font-weight: 600;
+    font-size: 17px;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .button {
+    font: 600 15px/1 var(--_font);
+    min-height: 44px;
+    padding: 0 18px;
+    border-radius: 999px;
+    border: 1px solid currentColor;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+  }
+  .primary {
+    border-color: transparent;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .button[aria-disabled='true'] {
+    cursor: progress;
+    opacity: 0.8;
+  }
+  .button:focus-visible,
+  .orb:focus-visible,
+  .close:focus-visible {
+    outline: 3px solid var(--_ring);
+    outline-offset: 2px;
+  }
+  .live {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-weight: 600;
+  }
+  .live i {
+    width: 9px;
+    height: 9px;
+    border-radius: 50%;
+    background: #ef4444;
+  }
+  .watermark {
+    position: absolute;
+    top: 10px;
+    left: 10px;
+    padding: 3px 9px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.62);
+    color: #fff;
+    font-size: 11px;
+    pointer-events: none;
+  }
+
+  .message {
+    place-content: center;
+    justify-items: center;
+    gap: 12px;
+    padding: 40px 24px 24px;
+    text-align: center;
+  }
+  .message p {
+    margin: 0;
+    max-width: 32em;
+    font-size: 16px;
+  }
+  .message .button {
+    color: var(--_fg);
+  }
+  .skeleton {
+    position: absolute;
+    inset: 0;
+    background: linear-gradient(100deg, transparent 30%, rgb(128 128 128 / 0.16) 50%, transparent 70%) 0 0 / 250% 100%;
+    animation: shimmer 1.4s linear infinite;
+  }
+  @keyframes shimmer {
+    to {
+      background-position: -250% 0;
+    }
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  .orb-root {
+    position: fixed;
+    z-index: var(--share-link-embed-z-index, 2147483000);
+    inset: auto var(--_offset) var(--_offset) auto;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+    gap: 14px;
+  }
+  :host([placement='bottom-left']) .orb-root {
+    inset: auto auto var(--_offset) var(--_offset);
+    align-items: flex-start;
+  }
+  :host([placement='top-right']) .orb-root {
+    inset: var(--_offset) var(--_offset) auto auto;
+    flex-direction: column-reverse;
+  }
+  :host([placement='top-left']) .orb-root {
+    inset: var(--_offset) auto auto var(--_offset);
+    flex-direction: column-reverse;
+    align-items: flex-start;
+  }
+  .orb {
+    width: var(--share-link-embed-orb-size, 64px);
+    height: var(--share-link-embed-orb-size, 64px);
+    padding: 0;
+    border: 3px solid #fff;
+    border-radius: 50%;
+    overflow: hidden;
+    font: 600 26px/1 var(--_font);
+    box-shadow: 0 10px 30px rgb(0 0 0 / 0.28);
+    cursor: pointer;
+    transition: transform 0.18s ease-out;
+  }
+  .orb:hover {
+    transform: scale(1.06);
+  }
+  .orb img {
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+  }
+  .panel {
+    position: relative;
+    width: min(var(--share-link-embed-panel-width, 400px), calc(100vw - 2 * var(--_offset)));
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    box-shadow: 0 18px 50px rgb(0 0 0 / 0.3);
+    animation: pop 0.2s ease-out;
+  }
+  .panel[hidden] {
+    display: none;
+  }
+  @keyframes pop {
+    from {
+      opacity: 0;
+      transform: translateY(8px) scale(0.98);
+    }
+  }
+  .close {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    z-index: 1;
+    display: grid;
+    place-items: center;
+    width: 40px;
+    height: 40px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: rgb(0 0 0 / 0.62);
+    color: #fff;
+    cursor: pointer;
+  }
+  @media (max-width: 479.98px) {
+    .panel {
+      position: fixed;
+      inset: 0;
+      width: 100%;
+      height: 100%;
+      border-radius: 0;
+    }
+    .panel .player {
+      height: 100%;
+      aspect-ratio: auto;
+      border-radius: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .skeleton,
+    .panel,
+    .orb {
+      animation: none;
+      transition: none;
+    }
+  }
+`;
