@@ -118,11 +118,11 @@ describe('lifecycle', () => {
     const added: string[] = [];
     const removed: string[] = [];
     const { addEventListener: add, removeEventListener: remove } = document;
-    document.addEventListener = function (type: string, ...rest: unknown[]) {
+    document.addEventListener = function (this: Document, type: string, ...rest: unknown[]) {
       added.push(type);
       return (add as (...args: unknown[]) => void).call(this, type, ...rest);
     } as typeof document.addEventListener;
-    document.removeEventListener = function (type: string, ...rest: unknown[]) {
+    document.removeEventListener = function (this: Document, type: string, ...rest: unknown[]) {
       removed.push(type);
       return (remove as (...args: unknown[]) => void).call(this, type, ...rest);
     } as typeof document.removeEventListener;

@@ -59,11 +59,11 @@ export const nextEvent = (el: Element, type: string): Promise<CustomEvent> =>
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` is truthy (for browser work with no event to wait on, like media loading). */
-export async function until<T>(check: () => T, what: string, timeoutMs = 5000): Promise<T> {
+export async function until<T>(check: () => T, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = check();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
