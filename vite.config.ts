@@ -3,6 +3,7 @@
  * origin, http://127.0.0.1:5173. `npm run build`: the two self-contained browser bundles in dist/.
  */
 import { getRequestListener } from '@hono/node-server';
+import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
 import { DEMO_DATA_FILE } from './server/paths.ts';
@@ -28,10 +29,29 @@ function referenceApi(): Plugin {
   };
 }
 
+/**
+ * Minifies the widget's one stylesheet (the css`` template in src/styles.ts) at build time: Lit
+ * ships template text as written, and every byte of the bundle lands on someone else's page.
+ */
+function minifyStyles(): Plugin {
+  return {
+    name: 'share-link-minify-styles',
+    apply: 'build',
+    async transform(code, id) {
+      if (!id.endsWith('/src/styles.ts')) return null;
+      const template = /css`([^`]*)`/.exec(code);
+      if (!template) throw new Error('src/styles.ts: expected one css`` template');
+      if (template[1]!.includes('${')) throw new Error('src/styles.ts: the stylesheet must not interpolate');
+      const { code: minified } = await transform(template[1]!, { loader: 'css', minify: true });
+      return { code: code.replace(template[0], `css\`${minified.trim()}\``), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi()],
+  plugins: [referenceApi(), minifyStyles()],
   build: {
     outDir: 'dist',
     target: 'es2021',
@@ -40,6 +60,8 @@ export default defineConfig({
     rolldownOptions: {
       // The classic (IIFE) bundle has no import.meta; it finds its origin through document.currentScript.
       checks: { emptyImportMeta: false },
+      // Library mode leaves ES output unminified for other bundlers; these files go straight to browsers.
+      output: { minify: true },
     },
     lib: {
       entry: 'src/bundle.ts',

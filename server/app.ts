@@ -32,7 +32,14 @@ export interface AppOptions {
   now?: () => number;
   /** A folder whose `media/` subfolder is served at `/media/` (the demo's avatars). */
   staticRoot?: string | undefined;
+  /**
+   * The built bundles' folder (`dist/`), served at `/share-link-embed.js` and `.iife.js`, so the
+   * widget's default api-base (the origin it was loaded from) is this API, as in production.
+   */
+  bundleDir?: string | undefined;
 }
+
+const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
 
 
 const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
@@ -83,12 +90,13 @@ export function pageOrigin(c: Context): string | null {
   }
 }
 
-export function createApp({ store, apiKey, now = Date.now, staticRoot }: AppOptions) {
+export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir }: AppOptions) {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', c.req.path.startsWith('/media/') && c.res.ok ? 'public, max-age=3600' : 'no-store');
+    const isAsset = c.req.path.startsWith('/media/') || BUNDLES.test(c.req.path);
+    c.header('Cache-Control', isAsset && c.res.ok ? 'public, max-age=300' : 'no-store');
     c.header('Vary', 'Origin');
     c.header('X-Content-Type-Options', 'nosniff');
   });
@@ -100,6 +108,15 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot }: AppOpti
   app.notFound((c) => c.json({ error: 'not-found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404));
 
   if (staticRoot) app.use('/media/*', serveStatic({ root: staticRoot }));
+  if (bundleDir) {
+    const serveBundle = serveStatic({ root: bundleDir });
+    app.use('/:file{share-link-embed.+}', async (c, next) => {
+      if (!BUNDLES.test(c.req.path)) return next();
+      // Module scripts load cross-origin in CORS mode; a public script needs no credentials.
+      c.header('Access-Control-Allow-Origin', '*');
+      return serveBundle(c, next);
+    });
+  }
 
   // ---- Public: no credentials, CORS for any page (the policy decides who gets a link) ----------
 

@@ -8,7 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { DEMO_DATA_FILE, FIXTURES_DIR } from './paths.ts';
+import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
 
 function fail(message: string): never {
@@ -47,7 +47,7 @@ async function main() {
   const apiKey = values['api-key'] ?? randomBytes(18).toString('base64url');
   if (!values['api-key']) console.log(`management API key (generated; pass --api-key to choose one): ${apiKey}`);
 
-  const app = createApp({ store, apiKey, staticRoot: FIXTURES_DIR });
+  const app = createApp({ store, apiKey, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR });
   const server = serve({ fetch: app.fetch, hostname: values.host, port }, (info) => {
     const host = values.host.includes(":") ? `[${values.host}]` : values.host;
     console.log(`listening on http://${host}:${info.port}`);

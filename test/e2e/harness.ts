@@ -1,0 +1,100 @@
+/**
+ * End-to-end harness: the reference API (real CLI, serving the built bundles) on one origin, host
+ * pages on another, and the system Chromium driven by playwright-core.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
+import { API_KEY, copyOfDemoData, startApi, type RunningApi } from '../support/api-process.ts';
+
+export interface Harness {
+  api: RunningApi;
+  /** Host pages: `http://127.0.0.1:<port>`; the same server also answers as `http://localhost:<port>`. */
+  hostOrigin: string;
+  otherHostOrigin: string;
+  browser: Browser;
+  /** Serves `html` at `path` on the host server. */
+  page: (path: string, html: string) => string;
+  open: (url: string, options?: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } }) => Promise<OpenPage>;
+  createLink: (fields: Record<string, unknown>) => Promise<{ id: string; token: string }>;
+  getLink: (id: string) => Promise<{ usageCount: number }>;
+  close: () => Promise<void>;
+}
+
+export interface OpenPage {
+  page: Page;
+  context: BrowserContext;
+  pageErrors: string[];
+  consoleErrors: string[];
+  warnings: string[];
+  requests: { url: string; origin: string | undefined }[];
+}
+
+export async function startHarness(): Promise<Harness> {
+  const executablePath = findChrome();
+  if (!executablePath) throw new Error(INSTALL_HINT);
+  const api = await startApi({ data: await copyOfDemoData() });
+  const pages = new Map<string, string>();
+  const server: Server = createServer((req, res) => {
+    const html = pages.get(new URL(req.url ?? '/', 'http://host').pathname);
+    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(html ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({ executablePath, args: CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')) });
+  const contexts: BrowserContext[] = [];
+
+  return {
+    api,
+    hostOrigin: `http://127.0.0.1:${port}`,
+    otherHostOrigin: `http://localhost:${port}`,
+    browser,
+    page(path, html) {
+      pages.set(path, html);
+      return `http://127.0.0.1:${port}${path}`;
+    },
+    async open(url, options = {}) {
+      const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1100, height: 800 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      const opened: OpenPage = { page, context, pageErrors: [], consoleErrors: [], warnings: [], requests: [] };
+      page.on('pageerror', (error) => opened.pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) opened.consoleErrors.push(message.text());
+        if (message.type() === 'warning') opened.warnings.push(message.text());
+      });
+      page.on('request', async (request) => {
+        // allHeaders() includes what the network stack adds, such as Origin.
+        if (request.url().includes('/v1/')) opened.requests.push({ url: request.url(), origin: (await request.allHeaders())['origin'] });
+      });
+      await page.goto(url);
+      return opened;
+    },
+    async createLink(fields) {
+      const response = await fetch(`${api.base}/v1/share-links`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', allowAllOrigins: true, ...fields }),
+      });
+      if (response.status !== 201) throw new Error(`create link: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<{ id: string; token: string }>;
+    },
+    async getLink(id) {
+      return (await fetch(`${api.base}/v1/share-links/${id}`, { headers: { Authorization: `Bearer ${API_KEY}` } })).json() as Promise<{ usageCount: number }>;
+    },
+    async close() {
+      await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      await api.stop();
+    },
+  };
+}
+
+/** Waits until the page's first `<share-link-embed>` reaches a settled state, and returns it. */
+export async function settledState(page: Page, selector = 'share-link-embed'): Promise<string> {
+  await page.waitForFunction((sel) => /^(ready|error|live)$/.test(document.querySelector(sel)?.getAttribute('state') ?? ''), selector, { timeout: 15_000 });
+  return (await page.getAttribute(selector, 'state'))!;
+}
