@@ -267,6 +267,10 @@ export const styles = css`
       aspect-ratio: auto;
       border-radius: 0;
     }
+    /* The full-screen panel has its own close button; the orb would cover its controls. */
+    :host([open]) .orb {
+      display: none;
+    }
   }
   @media (prefers-reduced-motion: reduce) {
     .skeleton,

@@ -132,7 +132,12 @@ describe('ORB_EMBED', () => {
     await Promise.all(panel.getAnimations().map((animation) => animation.finished));
     const box = panel.getBoundingClientRect();
     expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, 375, 700]);
+    expect(getComputedStyle(part(el, 'orb')!).display, 'the orb does not cover the panel').to.equal('none');
     await expect(el).to.be.accessible();
+    part(el, 'close-button')!.click();
+    await el.updateComplete;
+    expect(getComputedStyle(part(el, 'orb')!).display).to.not.equal('none');
+    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'orb'));
   });
 
   it('opens itself when start() is called while closed', async () => {
