@@ -1,0 +1,63 @@
+/** The demo as a site owner first sees it: `npm start`'s server, in a real browser. */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
+import { ROOT } from '../support/api-process.ts';
+
+let server: ViteDevServer;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  // Port 0: the test must not collide with a demo already running on 5173.
+  server = await createServer({ root: ROOT, configFile: `${ROOT}/vite.config.ts`, logLevel: 'silent', server: { port: 0, strictPort: false } });
+  await server.listen();
+  base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  browser = await chromium.launch({ executablePath: findChrome()!, args: CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')) });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it('shows every fixture live, lets the playground change a link, and shows the origin check', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${base}/`);
+
+  const cards = page.locator('[data-gallery] .card');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 12);
+  // Every card's widget settles into ready or the error its link calls for.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-gallery] .badge')].every((badge) => badge.textContent !== 'loading'));
+  const badges = await page.locator('[data-gallery] .badge').allTextContents();
+  for (const expected of ['error: expired', 'error: disabled', 'error: usage-limit-reached', 'error: not-embeddable']) {
+    assert.ok(badges.includes(expected), `${expected} in ${badges.join(', ')}`);
+  }
+  assert.ok(badges.filter((badge) => badge === 'ready').length >= 6);
+
+  // The playground disables its link through the API; the widget reacts.
+  const stage = page.locator('[data-playground-stage] share-link-embed');
+  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await page.locator('[data-playground] input[name="enabled"]').uncheck();
+  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'error');
+  assert.equal(await stage.evaluate((el) => (el as unknown as { error: { reason: string } }).error.reason), 'disabled');
+  // A wrong field comes back as the API's 400 message.
+  await page.locator('[data-playground] textarea[name="allowedOrigins"]').fill('https://*.com');
+  await page.locator('[data-playground] textarea[name="allowedOrigins"]').blur();
+  await page.locator('[data-problem]').waitFor({ state: 'visible' });
+  assert.match((await page.locator('[data-problem]').textContent()) ?? '', /public suffix/);
+
+  // Snippets for each way to embed.
+  assert.equal(await page.locator('[data-snippets] figure').count(), 4);
+  assert.match((await page.locator('[data-snippets] pre').first().textContent()) ?? '', /<share-link-embed token="sh_/);
+
+  // The second origin is refused by the server, inside the frame.
+  const frame = page.frameLocator('[data-origins] iframe');
+  await frame.locator('share-link-embed[state="error"]').waitFor();
+  assert.equal((await frame.locator('share-link-embed [part~="message"]').textContent())?.trim(), 'This conversation is not available on this website.');
+  assert.deepEqual(errors, []);
+});
