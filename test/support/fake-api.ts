@@ -58,6 +58,9 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   ok: (_hit, token) => json(validEmbedBody(token)),
   'ok-slow': (_hit, token) => ({ ...json(validEmbedBody(token)), delayMs: 300 }),
   'ok-orb': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'ORB_EMBED' } })),
+  /** The run id is the base64url JSON of the link's allowedOrigins. */
+  allowlist: (_hit, token, run) =>
+    json(validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: JSON.parse(Buffer.from(run, 'base64url').toString('utf8')) } })),
   'origin-restricted': (_hit, token) => json(validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: ['https://www.shop.example'] } })),
   'broken-media': (_hit, token) =>
     json(validEmbedBody(token, { avatar: { imageUrl: 'http://127.0.0.1:9/missing.png', videoUrl: 'http://127.0.0.1:9/missing.webm' } })),
