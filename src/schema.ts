@@ -51,8 +51,15 @@ const Id = v.pipe(v.string(), v.check((id: string) => id.length > 0 && id.length
 
 export const LinkType = v.picklist(['LINK', 'PLAYER_EMBED', 'ORB_EMBED']);
 
+/**
+ * Object schemas take their entries from a null-prototype object: valibot walks them with
+ * `for…in`, and a host page that adds enumerable properties to `Object.prototype` would otherwise
+ * add phantom fields to every schema and break validation.
+ */
+const fields = <T extends object>(entries: T): T => Object.assign(Object.create(null) as T, entries);
+
 /** The seeds' `PersonaShareLink` (ShareLink plus persona details). */
-export const ShareLinkSchema = v.object({
+export const ShareLinkSchema = v.object(fields({
   id: Id,
   token: v.pipe(v.string(), v.check((token: string) => TOKEN_PATTERN.test(token), 'must be a share-link token')),
   type: LinkType,
@@ -68,32 +75,32 @@ export const ShareLinkSchema = v.object({
   personaId: Id,
   personaName: Text,
   organizationId: Id,
-});
+}));
 
 /** What the public API may say about a persona: never its brain, voice, tools or knowledge. */
-export const PublicPersonaSchema = v.object({
+export const PublicPersonaSchema = v.object(fields({
   id: Id,
   name: Text,
   description: v.nullable(v.pipe(v.string(), v.maxLength(MAX_LONG_TEXT))),
-  avatar: v.object({
+  avatar: v.object(fields({
     id: Id,
     displayName: Text,
     imageUrl: MediaUrl,
     videoUrl: MediaUrl,
-  }),
-});
+  })),
+}));
 
-export const EmbedResponseSchema = v.object({
+export const EmbedResponseSchema = v.object(fields({
   shareLink: ShareLinkSchema,
   persona: PublicPersonaSchema,
   serverTime: IsoDate,
-});
+}));
 
-export const SessionResponseSchema = v.object({
+export const SessionResponseSchema = v.object(fields({
   sessionToken: v.pipe(v.string(), v.check((token: string) => token.length >= 16 && token.length <= 4096, 'must be 16 to 4096 characters')),
   expiresAt: IsoDate,
   usageCount: Count,
-});
+}));
 
 export type ShareLink = v.InferOutput<typeof ShareLinkSchema>;
 export type PublicPersona = v.InferOutput<typeof PublicPersonaSchema>;

@@ -166,6 +166,7 @@ export class ShareLinkEmbed extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    window.addEventListener('online', this.#onOnline);
     if (this.#loadedKey === null) this.requestUpdate();
     else if (this._view.shareLink && !this.#cancelExpiry) this.#judge();
   }
@@ -173,6 +174,7 @@ export class ShareLinkEmbed extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    window.removeEventListener('online', this.#onOnline);
     // Moving the element in the DOM disconnects and reconnects it at once: only a real removal tears down.
     queueMicrotask(() => {
       if (!this.isConnected) this.#teardown();
@@ -355,6 +357,11 @@ export class ShareLinkEmbed extends LitElement {
   // Background tabs throttle timers: judge again the moment the tab is shown.
   readonly #onVisibilityChange = () => {
     if (document.visibilityState === 'visible') this.#judge();
+  };
+
+  // A visitor who was offline should not have to find the retry button once they are back.
+  readonly #onOnline = () => {
+    if (this._view.error?.reason === 'network') this.reload();
   };
 
   #failWith(error: unknown): void {

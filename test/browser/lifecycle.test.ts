@@ -155,3 +155,40 @@ describe('lifecycle', () => {
     }
   });
 });
+
+describe('faults and time', () => {
+  afterEach(() => serverCommand('api-clock-offset', { offsetMs: 0 }));
+
+  it('turns expired when a hidden tab is shown again, even if its timer was throttled away', async () => {
+    const link = await serverCommand<{ token: string }>('api-create-link', { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    // Background tabs may hold timers back for minutes: here the expiry timer never runs at all.
+    const realSetTimeout = window.setTimeout;
+    window.setTimeout = ((callback: () => void, delay?: number) => (delay && delay > 1000 ? 0 : realSetTimeout(callback, delay))) as typeof window.setTimeout;
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
+    try {
+      const { el, settled } = mount({ token: link.token, 'api-base': apiBase });
+      expect((await settled).type).to.equal('share-link-ready');
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      await new Promise((resolve) => realSetTimeout(resolve, 1700));
+      expect(el.state, 'the throttled timer did not fire').to.equal('ready');
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(el.state).to.equal('error');
+      expect(el.error?.reason).to.equal('expired');
+    } finally {
+      window.setTimeout = realSetTimeout;
+      Reflect.deleteProperty(document, 'visibilityState');
+      Object.defineProperty(Document.prototype, 'visibilityState', visibility);
+    }
+  });
+
+  it('does not reload on online when the error is not a network one', async () => {
+    const { el, settled, events } = mount({ token: 'sh_Disabled4vN8mBwHfJ', 'api-base': apiBase });
+    await settled;
+    window.dispatchEvent(new Event('online'));
+    await sleep(200);
+    expect(events.map((event) => event.type)).to.deep.equal(['share-link-error']);
+    expect(el.error?.reason).to.equal('disabled');
+  });
+});

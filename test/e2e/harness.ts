@@ -2,11 +2,13 @@
  * End-to-end harness: the reference API (real CLI, serving the built bundles) on one origin, host
  * pages on another, and the system Chromium driven by playwright-core.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
-import { API_KEY, copyOfDemoData, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, ROOT, copyOfDemoData, startApi, type RunningApi } from '../support/api-process.ts';
 
 export interface Harness {
   api: RunningApi;
@@ -37,7 +39,18 @@ export async function startHarness(): Promise<Harness> {
   const api = await startApi({ data: await copyOfDemoData() });
   const pages = new Map<string, string>();
   const server: Server = createServer((req, res) => {
-    const html = pages.get(new URL(req.url ?? '/', 'http://host').pathname);
+    const path = new URL(req.url ?? '/', 'http://host').pathname;
+    // The page's own packages (e.g. its own copy of Lit), as a site would serve them.
+    if (path.startsWith('/node_modules/') && !path.includes('..')) {
+      try {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        res.end(readFileSync(join(ROOT, path)));
+      } catch {
+        res.writeHead(404).end();
+      }
+      return;
+    }
+    const html = pages.get(path);
     res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(html ?? 'not found');
   });
