@@ -16,16 +16,34 @@ after(() => api.close());
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
 const snapshot = () => JSON.stringify(api.store.snapshot());
 
-/** A raw HTTP request, so any bytes can go in the path and the headers. */
+/**
+ * A raw HTTP request, so any bytes can go in the path and the headers. Settles once the request
+ * has closed; a server that answers before reading a huge body may cut the upload short, which is
+ * expected (EPIPE, ECONNRESET) once its answer has arrived.
+ */
 function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const { port } = new URL(api.base);
-    const req = request({ host: '127.0.0.1', port, method, path, headers, insecureHTTPParser: false }, (res) => {
+    let answer: { status: number; body: string } | undefined;
+    let closed = false;
+    const settle = () => answer && closed && resolve(answer);
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => {
+        answer = { status: res.statusCode ?? 0, body: text };
+        settle();
+      });
     });
-    req.on('error', reject);
+    const onError = (error: Error) => {
+      if (!answer) reject(error);
+    };
+    req.on('error', onError);
+    req.on('socket', (socket) => socket.on('error', onError));
+    req.on('close', () => {
+      closed = true;
+      settle();
+    });
     if (body !== undefined) req.write(body);
     req.end();
   });
