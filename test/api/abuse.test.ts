@@ -27,7 +27,8 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
     let answer: { status: number; body: string } | undefined;
     let closed = false;
     const settle = () => answer && closed && resolve(answer);
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+    // A connection of its own: a socket whose upload a 413 cut short must not carry the next request.
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
       res.on('end', () => {
