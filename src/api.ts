@@ -85,14 +85,14 @@ export function endpoint(apiBase: string, token: string): string {
   if (!isValidToken(token)) {
     throw new ShareLinkError('invalid-token', `"${String(token).slice(0, 80)}" is not a share-link token (sh_ then 8 to 64 letters or digits)`);
   }
-  let base: URL;
+  let base: URL | undefined;
   try {
     base = new URL(apiBase, globalThis.location?.href);
   } catch {
-    throw new ShareLinkError('network', `api-base "${apiBase}" is not a URL`);
+    // Reported below, with the other ways an api-base can be wrong.
   }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-    throw new ShareLinkError('network', `api-base "${apiBase}" must be an http: or https: URL`);
+  if (base?.protocol !== 'https:' && base?.protocol !== 'http:') {
+    throw new ShareLinkError('network', `api-base "${apiBase}" is not an http: or https: URL`);
   }
   return `${base.href.replace(/\/+$/, '')}/v1/embed/${token}`;
 }

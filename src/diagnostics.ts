@@ -2,7 +2,7 @@
  * What the site owner reads in the console: one warning per failure, naming the exact cause and,
  * where it helps, what to change. Visitors never see these (they get the translated messages).
  */
-import type { ErrorReason } from './errors.js';
+import type { PolicyReason } from './policy.js';
 import type { ShareLink } from './schema.js';
 
 export interface FailureContext {
@@ -17,7 +17,7 @@ export interface FailureContext {
 const list = (origins: readonly string[]) => (origins.length ? origins.map((origin) => `"${origin}"`).join(', ') : 'none');
 
 /** The widget's own policy refusals, with the link in hand. */
-export function explainRefusal(reason: ErrorReason, { token, origin, link, now }: FailureContext): string {
+export function explainRefusal(reason: PolicyReason, { token, origin, link, now }: FailureContext): string {
   const subject = `share link ${token}`;
   switch (reason) {
     case 'origin-not-allowed':
@@ -30,7 +30,5 @@ export function explainRefusal(reason: ErrorReason, { token, origin, link, now }
       return `${subject} has used all ${link?.usageLimit ?? '?'} of its uses (usageCount ${link?.usageCount ?? '?'}).`;
     case 'not-embeddable':
       return `${subject} is a LINK link, meant to be opened directly; create a PLAYER_EMBED or ORB_EMBED link to embed it.`;
-    default:
-      return `${subject}: ${reason}.`;
   }
 }

@@ -282,8 +282,8 @@ export class ShareLinkEmbed extends LitElement {
     const target = this.#moveFocus;
     if (!target) return;
     this.#moveFocus = null;
-    const selector = target === 'panel' ? '[part~="start-button"], [part~="end-button"], [part~="close-button"]' : '[part~="orb"]';
-    (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
+    // Into the panel: its close button, first in it, as in a dialog. Back out: the orb.
+    (this.renderRoot.querySelector(target === 'panel' ? '.close' : '.orb') as HTMLElement | null)?.focus();
   }
 
   #apiBase(): string {

@@ -42,10 +42,6 @@ export const styles = css`
     color: var(--_fg);
     box-sizing: border-box;
   }
-  .player *,
-  .orb-root * {
-    box-sizing: inherit;
-  }
 
   .player {
     position: relative;
@@ -62,7 +58,6 @@ export const styles = css`
     width: 100%;
     height: 100%;
     object-fit: cover;
-    display: block;
   }
   .fallback,
   .orb {

@@ -56,7 +56,7 @@ describe('ORB_EMBED', () => {
     expect(panel.getAttribute('role')).to.equal('dialog');
     expect(part(el, 'start-button')).to.exist;
     expect(part(el, 'close-button')!.getAttribute('aria-label')).to.equal('Close');
-    expect(panel.contains(activeElementIn(el))).to.equal(true, 'focus moved into the panel');
+    expect(activeElementIn(el)).to.equal(part(el, 'close-button'), 'focus moved into the panel, to its close button');
     expect(el.shadowRoot!.querySelector('[data-watermark]')).to.exist;
     await expect(el).to.be.accessible();
   });
