@@ -4,24 +4,19 @@
  * of the bundle.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { settledState, startHarness, type Harness } from './harness.ts';
+import { describe, it } from 'node:test';
+import { TOKENS } from '../support/fixtures.ts';
+import { settledState, useHarness } from './harness.ts';
 
-let harness: Harness;
-before(async () => {
-  harness = await startHarness();
-});
-after(() => harness?.close());
-
-const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
-const ORB = 'sh_Orb7mBwHfJc4kL9pQxYz';
+const current = useHarness();
+const { player: PLAYER, orb: ORB } = TOKENS;
 
 /** Records CSP violations from before the page's own code runs (init scripts are not subject to its CSP). */
 const RECORD_VIOLATIONS = `window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`;
 
 describe('strict pages', () => {
   it('works under a strict CSP with Trusted Types enforced, with no violation', async () => {
-    const api = harness.api.base;
+    const api = current().api.base;
     const csp = [
       "default-src 'none'",
       `script-src ${api}`,
@@ -36,8 +31,8 @@ describe('strict pages', () => {
       <script type="module" src="${api}/share-link-embed.js"></script></head>
       <body><share-link-embed token="${PLAYER}"></share-link-embed><share-link-embed token="sh_Expired9pQxYzR4vN8m"></share-link-embed>
       <share-link-embed token="${ORB}"></share-link-embed></body></html>`;
-    const url = harness.page('/csp', html);
-    const context = await harness.browser.newContext();
+    const url = current().page('/csp', html);
+    const context = await current().browser.newContext();
     await context.addInitScript({ content: RECORD_VIOLATIONS });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -61,8 +56,8 @@ describe('strict pages', () => {
 
 describe('faults', () => {
   it('recovers by itself when the visitor comes back online', async () => {
-    const url = harness.page('/offline', `<!doctype html><script type="module" src="${harness.api.base}/share-link-embed.js"></script><share-link-embed token="${PLAYER}"></share-link-embed>`);
-    const context = await harness.browser.newContext();
+    const url = current().page('/offline', `<!doctype html><script type="module" src="${current().api.base}/share-link-embed.js"></script><share-link-embed token="${PLAYER}"></share-link-embed>`);
+    const context = await current().browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -87,12 +82,12 @@ describe('faults', () => {
 
 describe('hostile host pages', () => {
   const hostile = (head: string) =>
-    harness.page(`/hostile-${Math.random().toString(36).slice(2)}`, `<!doctype html><html lang="en"><head><meta charset="utf-8">${head}
-      <script type="module" src="${harness.api.base}/share-link-embed.js"></script></head>
+    current().page(`/hostile-${Math.random().toString(36).slice(2)}`, `<!doctype html><html lang="en"><head><meta charset="utf-8">${head}
+      <script type="module" src="${current().api.base}/share-link-embed.js"></script></head>
       <body><main style="width:640px"><share-link-embed token="${PLAYER}"></share-link-embed></main><share-link-embed token="${ORB}"></share-link-embed></body></html>`);
 
   async function expectWorking(url: string) {
-    const opened = await harness.open(url);
+    const opened = await current().open(url);
     const { page } = opened;
     await page.waitForFunction(() => [...document.querySelectorAll('share-link-embed')].every((el) => el.getAttribute('state') === 'ready'));
     const player = page.locator('share-link-embed[variant="player"]');
@@ -131,7 +126,7 @@ describe('hostile host pages', () => {
 
   it('lives beside the page\'s own copy of Lit', async () => {
     const modules = (name: string, path: string) => `"${name}": "/node_modules/${path}"`;
-    const url = harness.page('/own-lit', `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    const url = current().page('/own-lit', `<!doctype html><html lang="en"><head><meta charset="utf-8">
       <script type="importmap">{ "imports": { ${[
         modules('lit', 'lit/index.js'),
         modules('lit-html', 'lit-html/lit-html.js'),
@@ -144,9 +139,9 @@ describe('hostile host pages', () => {
         import { LitElement, html } from 'lit';
         customElements.define('page-own-element', class extends LitElement { render() { return html\`<p>the page's own Lit</p>\`; } });
       </script>
-      <script type="module" src="${harness.api.base}/share-link-embed.js"></script></head>
+      <script type="module" src="${current().api.base}/share-link-embed.js"></script></head>
       <body><page-own-element></page-own-element><share-link-embed token="${PLAYER}"></share-link-embed></body></html>`);
-    const opened = await harness.open(url);
+    const opened = await current().open(url);
     assert.equal(await settledState(opened.page), 'ready');
     await opened.page.waitForFunction(() => document.querySelector('page-own-element')?.shadowRoot?.textContent?.includes("the page's own Lit"));
     assert.deepEqual([...opened.pageErrors, ...opened.consoleErrors], []);

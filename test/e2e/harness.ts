@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
 import { API_KEY, ROOT, copyOfDemoData, startApi, type RunningApi } from '../support/api-process.ts';
@@ -110,4 +111,14 @@ export async function startHarness(): Promise<Harness> {
 export async function settledState(page: Page, selector = 'share-link-embed'): Promise<string> {
   await page.waitForFunction((sel) => /^(ready|error|live)$/.test(document.querySelector(sel)?.getAttribute('state') ?? ''), selector, { timeout: 15_000 });
   return (await page.getAttribute(selector, 'state'))!;
+}
+
+/** Starts one harness for the calling test file and stops it after; returns a getter for it. */
+export function useHarness(): () => Harness {
+  let harness: Harness | undefined;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness?.close());
+  return () => harness!;
 }
