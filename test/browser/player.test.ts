@@ -123,6 +123,22 @@ describe('PLAYER_EMBED', () => {
     expect(el.state).to.equal('ready');
   });
 
+  it('never plays the idle video when the visitor asks to save data', async () => {
+    const connection = (navigator as Navigator & { connection?: object }).connection;
+    expect(connection, 'Chromium exposes navigator.connection').to.exist;
+    Object.defineProperty(connection, 'saveData', { configurable: true, get: () => true });
+    try {
+      const { el, settled } = mount({ token: PLAYER, 'api-base': apiBase });
+      await settled;
+      await el.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(part(el, 'video')).to.equal(null);
+      expect(part(el, 'poster')).to.exist;
+    } finally {
+      Reflect.deleteProperty(connection!, 'saveData');
+    }
+  });
+
   it('falls back to the initial when the poster URL is broken, and drops a broken video', async () => {
     const { el, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('broken-media') });
     await settled;

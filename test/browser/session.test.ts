@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { serverCommand } from '../support/browser.ts';
+import { fakeApi, newRun, serverCommand } from '../support/browser.ts';
 import { mount, nextEvent, part } from '../support/embed.ts';
 
 let apiBase: string;
@@ -106,6 +106,16 @@ describe('starting a conversation', () => {
     expect(el.state).to.equal('ready');
     expect((part(el, 'video') as HTMLVideoElement | null)?.srcObject ?? null).to.equal(null);
     stream.getTracks().forEach((track) => track.stop());
+  });
+
+  it('is accessible while starting', async () => {
+    const { el, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('slow-session', newRun()) });
+    await settled;
+    void el.start();
+    await el.updateComplete;
+    expect(el.state).to.equal('starting');
+    await expect(el).to.be.accessible();
+    expect(el.state, 'still starting after the audit').to.equal('starting');
   });
 
   it('ignores start() unless ready', async () => {

@@ -57,6 +57,8 @@ const mutated = (mutate: (body: Json & { shareLink: Json; persona: Json & { avat
 export const SCENARIOS: Record<string, (hit: number, token: string, run: string) => FakeAnswer> = {
   ok: (_hit, token) => json(validEmbedBody(token)),
   'ok-slow': (_hit, token) => ({ ...json(validEmbedBody(token)), delayMs: 300 }),
+  /** A normal link whose session start takes 1.5 s (see the sessions branch below). */
+  'slow-session': (_hit, token) => json(validEmbedBody(token)),
   'ok-orb': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'ORB_EMBED' } })),
   /** The run id is the base64url JSON of the link's allowedOrigins. */
   allowlist: (_hit, token, run) =>
@@ -138,8 +140,9 @@ export async function fakeApiMiddleware(context: { req: IncomingMessage; res: Se
   hits.set(key, hit + 1);
   context.respond = false;
   const res = context.res;
+  const session = json({ sessionToken: `st_fake_${'x'.repeat(24)}`, expiresAt: new Date(Date.now() + 900_000).toISOString(), usageCount: 1 }, 201);
   const answer: FakeAnswer = sessions
-    ? json({ sessionToken: `st_fake_${'x'.repeat(24)}`, expiresAt: new Date(Date.now() + 900_000).toISOString(), usageCount: 1 }, 201)
+    ? { ...session, delayMs: scenario === 'slow-session' ? 1500 : 0 }
     : (SCENARIOS[scenario]?.(hit, decodeURIComponent(token), run) ?? json({ error: 'not-found', message: `no scenario ${scenario}` }, 404));
   if (answer.hang) {
     context.req.on('close', () => res.destroy());
