@@ -11,6 +11,16 @@ afterEach(() => emulateMedia({ reducedMotion: 'no-preference', colorScheme: 'lig
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 
+/** A player on screen that, given time to start its video, shows only the poster. */
+async function expectPosterWithoutVideo() {
+  const { el, settled } = mount({ token: PLAYER, 'api-base': apiBase });
+  await settled;
+  await el.updateComplete;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(part(el, 'video')).to.equal(null);
+  expect(part(el, 'poster')).to.exist;
+}
+
 describe('PLAYER_EMBED', () => {
   it('shows the persona, the poster, a start button and the watermark once ready', async () => {
     const { el, settled } = mount({ token: PLAYER, 'api-base': apiBase });
@@ -106,12 +116,7 @@ describe('PLAYER_EMBED', () => {
 
   it('never plays the idle video under prefers-reduced-motion', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
-    const { el, settled } = mount({ token: PLAYER, 'api-base': apiBase });
-    await settled;
-    await el.updateComplete;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(part(el, 'video')).to.equal(null);
-    expect(part(el, 'poster')).to.exist;
+    await expectPosterWithoutVideo();
   });
 
   it('shows the persona\'s initial when the avatar has no media at all', async () => {
@@ -128,12 +133,7 @@ describe('PLAYER_EMBED', () => {
     expect(connection, 'Chromium exposes navigator.connection').to.exist;
     Object.defineProperty(connection, 'saveData', { configurable: true, get: () => true });
     try {
-      const { el, settled } = mount({ token: PLAYER, 'api-base': apiBase });
-      await settled;
-      await el.updateComplete;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(part(el, 'video')).to.equal(null);
-      expect(part(el, 'poster')).to.exist;
+      await expectPosterWithoutVideo();
     } finally {
       Reflect.deleteProperty(connection!, 'saveData');
     }
