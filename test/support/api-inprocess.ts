@@ -12,11 +12,23 @@ export interface InProcessApi {
   close: () => Promise<void>;
 }
 
-export async function startInProcessApi(options: { now?: number; data?: string } = {}): Promise<InProcessApi> {
+export interface InProcessOptions {
+  /** A pinned time; `clock.now` can be moved by the test. Default 2026-06-01T12:00Z. */
+  now?: number;
+  /** Instead of the pinned clock, the server's own time (e.g. the real clock plus an offset). */
+  serverTime?: () => number;
+  data?: string;
+  /** Sees every request before the app does. */
+  observe?: (request: Request) => void;
+}
+
+export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
   const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
-  const app = createApp({ store, apiKey: API_KEY, now: () => clock.now, staticRoot: FIXTURES_DIR });
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  const app = createApp({ store, apiKey: API_KEY, now: options.serverTime ?? (() => clock.now), staticRoot: FIXTURES_DIR });
+  const { observe } = options;
+  const fetch = observe ? (request: Request) => (observe(request), app.fetch(request)) : app.fetch;
+  const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {

@@ -2,13 +2,9 @@
  * @web/test-runner plugins: the reference API on its own port of 127.0.0.1 (so the widget makes
  * real cross-origin requests), server commands to arrange its data and clock, and the fake API.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { createApp, FIXTURES_DIR } from '../../server/app.ts';
-import { CreateShareLinkSchema, UpdateShareLinkSchema } from '../../server/schemas.ts';
-import { Store, loadDataFile } from '../../server/store.ts';
 import * as v from 'valibot';
-import { DEMO_DATA } from './api-process.ts';
+import { CreateShareLinkSchema, UpdateShareLinkSchema } from '../../server/schemas.ts';
+import { startInProcessApi, type InProcessApi } from './api-inprocess.ts';
 import { fakeApiHits, fakeApiMiddleware } from './fake-api.ts';
 
 export const CARA_ID = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
@@ -19,52 +15,44 @@ interface CommandArgs {
 }
 
 export function referenceApiPlugin() {
-  let server: ServerType | undefined;
-  let store: Store;
-  let base = '';
+  let api: InProcessApi | undefined;
   let clockOffset = 0;
   const requests: { method: string; path: string; origin: string | null; credentials: boolean }[] = [];
+  const store = () => api!.store;
 
   return {
     name: 'reference-api',
     async serverStart() {
-      store = new Store(await loadDataFile(DEMO_DATA));
-      const app = createApp({ store, apiKey: 'wtr', now: () => Date.now() + clockOffset, staticRoot: FIXTURES_DIR });
-      server = serve({
-        hostname: '127.0.0.1',
-        port: 0,
-        fetch: (request) => {
+      api = await startInProcessApi({
+        serverTime: () => Date.now() + clockOffset,
+        observe: (request) => {
           const url = new URL(request.url);
-          if (url.pathname.startsWith('/v1/')) {
-            requests.push({
-              method: request.method,
-              path: url.pathname,
-              origin: request.headers.get('origin'),
-              credentials: request.headers.has('cookie') || request.headers.has('authorization'),
-            });
-          }
-          return app.fetch(request);
+          if (!url.pathname.startsWith('/v1/')) return;
+          requests.push({
+            method: request.method,
+            path: url.pathname,
+            origin: request.headers.get('origin'),
+            credentials: request.headers.has('cookie') || request.headers.has('authorization'),
+          });
         },
       });
-      await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
     async serverStop() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await api?.close();
     },
     async executeCommand({ command, payload }: CommandArgs) {
       const args = (payload ?? {}) as Record<string, unknown>;
       switch (command) {
         case 'api-base':
-          return base;
+          return api!.base;
         case 'api-create-link': {
           const input = v.parse(CreateShareLinkSchema, { personaId: CARA_ID, allowAllOrigins: true, ...args });
-          return store.create(input, Date.now() + clockOffset);
+          return store().create(input, Date.now() + clockOffset);
         }
         case 'api-update-link':
-          return store.update(String(args['id']), v.parse(UpdateShareLinkSchema, args['changes']));
+          return store().update(String(args['id']), v.parse(UpdateShareLinkSchema, args['changes']));
         case 'api-link':
-          return store.linkByToken(String(args['token'])) ?? null;
+          return store().linkByToken(String(args['token'])) ?? null;
         case 'api-clock-offset':
           clockOffset = Number(args['offsetMs'] ?? 0);
           return clockOffset;
