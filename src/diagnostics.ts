@@ -32,3 +32,13 @@ export function explainRefusal(reason: PolicyReason, { token, origin, link, now 
       return `${subject} is a LINK link, meant to be opened directly; create a PLAYER_EMBED or ORB_EMBED link to embed it.`;
   }
 }
+
+/** A `429 rate-limited` answer: what the limits are, and what the widget does next. */
+export function explainRateLimit(token: string, retryInMs: number | null): string {
+  const next = retryInMs === null ? 'it will not retry on its own again until a load succeeds' : `it tries once more in ${Math.round(retryInMs / 1000)} s`;
+  return (
+    `share link ${token}: the API rate-limited this visitor's address (429); ${next}. ` +
+    'The reference API allows each client address 300 lookups per minute and 10 session starts per link per 10 minutes; ' +
+    'if many visitors reach it through one proxy, run it behind that proxy with --trust-proxy.'
+  );
+}

@@ -7,7 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Messages } from '../i18n/messages.js';
 import type { Actions, Presentation, View } from './view.js';
 
-const RETRYABLE = new Set(['network', 'server', 'bad-response']);
+const RETRYABLE = new Set(['network', 'server', 'bad-response', 'rate-limited']);
 
 /** The first letter of a name, shown when there is no image (or before it may load). */
 export const initialOf = (name: string): string => ([...name.replace(/[^\p{L}\p{N}]/gu, '')][0] ?? '·').toUpperCase();
