@@ -25,6 +25,7 @@ export interface InProcessOptions {
   trustProxy?: boolean;
   publicUrl?: string;
   sessionSecret?: string;
+  bundleDir?: string;
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
@@ -39,6 +40,7 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
     trustProxy: options.trustProxy ?? false,
     publicUrl: options.publicUrl,
     sessionSecret: options.sessionSecret,
+    bundleDir: options.bundleDir,
   });
   const { observe } = options;
   const fetch = observe ? (request: Request) => (observe(request), app.fetch(request)) : app.fetch;
