@@ -374,7 +374,7 @@ export class ShareLinkEmbed extends LitElement {
     if (error instanceof ShareLinkError && error.reason === 'rate-limited') {
       // Loading again (not starting again) after the wait: no use is ever counted without a press.
       const retryInMs = this.#rateLimitRetry.schedule(error.retryAfterMs, () => this.reload());
-      this.#fail('rate-limited', `${explainRateLimit(String(this.token), retryInMs)} (${error.message})`);
+      this.#fail('rate-limited', explainRateLimit(String(this.token), error.retryAfterMs, retryInMs));
     } else if (error instanceof ShareLinkError) this.#fail(error.reason, `share link ${this.token}: ${error.message}`);
     else this.#fail('bad-response', `share link ${this.token}: unexpected failure: ${String(error)}`);
   }

@@ -43,7 +43,8 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
     bundleDir: options.bundleDir,
   });
   const { observe } = options;
-  const fetch = observe ? (request: Request) => (observe(request), app.fetch(request)) : app.fetch;
+  // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
+  const fetch = observe ? (request: Request, env: unknown) => (observe(request), app.fetch(request, env)) : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
