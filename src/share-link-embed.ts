@@ -6,7 +6,8 @@ import type { ShareLinkEmbedEventMap } from './events.js';
 import { messagesFor } from './i18n/messages.js';
 import { checkShareLink } from './policy.js';
 import { renderOrb } from './render/orb.js';
-import { renderMessage, renderPlayer } from './render/player.js';
+import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
+import { WatermarkController } from './render/watermark.js';
 import { variantOf, type Actions, type EmbedState, type Placement, type Presentation, type Variant, type View } from './render/view.js';
 import { isValidToken, type PublicPersona, type SessionResponse, type ShareLink } from './schema.js';
 import { RetryAfterOnce } from './retry-after.js';
@@ -121,6 +122,8 @@ export class ShareLinkEmbed extends LitElement {
   #observed: Element | null = null;
   #moveFocus: 'panel' | 'orb' | null = null;
   readonly #rateLimitRetry = new RetryAfterOnce();
+  // Shown unless a validated link removes it; restored if the page removes or alters it.
+  readonly #watermark = new WatermarkController(this, () => ({ show: this._view.shareLink?.removeWatermark !== true, label: this.#messages().poweredBy }));
 
   constructor() {
     super();
@@ -237,8 +240,12 @@ export class ShareLinkEmbed extends LitElement {
     if (this.open) this._everOpened = true;
   }
 
+  #messages() {
+    return messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+  }
+
   protected override render() {
-    const messages = messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    const messages = this.#messages();
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -254,7 +261,7 @@ export class ShareLinkEmbed extends LitElement {
         close: () => this.#setOpen(false),
       });
     }
-    return variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions);
+    return renderFramed(variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
