@@ -87,8 +87,10 @@ async function main() {
     sessionSecret,
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
   });
-  // --no-limits also lifts the per-address connection cap: a load test runs from one address.
-  const server = serveHardened({ fetch: app.fetch, hostname: values.host, port, trustProxy, maxConnectionsPerAddress: values['no-limits'] ? 0 : undefined }, (info) => {
+  // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
+  // load test runs from one address over long keep-alive connections. The timeouts stay.
+  const unlimited = values['no-limits'] ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
+  const server = serveHardened({ fetch: app.fetch, hostname: values.host, port, trustProxy, ...unlimited }, (info) => {
     console.log(`listening on http://${host}:${info.port}`);
   });
   server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));

@@ -3,8 +3,9 @@
  *
  * - a request's headers must arrive within 10 s and the whole request within 10 s (Node's defaults
  *   are 60 s and 300 s, checked only every 30 s), then the connection is answered 408 and closed;
- * - an idle keep-alive connection is closed after 5 s, a busy one after 1,000 requests, and one
- *   whose client stops reading after 30 s without progress;
+ * - an idle keep-alive connection is closed after 5 s, a busy one after 10,000 requests (Node then
+ *   answers 503 and closes it; the client reconnects), and one whose client stops reading after
+ *   30 s without progress;
  * - one client address holds at most 100 connections at once; more are closed as they arrive, so
  *   one address cannot take every file descriptor while the others wait.
  *
@@ -26,13 +27,15 @@ export interface HardenedServerOptions {
   requestTimeoutMs?: number;
   /** Every connection comes from a trusted proxy: no per-address cap. */
   trustProxy?: boolean;
+  /** Requests one keep-alive connection may carry; `0` for no limit. Default 10,000. */
+  maxRequestsPerSocket?: number;
 }
 
 export const SERVER_LIMITS = {
   maxConnectionsPerAddress: 100,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1_000,
+  maxRequestsPerSocket: 10_000,
   idleSocketTimeoutMs: 30_000,
 } as const;
 
@@ -49,7 +52,7 @@ export function serveHardened(options: HardenedServerOptions, onListening?: (inf
     },
     getRequestListener(options.fetch),
   );
-  server.maxRequestsPerSocket = SERVER_LIMITS.maxRequestsPerSocket;
+  server.maxRequestsPerSocket = options.maxRequestsPerSocket ?? SERVER_LIMITS.maxRequestsPerSocket;
   server.setTimeout(SERVER_LIMITS.idleSocketTimeoutMs, (socket) => socket.destroy());
 
   const cap = options.trustProxy ? 0 : options.maxConnectionsPerAddress ?? SERVER_LIMITS.maxConnectionsPerAddress;

@@ -70,7 +70,7 @@ describe('the watermark against page CSS', () => {
     ['a transformed, top-most name bar', 'share-link-embed::part(name) { position: absolute; inset: 0; z-index: 2147483647; background: #000; transform: translateZ(10px); }'],
     ['visibility inherited from the host', 'share-link-embed { visibility: hidden; } share-link-embed::part(player) { visibility: visible; }'],
     ['colour and size inherited from the host', 'share-link-embed { color: transparent; font-size: 0; line-height: 0; }'],
-  ]) {
+  ] as const) {
     it(`stays on top under ${trick}`, async () => {
       pageCss(css);
       const el = await readyPlayer();

@@ -37,7 +37,8 @@ export interface OpenPage {
 export async function startHarness(): Promise<Harness> {
   const executablePath = findChrome();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  const api = await startApi({ data: await copyOfDemoData() });
+  // Every page of every test comes from 127.0.0.1: abuse limits off (test/api/limits.test.ts covers them).
+  const api = await startApi({ data: await copyOfDemoData(), limits: false });
   const pages = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
