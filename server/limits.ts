@@ -8,7 +8,7 @@
  * atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING` per hit, so processes that share the database
  * share the counts; see `flexibleCounters`.
  */
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface LimitRule {
   /** Also the key prefix in a shared store: one table can hold every rule. */
@@ -87,6 +87,40 @@ export function flexibleCounters(create: (options: { points: number; duration: n
 
 /** Counts in this process's memory: right for one process, not for many. */
 export const memoryCounters: CounterBackend = flexibleCounters((options) => new RateLimiterMemory(options));
+
+/** The table `postgresCounters` counts in; the store's migration creates it. */
+export const RATE_LIMIT_TABLE = 'share_link_rate_limits';
+/** rate-limiter-flexible's own layout for `RateLimiterPostgres` (key, points, expire in ms since the epoch). */
+export const RATE_LIMIT_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`;
+
+/** What `RateLimiterPostgres` needs of a client: `postgres` (porsager)'s `sql.unsafe(text, parameters)` fits. */
+export interface SqlClient {
+  unsafe(query: string, parameters?: never[]): PromiseLike<readonly object[]>;
+}
+
+/**
+ * Counts in PostgreSQL, shared by every process on the database: one atomic upsert per hit. A key
+ * found over its limit is then refused from memory until its window ends (no write per refusal),
+ * and while the database fails, each process counts in memory instead (the insurance limiter).
+ */
+export function postgresCounters(sql: SqlClient): CounterBackend {
+  const storeClient = {
+    query: ({ text, values }: { text: string; values?: unknown[] }) =>
+      Promise.resolve(sql.unsafe(text, (values ?? []) as never[])).then((rows) => ({ rows: [...rows] })),
+  };
+  return flexibleCounters(
+    (options) =>
+      new RateLimiterPostgres({
+        ...options,
+        storeClient,
+        storeType: 'client',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        inMemoryBlockOnConsumed: options.points + 1,
+        insuranceLimiter: new RateLimiterMemory(options),
+      }),
+  );
+}
 
 export interface AbuseLimiterOptions {
   counters?: CounterBackend;
