@@ -33,13 +33,9 @@ export function explainRefusal(reason: PolicyReason, { token, origin, link, now 
   }
 }
 
-/** A `429 rate-limited` answer: what the limits are, and what the widget does next. */
+/** A `429 rate-limited` answer: what the widget does next, and the usual cause. */
 export function explainRateLimit(token: string, retryAfterMs: number | undefined, retryInMs: number | null): string {
   const asked = retryAfterMs === undefined ? 'no Retry-After' : `Retry-After ${Math.round(retryAfterMs / 1000)} s`;
-  const next = retryInMs === null ? 'it has retried once already and waits for a press on "Try again"' : `it tries once more in ${Math.round(retryInMs / 1000)} s`;
-  return (
-    `share link ${token}: the API rate-limited this visitor's address (429, ${asked}); ${next}. ` +
-    'The reference API allows each client address 300 lookups per minute and 10 session starts per link per 10 minutes; ' +
-    'if many visitors reach it through one proxy, run it behind that proxy with --trust-proxy.'
-  );
+  const next = retryInMs === null ? 'no more automatic retries' : `one retry in ${Math.round(retryInMs / 1000)} s`;
+  return `share link ${token}: the API rate-limited this visitor's address (429, ${asked}); ${next}. Limits count per client address: behind a shared proxy, run the API with --trust-proxy.`;
 }

@@ -52,17 +52,16 @@ export class WatermarkController implements ReactiveController {
   #ensure(): void {
     const { show, label } = this.spec();
     const frame = this.host.renderRoot.querySelector('[data-watermark-frame]');
+    const node = (this.#node ??= this.host.ownerDocument.createElement('span'));
     if (!show || !frame) {
-      if (this.#node?.parentNode) this.#node.remove();
+      node.remove();
       return;
     }
-    const node = (this.#node ??= this.host.ownerDocument.createElement('span'));
-    for (const { name } of [...node.attributes]) if (name !== 'class' && name !== 'data-watermark') node.removeAttribute(name);
-    if (node.getAttribute('class') !== 'watermark') node.setAttribute('class', 'watermark');
-    if (node.getAttribute('data-watermark') !== '') node.setAttribute('data-watermark', '');
-    const text = `${label} ${BRAND}`;
-    const brand = node.lastElementChild;
-    if (node.textContent !== text || node.childNodes.length !== 2 || brand?.tagName !== 'B' || brand.attributes.length > 0) {
+    // Any change to its attributes or text shows in its markup: rebuild it whole.
+    if (node.outerHTML !== `<span class="watermark" data-watermark="">${label} <b>${BRAND}</b></span>`) {
+      for (const { name } of [...node.attributes]) node.removeAttribute(name);
+      node.className = 'watermark';
+      node.setAttribute('data-watermark', '');
       const bold = this.host.ownerDocument.createElement('b');
       bold.textContent = BRAND;
       node.replaceChildren(`${label} `, bold);

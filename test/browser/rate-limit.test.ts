@@ -92,7 +92,7 @@ describe('the element, rate-limited', () => {
     expect(el.state).to.equal('error');
     expect(part(el, 'message')!.textContent!.trim()).to.equal(MESSAGES.de.errors['rate-limited']);
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/rate-limited this visitor's address \(429, Retry-After 120 s\); it tries once more in 120 s\..*--trust-proxy/);
+    expect(warnings[0]).to.match(/rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s\..*--trust-proxy/);
     await expect(el).to.be.accessible();
 
     clock.advance(119_000);
