@@ -30,7 +30,8 @@ console.log('building the widget and the floor…');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.floor.config.ts'], { cwd: ROOT, stdio: 'inherit' });
 
-const api = await startApi({ data: await copyOfDemoData() });
+// Abuse limits off (--no-limits): the load test sends thousands of requests from one address.
+const api = await startApi({ data: await copyOfDemoData(), limits: false });
 const files: Record<string, string> = {
   '/widget.js': join(ROOT, 'dist/share-link-embed.js'),
   '/widget.iife.js': join(ROOT, 'dist/share-link-embed.iife.js'),

@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 export const TARGET = 12 * 1024;
+// Raised by about 1.25 KB for issue 9: the watermark's controller (its own layer, restored when
+// removed), the rate-limited state with its one retry after Retry-After, and its five translations.
 export const BUDGETS = {
-  'dist/share-link-embed.js': 17_600,
-  'dist/share-link-embed.iife.js': 17_500,
+  'dist/share-link-embed.js': 18_850,
+  'dist/share-link-embed.iife.js': 18_750,
 };
 
 let failed = false;

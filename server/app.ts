@@ -21,6 +21,11 @@ import {
   type StoredPersona,
 } from './schemas.ts';
 import type { Store } from './store.ts';
+import { clientAddress, limitKeyOf } from './client-address.ts';
+import { createAbuseLimiter, type AbuseLimiter, type LimitDecision } from './limits.ts';
+import { absoluteMediaUrl, publicShareLink } from './public-shape.ts';
+import { generateSessionSecret, mintSessionToken } from './session-token.ts';
+import { SESSION_LIFETIME_MS } from './store.ts';
 
 export { FIXTURES_DIR } from './paths.ts';
 
@@ -37,18 +42,33 @@ export interface AppOptions {
    * widget's default api-base (the origin it was loaded from) is this API, as in production.
    */
   bundleDir?: string | undefined;
+  /**
+   * Abuse limits per client (contract §4); default: `createAbuseLimiter()`, counted in memory.
+   * `false` turns them off, for benchmarks and load tests only.
+   */
+  limits?: AbuseLimiter | false;
+  /** Count clients by the last `X-Forwarded-For` entry (one trusted proxy in front), not the socket. */
+  trustProxy?: boolean;
+  /**
+   * The API's public base URL, for the absolute media URLs it hands out. Default: the address the
+   * connection arrived on. Never the request's `Host` header, which the client writes.
+   */
+  publicUrl?: string | undefined;
+  /** The HMAC key session tokens are signed with (see server/session-token.ts); default: a random one. */
+  sessionSecret?: string | Uint8Array | undefined;
 }
 
 const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
 
 
-const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
+const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 429 | 500> = {
   'invalid-token': 400,
   'not-found': 404,
   'origin-not-allowed': 403,
   disabled: 403,
   'usage-limit-reached': 403,
   expired: 410,
+  'rate-limited': 429,
   server: 500,
 };
 
@@ -59,16 +79,17 @@ const MESSAGES: Record<keyof typeof STATUS_OF, string> = {
   disabled: 'This share link is disabled.',
   'usage-limit-reached': 'This share link has reached its usage limit.',
   expired: 'This share link has expired.',
+  'rate-limited': 'Too many requests from this address; try again later.',
   server: 'The server failed; try again later.',
 };
 
 /**
  * Only what a visitor's browser may see of a persona: never its brain, voice, tools or knowledge.
- * Media paths stored as `/media/...` become absolute URLs on the origin the request came to.
+ * Media paths stored as `/media/...` become absolute URLs on `publicUrl` (or `null` without one).
  */
-export function publicPersona(persona: StoredPersona, requestUrl: string): PublicPersona {
+export function publicPersona(persona: StoredPersona, publicUrl: string | null): PublicPersona {
   const { id, name, description, avatar } = persona;
-  const absolute = (url: string | null) => (url === null ? null : new URL(url, requestUrl).href);
+  const absolute = (url: string | null) => (publicUrl === null && url !== null && !/^https?:/i.test(url) ? null : absoluteMediaUrl(url, publicUrl ?? ''));
   return {
     id,
     name,
@@ -90,8 +111,19 @@ export function pageOrigin(c: Context): string | null {
   }
 }
 
-export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir }: AppOptions) {
+/** The origin a connection arrived on (`http://127.0.0.1:8787`), from the socket, not from `Host`. */
+function localOrigin(c: Context): string | null {
+  const socket = (c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined)?.incoming?.socket;
+  if (!socket?.localAddress || !socket.localPort) return null;
+  const address = socket.localAddress.replace(/^::ffff:(?=\d+\.)/i, '');
+  return `http://${address.includes(':') ? `[${address}]` : address}:${socket.localPort}`;
+}
+
+export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir, limits, trustProxy = false, publicUrl, sessionSecret }: AppOptions) {
   const app = new Hono();
+  const limiter = limits === false ? null : limits ?? createAbuseLimiter();
+  const secret = sessionSecret ?? generateSessionSecret();
+  const mediaBase = (c: Context) => publicUrl ?? localOrigin(c);
 
   // Headers are set before the handler runs: changing a response after it is built would take
   // @hono/node-server off its fast path (measured: about half the requests per second).
@@ -100,6 +132,8 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     c.header('Cache-Control', isAsset ? 'public, max-age=300' : 'no-store');
     c.header('Vary', 'Origin');
     c.header('X-Content-Type-Options', 'nosniff');
+    // Pages with cross-origin isolation (COEP require-corp) may load the bundles, media and answers.
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     await next();
     if (isAsset && !c.res.ok) c.header('Cache-Control', 'no-store');
   });
@@ -139,6 +173,38 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     await next();
   });
 
+  // ---- Abuse limits: decided before any work, per client address (never per Origin) ------------
+
+  const rateLimited = (c: Context, retryAfterSeconds: number) => {
+    c.header('Retry-After', String(retryAfterSeconds));
+    // A cross-origin page can read Retry-After only when it is exposed.
+    c.header('Access-Control-Expose-Headers', 'Retry-After');
+    return c.json({ error: 'rate-limited', message: `Too many requests from this address; try again in ${retryAfterSeconds} s.` }, 429);
+  };
+  /** A limiter that fails (its store is down) lets the request through: the store will refuse it if it must. */
+  const decide = async (decision: () => Promise<LimitDecision>): Promise<LimitDecision> => {
+    try {
+      return await decision();
+    } catch (error) {
+      console.error('[share-link-api] abuse limiter failed; request allowed:', error);
+      return { allowed: true };
+    }
+  };
+  const clientOf = (c: Context) => limitKeyOf(clientAddress(c, trustProxy));
+  const limitLookups: MiddlewareHandler = async (c, next) => {
+    if (!limiter || c.req.method === 'OPTIONS') return next();
+    const client = clientOf(c);
+    const lookup = await decide(() => limiter.lookup(client));
+    if (!lookup.allowed) return rateLimited(c, lookup.retryAfterSeconds);
+    if (c.req.method === 'POST' && c.req.path.endsWith('/sessions')) {
+      const start = await decide(() => limiter.sessionStart(client, c.req.param('token') ?? ''));
+      if (!start.allowed) return rateLimited(c, start.retryAfterSeconds);
+    }
+    await next();
+  };
+  app.use('/v1/embed/:token', limitLookups);
+  app.use('/v1/embed/:token/sessions', limitLookups);
+
   app.get('/v1/embed/:token', (c) => {
     const token = c.req.param('token');
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
@@ -150,17 +216,19 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (refusal && refusal !== 'not-embeddable') return publicError(c, refusal);
     const persona = store.persona(link.personaId);
     if (!persona) return publicError(c, 'not-found');
-    return c.json({ shareLink: link, persona: publicPersona(persona, c.req.url), serverTime: new Date(time).toISOString() });
+    return c.json({ shareLink: publicShareLink(link), persona: publicPersona(persona, mediaBase(c)), serverTime: new Date(time).toISOString() });
   });
 
   app.post('/v1/embed/:token/sessions', async (c) => {
     const token = c.req.param('token');
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
-    const grant = store.startSession(token, pageOrigin(c), now());
+    const origin = pageOrigin(c);
+    const time = now();
+    const grant = store.startSession(token, origin, time);
     if (!grant.ok) return publicError(c, grant.reason);
     await grant.committed;
-    const { sessionToken, expiresAt, usageCount } = grant;
-    return c.json({ sessionToken, expiresAt, usageCount }, 201);
+    const { sessionToken, expiresAt } = mintSessionToken({ linkId: grant.linkId, personaId: grant.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS }, secret);
+    return c.json({ sessionToken, expiresAt, usageCount: grant.usageCount }, 201);
   });
 
   // ---- Management: bearer key, same-origin only (no CORS headers) --------------------------------
@@ -170,8 +238,14 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   const managementPaths = ['/share-links', '/share-links/*', '/personas/*'];
 
   const requireKey: MiddlewareHandler = async (c, next) => {
+    // A client that has used its failed attempts is refused before its key is even looked at.
+    const client = clientOf(c);
+    const allowed = limiter ? await decide(() => limiter.managementAllowed(client)) : null;
+    if (allowed && !allowed.allowed) return rateLimited(c, allowed.retryAfterSeconds);
     const given = Buffer.from(c.req.header('authorization') ?? '');
     if (!expectedKey || given.length !== expectedKey.length || !timingSafeEqual(given, expectedKey)) {
+      const failure = limiter ? await decide(() => limiter.managementFailed(client)) : null;
+      if (failure && !failure.allowed) return rateLimited(c, failure.retryAfterSeconds);
       return c.json({ error: 'unauthorized', message: 'A valid "Authorization: Bearer <key>" header is required.' }, 401);
     }
     await next();

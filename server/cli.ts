@@ -1,13 +1,17 @@
 /**
- * `npm run api -- --host H --port P --data FILE [--api-key KEY] [--persist]`
+ * `npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist]
+ *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]`
  *
  * Starts the reference API alone and prints `listening on http://H:P` once it accepts connections.
+ * `SHARE_LINK_API_KEY` and `SHARE_LINK_SESSION_SECRET` give the secrets without showing them in `ps`.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { serveHardened } from './http-server.ts';
+import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } from './secrets.ts';
+import { generateSessionSecret } from './session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
 
@@ -25,12 +29,17 @@ async function main() {
         port: { type: 'string', default: '8787' },
         data: { type: 'string', default: DEMO_DATA_FILE },
         'api-key': { type: 'string' },
+        'api-key-file': { type: 'string' },
         persist: { type: 'boolean', default: false },
+        'public-url': { type: 'string' },
+        'session-secret': { type: 'string' },
+        'trust-proxy': { type: 'boolean', default: false },
+        'no-limits': { type: 'boolean', default: false },
       },
       strict: true,
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY] [--persist]`);
+    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]`);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
@@ -44,12 +53,44 @@ async function main() {
     throw error;
   }
 
-  const apiKey = values['api-key'] ?? randomBytes(18).toString('base64url');
-  if (!values['api-key']) console.log(`management API key (generated; pass --api-key to choose one): ${apiKey}`);
+  let apiKey: string;
+  let sessionSecret: string;
+  let publicUrl: string | undefined;
+  try {
+    const given = await readManagementKey({ flag: values['api-key'], file: values['api-key-file'], env: process.env['SHARE_LINK_API_KEY'] });
+    if (given.warning) console.error(`share-link-api: ${given.warning}`);
+    apiKey = given.key ?? randomBytes(18).toString('base64url');
+    if (!given.key) console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
+    const secret = readSessionSecret(values['session-secret'], process.env['SHARE_LINK_SESSION_SECRET']);
+    if (secret.warning) console.error(`share-link-api: ${secret.warning}`);
+    sessionSecret = secret.secret ?? generateSessionSecret();
+    if (!secret.secret) console.log('session tokens are signed with a generated secret: processes that share a database, and services that verify tokens, need one secret (SHARE_LINK_SESSION_SECRET)');
+    publicUrl = values['public-url'] === undefined ? undefined : parsePublicUrl(values['public-url']);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  if (values['no-limits']) console.log('abuse limits are off (--no-limits): for benchmarks and load tests only');
 
-  const app = createApp({ store, apiKey, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR });
-  const server = serve({ fetch: app.fetch, hostname: values.host, port }, (info) => {
-    const host = values.host.includes(":") ? `[${values.host}]` : values.host;
+  const host = values.host.includes(':') ? `[${values.host}]` : values.host;
+  const wildcardHost = values.host === '0.0.0.0' || values.host === '::';
+  const trustProxy = values['trust-proxy'];
+  // Without --public-url, media URLs name the address the server listens on; on a wildcard host,
+  // the address each connection arrived on.
+  const app = createApp({
+    store,
+    apiKey,
+    staticRoot: FIXTURES_DIR,
+    bundleDir: DIST_DIR,
+    limits: values['no-limits'] ? false : undefined,
+    trustProxy,
+    sessionSecret,
+    publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
+  });
+  // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
+  // load test runs from one address over long keep-alive connections. The timeouts stay.
+  const unlimited = values['no-limits'] ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
+  const server = serveHardened({ fetch: app.fetch, hostname: values.host, port, trustProxy, ...unlimited }, (info) => {
     console.log(`listening on http://${host}:${info.port}`);
   });
   server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));

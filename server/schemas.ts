@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { parse as parseDomain } from 'tldts';
 import { parseAllowlistEntry } from '../src/policy.ts';
-import { IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from '../src/schema.ts';
+import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from '../src/schema.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
@@ -35,8 +35,11 @@ const AllowedOrigins = v.pipe(
 
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
-/** A stored share link: the public shape, with strict origins. Unknown fields are kept, not lost. */
-export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries, allowedOrigins: AllowedOrigins });
+/**
+ * A stored share link: the seeds' full shape (the public fields plus `organizationId`), with strict
+ * origins. Unknown fields are kept, not lost, and never leave through the public API.
+ */
+export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries, organizationId: Id, allowedOrigins: AllowedOrigins });
 
 /**
  * Media in a data file: an absolute http(s) URL, or a path on this server (`/media/cara.svg`) that

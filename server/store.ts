@@ -85,7 +85,7 @@ export interface ListOptions {
 }
 
 export type SessionGrant =
-  | { ok: true; sessionToken: string; expiresAt: string; usageCount: number; committed: Promise<void> }
+  | { ok: true; linkId: string; personaId: string; sessionToken: string; expiresAt: string; usageCount: number; committed: Promise<void> }
   | { ok: false; reason: 'not-found' | Exclude<PolicyReason, 'not-embeddable'> };
 
 export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
@@ -153,6 +153,8 @@ export class Store {
     link.usageCount += 1;
     return {
       ok: true,
+      linkId: link.id,
+      personaId: link.personaId,
       sessionToken: `st_${randomBytes(24).toString('base64url')}`,
       expiresAt: new Date(now + SESSION_LIFETIME_MS).toISOString(),
       usageCount: link.usageCount,

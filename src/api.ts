@@ -147,7 +147,7 @@ async function request(url: string, method: 'GET' | 'POST', signal: AbortSignal 
       throw new ShareLinkError('network', `the API could not be reached (${url}): offline, blocked by CORS, or refused`);
     }
     const json = parseJson(text);
-    if (!response.ok) throw errorFromResponse(response.status, json, url);
+    if (!response.ok) throw errorFromResponse(response.status, json, url, response.headers.get('retry-after'));
     if (json === undefined) throw new ShareLinkError('bad-response', `the API answered ${response.status} without a JSON body (${url})`, response.status);
     return { status: response.status, json };
   } finally {
@@ -176,7 +176,7 @@ const STATUS_REASONS: Record<number, ErrorReason> = { 400: 'invalid-token', 404:
 const FORBIDDEN_REASONS: readonly ErrorReason[] = ['origin-not-allowed', 'disabled', 'usage-limit-reached'];
 
 /** The API's own `error` field wins when it agrees with the status; otherwise the status decides. */
-function errorFromResponse(status: number, json: unknown, url: string): ShareLinkError {
+function errorFromResponse(status: number, json: unknown, url: string, retryAfter: string | null): ShareLinkError {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const claimed = body['error'];
   const detail = typeof body['message'] === 'string' ? `: ${body['message'].slice(0, 300)}` : '';
@@ -184,8 +184,19 @@ function errorFromResponse(status: number, json: unknown, url: string): ShareLin
   const byStatus = STATUS_REASONS[status];
   let reason: ErrorReason = byStatus ?? 'bad-response';
   if (status === 403 && isErrorReason(claimed) && FORBIDDEN_REASONS.includes(claimed)) reason = claimed;
-  if (status === 429) reason = 'server';
+  if (status === 429) return new ShareLinkError('rate-limited', `the API rate-limited this visitor's address (429${retryAfter ? `, Retry-After ${retryAfter.slice(0, 40)}` : ''})${detail}`, status, parseRetryAfter(retryAfter));
   return new ShareLinkError(reason, `the API refused the link with ${status}${detail}`, status);
+}
+
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** `Retry-After` as ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); `undefined` when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS);
+  const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
 async function withRetries<T>(run: () => Promise<T>, options: ResolveOptions, signal: AbortSignal): Promise<T> {
@@ -195,7 +206,7 @@ async function withRetries<T>(run: () => Promise<T>, options: ResolveOptions, si
     try {
       return await run();
     } catch (error) {
-      const retryable = error instanceof ShareLinkError && (error.reason === 'network' || error.reason === 'server') && error.status !== 429;
+      const retryable = error instanceof ShareLinkError && (error.reason === 'network' || error.reason === 'server');
       if (!retryable || attempt >= retries || signal.aborted) throw error;
       // Jitter spreads out the retries of many widgets that failed together.
       await sleep(firstDelay * 2 ** attempt * (0.75 + Math.random() * 0.5), signal);

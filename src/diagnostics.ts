@@ -32,3 +32,10 @@ export function explainRefusal(reason: PolicyReason, { token, origin, link, now 
       return `${subject} is a LINK link, meant to be opened directly; create a PLAYER_EMBED or ORB_EMBED link to embed it.`;
   }
 }
+
+/** A `429 rate-limited` answer: what the widget does next, and the usual cause. */
+export function explainRateLimit(token: string, retryAfterMs: number | undefined, retryInMs: number | null): string {
+  const asked = retryAfterMs === undefined ? 'no Retry-After' : `Retry-After ${Math.round(retryAfterMs / 1000)} s`;
+  const next = retryInMs === null ? 'no more automatic retries' : `one retry in ${Math.round(retryInMs / 1000)} s`;
+  return `share link ${token}: the API rate-limited this visitor's address (429, ${asked}); ${next}. Limits count per client address: behind a shared proxy, run the API with --trust-proxy.`;
+}

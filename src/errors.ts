@@ -7,6 +7,7 @@ export const ERROR_REASONS = [
   'expired',
   'usage-limit-reached',
   'not-embeddable',
+  'rate-limited',
   'network',
   'bad-response',
   'server',
@@ -25,6 +26,8 @@ export class ShareLinkError extends Error {
     message: string,
     /** The HTTP status, when the failure came from a response. */
     readonly status?: number,
+    /** How long the API asked to wait before trying again (`Retry-After`), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

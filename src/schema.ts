@@ -47,7 +47,7 @@ export const MediaUrl = v.nullable(v.pipe(v.string(), v.check(isHttpUrl, 'must b
 
 const Count = v.pipe(v.number(), v.check((n: number) => Number.isSafeInteger(n) && n >= 0, 'must be a whole number, 0 or more'));
 const Text = v.pipe(v.string(), v.maxLength(MAX_TEXT));
-const Id = v.pipe(v.string(), v.check((id: string) => id.length > 0 && id.length <= 100, 'must be 1 to 100 characters'));
+export const Id = v.pipe(v.string(), v.check((id: string) => id.length > 0 && id.length <= 100, 'must be 1 to 100 characters'));
 
 export const LinkType = v.picklist(['LINK', 'PLAYER_EMBED', 'ORB_EMBED']);
 
@@ -58,7 +58,10 @@ export const LinkType = v.picklist(['LINK', 'PLAYER_EMBED', 'ORB_EMBED']);
  */
 const fields = <T extends object>(entries: T): T => Object.assign(Object.create(null) as T, entries);
 
-/** The seeds' `PersonaShareLink` (ShareLink plus persona details). */
+/**
+ * The share link as the public API gives it: the seeds' `PersonaShareLink` fields the widget reads.
+ * Not `organizationId`: the widget has no use for it, so the API never sends it (server/public-shape.ts).
+ */
 export const ShareLinkSchema = v.object(fields({
   id: Id,
   token: v.pipe(v.string(), v.check((token: string) => TOKEN_PATTERN.test(token), 'must be a share-link token')),
@@ -74,7 +77,6 @@ export const ShareLinkSchema = v.object(fields({
   createdAt: IsoDate,
   personaId: Id,
   personaName: Text,
-  organizationId: Id,
 }));
 
 /** What the public API may say about a persona: never its brain, voice, tools or knowledge. */

@@ -1,14 +1,16 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { resolve, startSession, type ResolvedLink } from './api.js';
-import { explainRefusal } from './diagnostics.js';
+import { explainRateLimit, explainRefusal } from './diagnostics.js';
 import { ShareLinkError, type ErrorReason } from './errors.js';
 import type { ShareLinkEmbedEventMap } from './events.js';
 import { messagesFor } from './i18n/messages.js';
 import { checkShareLink } from './policy.js';
 import { renderOrb } from './render/orb.js';
-import { renderMessage, renderPlayer } from './render/player.js';
+import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
+import { WatermarkController } from './render/watermark.js';
 import { variantOf, type Actions, type EmbedState, type Placement, type Presentation, type Variant, type View } from './render/view.js';
 import { isValidToken, type PublicPersona, type SessionResponse, type ShareLink } from './schema.js';
+import { RetryAfterOnce } from './retry-after.js';
 import { styles } from './styles.js';
 import { callAt } from './timers.js';
 
@@ -119,6 +121,9 @@ export class ShareLinkEmbed extends LitElement {
   #observer: IntersectionObserver | null = null;
   #observed: Element | null = null;
   #moveFocus: 'panel' | 'orb' | null = null;
+  readonly #rateLimitRetry = new RetryAfterOnce();
+  // Shown unless a validated link removes it; restored if the page removes or alters it.
+  readonly #watermark = new WatermarkController(this, () => ({ show: this._view.shareLink?.removeWatermark !== true, label: this.#messages().poweredBy }));
 
   constructor() {
     super();
@@ -235,8 +240,12 @@ export class ShareLinkEmbed extends LitElement {
     if (this.open) this._everOpened = true;
   }
 
+  #messages() {
+    return messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+  }
+
   protected override render() {
-    const messages = messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    const messages = this.#messages();
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -252,7 +261,7 @@ export class ShareLinkEmbed extends LitElement {
         close: () => this.#setOpen(false),
       });
     }
-    return variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions);
+    return renderFramed(variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -300,6 +309,8 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   #load(): void {
+    if (this.#loadKey() !== this.#loadedKey) this.#rateLimitRetry.reset();
+    else this.#rateLimitRetry.cancel();
     this.#loadedKey = this.#loadKey();
     const controller = this.#replaceController();
     this.#stopExpiryTimer();
@@ -322,6 +333,7 @@ export class ShareLinkEmbed extends LitElement {
   #show({ shareLink, persona, clockOffset }: ResolvedLink): void {
     this.#controller = null;
     this.#clockOffset = clockOffset;
+    this.#rateLimitRetry.reset();
     this._view = { state: 'ready', shareLink, persona, error: null };
     if (!this.#judge()) this.#emit('share-link-ready', { shareLink, persona });
   }
@@ -366,7 +378,11 @@ export class ShareLinkEmbed extends LitElement {
 
   #failWith(error: unknown): void {
     this.#controller = null;
-    if (error instanceof ShareLinkError) this.#fail(error.reason, `share link ${this.token}: ${error.message}`);
+    if (error instanceof ShareLinkError && error.reason === 'rate-limited') {
+      // Loading again (not starting again) after the wait: no use is ever counted without a press.
+      const retryInMs = this.#rateLimitRetry.schedule(error.retryAfterMs, () => this.reload());
+      this.#fail('rate-limited', explainRateLimit(String(this.token), error.retryAfterMs, retryInMs));
+    } else if (error instanceof ShareLinkError) this.#fail(error.reason, `share link ${this.token}: ${error.message}`);
     else this.#fail('bad-response', `share link ${this.token}: unexpected failure: ${String(error)}`);
   }
 
@@ -409,6 +425,7 @@ export class ShareLinkEmbed extends LitElement {
       else if (this._view.state === 'starting') this._view = { ...this._view, state: 'ready' };
     }
     this.#stopExpiryTimer();
+    this.#rateLimitRetry.cancel();
     this.#observer?.disconnect();
     this.#observer = null;
     this.#observed = null;

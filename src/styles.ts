@@ -127,16 +127,39 @@ export const styles = css`
     border-radius: 50%;
     background: #ef4444;
   }
+  /* The watermark's frame: not a part, its own stacking context, the watermark always on top. */
+  .panel-frame {
+    position: relative;
+    isolation: isolate;
+  }
+  .frame {
+    all: initial;
+    position: relative;
+    isolation: isolate;
+    display: block;
+  }
+  .panel-frame[hidden] {
+    display: none;
+  }
   .watermark {
+    all: initial;
     position: absolute;
+    z-index: 2147483647;
     top: 10px;
     left: 10px;
+    display: block;
     padding: 3px 9px;
     border-radius: 999px;
     background: rgb(0 0 0 / 0.62);
     color: #fff;
-    font-size: 11px;
+    font: 400 11px/1.4 var(--_font);
+    visibility: visible;
+    opacity: 1;
     pointer-events: none;
+    white-space: nowrap;
+  }
+  .watermark b {
+    font-weight: 700;
   }
 
   .message {
@@ -258,6 +281,10 @@ export const styles = css`
     cursor: pointer;
   }
   @media (max-width: 479.98px) {
+    .panel-frame {
+      position: fixed;
+      inset: 0;
+    }
     .panel {
       position: fixed;
       inset: 0;

@@ -22,10 +22,11 @@ export function renderOrb(view: View, p: OrbPresentation, act: OrbActions) {
   };
   return html`<div class="orb-root" @keydown=${onKeydown}>
     ${p.everOpened
-      ? html`<div part="panel" class="panel" id="panel" role="dialog" aria-label=${name} ?hidden=${!p.open}>
+      ? // The frame, not a part, holds the panel and the watermark beside it (see watermark.ts).
+        html`<div class="panel-frame" data-watermark-frame ?hidden=${!p.open}><div part="panel" class="panel" id="panel" role="dialog" aria-label=${name} ?hidden=${!p.open}>
           <button part="close-button" class="close" type="button" aria-label=${t.close} @click=${act.close}>${closeIcon}</button>
           ${renderPlayer(view, p, act)}
-        </div>`
+        </div></div>`
       : nothing}
     <button
       part="orb"

@@ -7,16 +7,17 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Messages } from '../i18n/messages.js';
 import type { Actions, Presentation, View } from './view.js';
 
-const RETRYABLE = new Set(['network', 'server', 'bad-response']);
+const RETRYABLE = new Set(['network', 'server', 'bad-response', 'rate-limited']);
 
 /** The first letter of a name, shown when there is no image (or before it may load). */
 export const initialOf = (name: string): string => ([...name.replace(/[^\p{L}\p{N}]/gu, '')][0] ?? '·').toUpperCase();
 
-/** Shown in every state unless a validated link says `removeWatermark: true`. Deliberately not a part. */
-export const renderWatermark = (view: View, t: Messages) =>
-  view.shareLink?.removeWatermark === true
-    ? nothing
-    : html`<span data-watermark class="watermark">${t.poweredBy} <b>share-link-embed</b></span>`;
+/**
+ * The box the watermark is drawn over (by `WatermarkController`, see watermark.ts): not a part, so
+ * no `::part()` rule reaches it. The comment ends Lit's content, so the watermark after it is never
+ * touched by a re-render.
+ */
+export const renderFramed = (content: unknown) => html`<div class="frame" data-watermark-frame>${content}<!----></div>`;
 
 function renderMedia(view: View, p: Presentation, act: Actions) {
   const avatar = view.persona?.avatar;
@@ -54,7 +55,6 @@ export function renderPlayer(view: View, p: Presentation, act: Actions) {
       <span part="name" class="name">${view.persona?.name}</span>
       ${renderAction(view, p.messages, act)}
     </div>
-    ${renderWatermark(view, p.messages)}
   </div>`;
 }
 
@@ -66,6 +66,5 @@ export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry
       ? html`<p part="message" role="status">${t.errors[error.reason]}</p>
           ${RETRYABLE.has(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}`
       : html`<span class="skeleton" aria-hidden="true"></span><span part="message" class="visually-hidden" role="status">${t.loading}</span>`}
-    ${renderWatermark(view, t)}
   </div>`;
 }

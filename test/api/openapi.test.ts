@@ -11,21 +11,26 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { ROOT } from '../support/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+import { createAbuseLimiter } from '../../server/limits.ts';
 
-type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> };
+type Operation = { responses: Record<string, { $ref?: string; headers?: Record<string, { required?: boolean; schema: object }>; content?: Record<string, { schema: object }> }> };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Operation['responses'][string]> } };
 
 let api: InProcessApi;
+/** The same API with tiny abuse limits, to reach every 429. */
+let limited: InProcessApi;
 let doc: Document;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 
 before(async () => {
   api = await startInProcessApi();
+  const tiny = { points: 1, durationSeconds: 600 };
+  limited = await startInProcessApi({ limits: createAbuseLimiter({ rules: { lookup: { ...tiny, name: 'lookup', points: 2 }, sessionStart: { ...tiny, name: 'session-start' }, managementAuth: { ...tiny, name: 'management-auth' } } }) });
   doc = parse(await readFile(join(ROOT, 'openapi.yaml'), 'utf8'));
   ajv.addSchema(doc, 'openapi');
 });
-after(() => api.close());
+after(() => Promise.all([api.close(), limited.close()]));
 
 const exercised = new Set<string>();
 
@@ -38,13 +43,21 @@ function operationFor(method: string, path: string): [string, Operation] {
   throw new Error(`${method} ${path} is not documented`);
 }
 
-async function check(method: string, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${api.base}${path}`, { method, ...init });
+async function check(method: string, path: string, init: RequestInit = {}, base = api.base) {
+  const response = await fetch(`${base}${path}`, { method, ...init });
   const [name, operation] = operationFor(method, new URL(path, api.base).pathname);
   let documented = operation.responses[String(response.status)];
   assert.ok(documented, `${name} answered ${response.status}, which openapi.yaml does not document`);
   if (documented.$ref) documented = doc.components.responses[documented.$ref.split('/').pop()!]!;
   exercised.add(`${name} ${response.status}`);
+  for (const [header, { required, schema }] of Object.entries(documented.headers ?? {})) {
+    const value = response.headers.get(header);
+    if (required) assert.ok(value !== null, `${name} ${response.status} lacks the documented ${header} header`);
+    if (value !== null) {
+      const validate = ajv.compile(schema);
+      assert.ok(validate(/^\d+$/.test(value) ? Number(value) : value), `${name} ${response.status}: ${header}: ${value}: ${ajv.errorsText(validate.errors)}`);
+    }
+  }
   const schema = documented.content?.['application/json']?.schema;
   if (!schema) {
     assert.equal(await response.text(), '', `${name} ${response.status} has no documented body`);
@@ -102,6 +115,23 @@ it('documents every answer of the management endpoints', async () => {
   await check('DELETE', `/v1/share-links/${id}`, { headers: auth });
   await check('DELETE', '/v1/share-links/x', { headers: auth });
   await check('DELETE', `/v1/share-links/${id}`);
+});
+
+it('documents the 429s of the abuse limits, with Retry-After', async () => {
+  const origin = { headers: { Origin: 'https://page.example' } };
+  await check('POST', '/v1/embed/sh_ThreeUses7kL9pQxYz/sessions', origin, limited.base);
+  await check('POST', '/v1/embed/sh_ThreeUses7kL9pQxYz/sessions', origin, limited.base);
+  await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc', origin, limited.base);
+  const id = '00000000-0000-4000-8000-000000000002';
+  const personaId = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
+  const wrong = { headers: { Authorization: 'Bearer wrong-key', 'Content-Type': 'application/json' } };
+  await check('GET', '/v1/share-links', wrong, limited.base);
+  await check('GET', '/v1/share-links', { headers: auth }, limited.base);
+  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId }) }, limited.base);
+  await check('GET', `/v1/share-links/${id}`, { headers: auth }, limited.base);
+  await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{}' }, limited.base);
+  await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, limited.base);
+  await check('GET', `/v1/personas/${personaId}`, { headers: auth }, limited.base);
 });
 
 it('exercised every documented operation and status', () => {

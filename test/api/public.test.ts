@@ -126,7 +126,8 @@ describe('POST /v1/embed/{token}/sessions', () => {
     const response = await start('sh_ThreeUses7kL9pQxYz');
     assert.equal(response.status, 201);
     const body = await response.json();
-    assert.match(body.sessionToken, /^st_[\w-]{32}$/);
+    // A signed token (see test/api/session-tokens.test.ts): st_, then a three-part JWT.
+    assert.match(body.sessionToken, /^st_[\w-]+\.[\w-]+\.[\w-]{43}$/);
     assert.equal(body.expiresAt, '2026-06-01T12:15:00.000Z');
     assert.equal(body.usageCount, before + 1);
     assert.equal(response.headers.get('access-control-allow-origin'), PAGE);

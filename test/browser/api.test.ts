@@ -130,7 +130,7 @@ describe('resolve() against a misbehaving API', () => {
     ['404-plain', 'not-found'],
     ['403-disabled', 'disabled'],
     ['410-json', 'expired'],
-    ['status-429', 'server'],
+    ['status-429', 'rate-limited'],
     ['403-lying', 'bad-response'],
     ['403-plain', 'bad-response'],
   ] as const) {

@@ -23,6 +23,7 @@ describe('error states', () => {
     ['network', () => ({ token: 'sh_2kL9pQxYzR4vN8mBwHfJc', 'api-base': 'http://127.0.0.1:9' }), /could not be reached \(http:\/\/127\.0\.0\.1:9\/v1\/embed/],
     ['bad-response', () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('html-200') }), /without a JSON body/],
     ['server', () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('always-500') }), /failed with 500/],
+    ['rate-limited', () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('rate-limited-always') }), /rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s/],
   ];
 
   for (const [reason, attributes, cause] of cases) {

@@ -45,7 +45,7 @@ const EXPECTED: Record<string, 'ready' | ErrorReason> = {
   '403-lying': 'bad-response',
   '403-plain': 'bad-response',
   '410-json': 'expired',
-  'status-429': 'server',
+  'status-429': 'rate-limited',
   'always-500': 'server',
   '502-html': 'server',
   'origin-restricted': 'origin-not-allowed',

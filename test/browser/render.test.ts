@@ -3,7 +3,7 @@ import { expect } from '@open-wc/testing';
 import { render } from 'lit';
 import { MESSAGES } from '../../src/i18n/messages.ts';
 import { renderOrb } from '../../src/render/orb.ts';
-import { initialOf, renderMessage, renderPlayer } from '../../src/render/player.ts';
+import { initialOf, renderFramed, renderMessage, renderPlayer } from '../../src/render/player.ts';
 import type { OrbActions, Presentation, View } from '../../src/render/view.ts';
 import { validEmbedBody } from '../support/fake-api.ts';
 
@@ -56,10 +56,9 @@ describe('renderers', () => {
     expect(live.hasAttribute('src')).to.equal(false);
   });
 
-  it('draws the loading and error boxes with the watermark, and a retry only where it helps', () => {
+  it('draws the loading and error boxes, and a retry only where it helps', () => {
     const loading = draw(renderMessage({ state: 'loading', shareLink: null, persona: null, error: null }, MESSAGES.en, actions));
     expect(loading.querySelector('[part~="player"]')!.getAttribute('aria-busy')).to.equal('true');
-    expect(loading.querySelector('[data-watermark]')).to.exist;
     const network = draw(renderMessage({ state: 'error', shareLink: null, persona: null, error: { reason: 'network', message: '' } }, MESSAGES.fr, actions));
     expect(network.querySelector('[part="message"]')!.textContent).to.equal(MESSAGES.fr.errors.network);
     (network.querySelector('button') as HTMLElement).click();
@@ -68,11 +67,14 @@ describe('renderers', () => {
     expect(expired.querySelector('button')).to.equal(null);
   });
 
-  it('keeps the watermark unless the link removes it, even on errors', () => {
-    const noMark = { ...ready, shareLink: { ...ready.shareLink!, removeWatermark: true } };
-    expect(draw(renderPlayer(noMark, presentation, actions)).querySelector('[data-watermark]')).to.equal(null);
-    expect(draw(renderMessage({ ...noMark, state: 'error', error: { reason: 'expired', message: '' } }, MESSAGES.en, actions)).querySelector('[data-watermark]')).to.equal(null);
-    expect(draw(renderPlayer(ready, presentation, actions)).querySelector('[data-watermark]')).to.exist;
+  it('leaves the watermark to its controller: no template draws it inside a part', () => {
+    // It goes into the frame beside the player (see watermark.ts and test/browser/watermark.test.ts).
+    expect(draw(renderPlayer(ready, presentation, actions)).querySelector('[data-watermark]')).to.equal(null);
+    expect(draw(renderMessage({ ...ready, state: 'error', error: { reason: 'expired', message: '' } }, MESSAGES.en, actions)).querySelector('[data-watermark]')).to.equal(null);
+    const framed = draw(renderFramed(renderPlayer(ready, presentation, actions)));
+    expect(framed.querySelector('[data-watermark-frame]')!.hasAttribute('part')).to.equal(false);
+    const orb = draw(renderOrb(ready, { ...presentation, open: true, everOpened: true }, actions));
+    expect(orb.querySelector('[data-watermark-frame] > [part="panel"]')).to.exist;
   });
 
   it('draws a closed orb with the initial and no media, and the panel once opened', () => {

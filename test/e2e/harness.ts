@@ -17,8 +17,8 @@ export interface Harness {
   hostOrigin: string;
   otherHostOrigin: string;
   browser: Browser;
-  /** Serves `html` at `path` on the host server. */
-  page: (path: string, html: string) => string;
+  /** Serves `html` at `path` on the host server, with these extra response headers. */
+  page: (path: string, html: string, headers?: Record<string, string>) => string;
   open: (url: string, options?: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } }) => Promise<OpenPage>;
   createLink: (fields: Record<string, unknown>) => Promise<{ id: string; token: string }>;
   getLink: (id: string) => Promise<{ usageCount: number }>;
@@ -37,8 +37,9 @@ export interface OpenPage {
 export async function startHarness(): Promise<Harness> {
   const executablePath = findChrome();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  const api = await startApi({ data: await copyOfDemoData() });
-  const pages = new Map<string, string>();
+  // Every page of every test comes from 127.0.0.1: abuse limits off (test/api/limits.test.ts covers them).
+  const api = await startApi({ data: await copyOfDemoData(), limits: false });
+  const pages = new Map<string, { html: string; headers: Record<string, string> }>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
     // The page's own packages (e.g. its own copy of Lit), as a site would serve them.
@@ -51,9 +52,9 @@ export async function startHarness(): Promise<Harness> {
       }
       return;
     }
-    const html = pages.get(path);
-    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(html ?? 'not found');
+    const served = pages.get(path);
+    res.writeHead(served ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...served?.headers });
+    res.end(served?.html ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -65,8 +66,8 @@ export async function startHarness(): Promise<Harness> {
     hostOrigin: `http://127.0.0.1:${port}`,
     otherHostOrigin: `http://localhost:${port}`,
     browser,
-    page(path, html) {
-      pages.set(path, html);
+    page(path, html, headers = {}) {
+      pages.set(path, { html, headers });
       return `http://127.0.0.1:${port}${path}`;
     },
     async open(url, options = {}) {

@@ -1,7 +1,7 @@
 /** The reference API in this process over real HTTP on 127.0.0.1, with a clock the test controls. */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp, FIXTURES_DIR } from '../../server/app.ts';
+import { createApp, FIXTURES_DIR, type AppOptions } from '../../server/app.ts';
 import { Store, loadDataFile } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA } from './api-process.ts';
 
@@ -20,14 +20,31 @@ export interface InProcessOptions {
   data?: string;
   /** Sees every request before the app does. */
   observe?: (request: Request) => void;
+  /** Abuse limits: off unless a test is about them, since most tests hammer the API. */
+  limits?: AppOptions['limits'];
+  trustProxy?: boolean;
+  publicUrl?: string;
+  sessionSecret?: string;
+  bundleDir?: string;
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
   const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
-  const app = createApp({ store, apiKey: API_KEY, now: options.serverTime ?? (() => clock.now), staticRoot: FIXTURES_DIR });
+  const app = createApp({
+    store,
+    apiKey: API_KEY,
+    now: options.serverTime ?? (() => clock.now),
+    staticRoot: FIXTURES_DIR,
+    limits: options.limits ?? false,
+    trustProxy: options.trustProxy ?? false,
+    publicUrl: options.publicUrl,
+    sessionSecret: options.sessionSecret,
+    bundleDir: options.bundleDir,
+  });
   const { observe } = options;
-  const fetch = observe ? (request: Request) => (observe(request), app.fetch(request)) : app.fetch;
+  // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
+  const fetch = observe ? (request: Request, env: unknown) => (observe(request), app.fetch(request, env)) : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

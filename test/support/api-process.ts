@@ -19,16 +19,30 @@ export interface RunningApi {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startApi(args: { data?: string; persist?: boolean; apiKey?: string; extra?: string[] } = {}): Promise<RunningApi> {
+export interface StartOptions {
+  data?: string;
+  persist?: boolean;
+  /** `null`: no `--api-key` flag at all. */
+  apiKey?: string | null;
+  /** Abuse limits; off (`--no-limits`) unless a test is about them, since most tests hammer the API. */
+  limits?: boolean;
+  host?: string;
+  env?: Record<string, string>;
+  extra?: string[];
+}
+
+export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
+  const apiKey = args.apiKey === undefined ? API_KEY : args.apiKey;
   const argv = [
     '--import', 'tsx', join(ROOT, 'server/cli.ts'),
-    '--host', '127.0.0.1', '--port', '0',
+    '--host', args.host ?? '127.0.0.1', '--port', '0',
     '--data', args.data ?? DEMO_DATA,
-    '--api-key', args.apiKey ?? API_KEY,
+    ...(apiKey === null ? [] : ['--api-key', apiKey]),
     ...(args.persist ? ['--persist'] : []),
+    ...(args.limits ? [] : ['--no-limits']),
     ...(args.extra ?? []),
   ];
-  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...args.env } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -60,9 +74,9 @@ export async function startApi(args: { data?: string; persist?: boolean; apiKey?
 }
 
 /** Runs the CLI to completion (for start-up failures); resolves with its exit code and output. */
-export function runApiToExit(args: string[]): Promise<{ code: number | null; output: string }> {
+export function runApiToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -13,6 +13,7 @@ export interface FakeAnswer {
   delayMs?: number;
   /** Never answer (until the client gives up). */
   hang?: boolean;
+  headers?: Record<string, string>;
 }
 
 type Json = Record<string, unknown>;
@@ -47,6 +48,7 @@ export const validEmbedBody = (token = 'sh_FakeToken12345678', overrides: { shar
 });
 
 const json = (value: unknown, status = 200): FakeAnswer => ({ status, body: JSON.stringify(value) });
+const rateLimited = (seconds: number): FakeAnswer => ({ ...json({ error: 'rate-limited', message: `Too many requests; try again in ${seconds} s.` }, 429), headers: { 'Retry-After': String(seconds) } });
 const mutated = (mutate: (body: Json & { shareLink: Json; persona: Json & { avatar: Json } }) => void, token: string): FakeAnswer => {
   const body = validEmbedBody(token) as unknown as Json & { shareLink: Json; persona: Json & { avatar: Json } };
   mutate(body);
@@ -77,6 +79,11 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   'flaky-2': (hit, token) => (hit < 2 ? json({ error: 'server', message: 'boom' }, 503) : json(validEmbedBody(token))),
   'always-500': () => json({ error: 'server', message: 'boom' }, 500),
   'status-429': () => json({ error: 'rate-limited' }, 429),
+  /** The reference API's 429: Retry-After in seconds. Then, for `-once`, the link. */
+  'rate-limited-once': (hit, token) => (hit === 0 ? rateLimited(120) : json(validEmbedBody(token))),
+  'rate-limited-always': () => rateLimited(120),
+  /** Lookups work; session starts answer 429 (see the sessions branch below). */
+  'session-rate-limited': (_hit, token) => json(validEmbedBody(token)),
   hang: () => ({ hang: true }),
   'html-200': () => ({ status: 200, body: '<!doctype html><title>Login</title><p>Please sign in', contentType: 'text/html' }),
   empty: () => ({ status: 200, body: '' }),
@@ -142,7 +149,7 @@ export async function fakeApiMiddleware(context: { req: IncomingMessage; res: Se
   const res = context.res;
   const session = json({ sessionToken: `st_fake_${'x'.repeat(24)}`, expiresAt: new Date(Date.now() + 900_000).toISOString(), usageCount: 1 }, 201);
   const answer: FakeAnswer = sessions
-    ? { ...session, delayMs: scenario === 'slow-session' ? 1500 : 0 }
+    ? scenario === 'session-rate-limited' ? rateLimited(90) : { ...session, delayMs: scenario === 'slow-session' ? 1500 : 0 }
     : (SCENARIOS[scenario]?.(hit, decodeURIComponent(token), run) ?? json({ error: 'not-found', message: `no scenario ${scenario}` }, 404));
   if (answer.hang) {
     context.req.on('close', () => res.destroy());
@@ -150,6 +157,6 @@ export async function fakeApiMiddleware(context: { req: IncomingMessage; res: Se
   }
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
   if (res.destroyed) return;
-  res.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'application/json', 'Cache-Control': 'no-store' });
+  res.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'application/json', 'Cache-Control': 'no-store', ...answer.headers });
   res.end(answer.body ?? '');
 }

@@ -1,0 +1,173 @@
+/**
+ * Abuse limits over real HTTP (contract §4): per client address, forged Origins or not. A second
+ * client is a second loopback address (127.0.0.2).
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, describe, it } from 'node:test';
+import { createAbuseLimiter } from '../../server/limits.ts';
+import { API_KEY, startApi } from '../support/api-process.ts';
+import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+import { closeClients, send, type Answer } from '../support/http-client.ts';
+
+const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
+const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
+const ATTACKER = '127.0.0.1';
+const VISITOR = '127.0.0.2';
+
+const running: InProcessApi[] = [];
+afterEach(async () => {
+  closeClients();
+  await Promise.all(running.splice(0).map((api) => api.close()));
+});
+
+async function limitedApi(options: Parameters<typeof startInProcessApi>[0] = {}) {
+  const api = await startInProcessApi({ limits: createAbuseLimiter(), ...options });
+  running.push(api);
+  return api;
+}
+
+async function newLink(api: InProcessApi, fields: Record<string, unknown> = {}) {
+  const link = await api.store.create({ personaId: CARA, type: 'PLAYER_EMBED', expiresAt: null, usageLimit: null, allowedOrigins: [], allowAllOrigins: true, removeWatermark: false, enabled: true, isPrimary: false, ...fields }, api.clock.now);
+  return link!;
+}
+
+function assertRateLimited(answer: Answer, maxSeconds: number) {
+  assert.equal(answer.status, 429, answer.body);
+  assert.equal(answer.json()['error'], 'rate-limited');
+  assert.equal(typeof answer.json()['message'], 'string');
+  const retryAfter = Number(answer.headers['retry-after']);
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds, `Retry-After ${answer.headers['retry-after']}`);
+}
+
+const start = (api: InProcessApi, token: string, from: string, headers: Record<string, string> = {}) => send(api.base, 'POST', `/v1/embed/${token}/sessions`, { from, headers });
+
+describe('session starts: 10 per link per 10 minutes per client address', () => {
+  it('refuses the 11th start from one address, whatever Origin it forges, and counts nothing more', async () => {
+    const api = await limitedApi();
+    const link = await newLink(api, { usageLimit: 1000 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await start(api, link.token, ATTACKER, { Origin: `https://forged-${i}.example` })).status);
+    assert.deepEqual(statuses, [...Array(10).fill(201), ...Array(15).fill(429)]);
+    assert.equal(api.store.linkByToken(link.token)!.usageCount, 10, 'refused starts count nothing');
+    assertRateLimited(await start(api, link.token, ATTACKER, { Origin: 'https://page.example' }), 600);
+  });
+
+  it('still serves another address, and the same address on another link', async () => {
+    const api = await limitedApi();
+    const link = await newLink(api);
+    const other = await newLink(api);
+    for (let i = 0; i < 11; i++) await start(api, link.token, ATTACKER);
+    assert.equal((await start(api, link.token, ATTACKER)).status, 429);
+    assert.equal((await start(api, link.token, VISITOR, { Origin: 'https://page.example' })).status, 201);
+    assert.equal((await start(api, other.token, ATTACKER)).status, 201);
+  });
+
+  it('lets a 429 be read cross-origin: the Origin is echoed and Retry-After exposed', async () => {
+    const api = await limitedApi();
+    const link = await newLink(api);
+    for (let i = 0; i < 10; i++) await start(api, link.token, ATTACKER);
+    const refused = await start(api, link.token, ATTACKER, { Origin: 'https://page.example' });
+    assertRateLimited(refused, 600);
+    assert.equal(refused.headers['access-control-allow-origin'], 'https://page.example');
+    assert.match(String(refused.headers['access-control-expose-headers']), /Retry-After/i);
+    assert.equal(refused.headers['cross-origin-resource-policy'], 'cross-origin');
+  });
+
+  it('lets a used-up address start again once its window has passed', async () => {
+    const api = await limitedApi({ limits: createAbuseLimiter({ rules: { sessionStart: { name: 'session-start', points: 2, durationSeconds: 1 } } }) });
+    const link = await newLink(api);
+    assert.deepEqual([(await start(api, link.token, ATTACKER)).status, (await start(api, link.token, ATTACKER)).status, (await start(api, link.token, ATTACKER)).status], [201, 201, 429]);
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    assert.equal((await start(api, link.token, ATTACKER)).status, 201);
+  });
+});
+
+describe('lookups: 300 per minute per client address, 404s included', () => {
+  it('refuses the 301st lookup from one address, known token or not, while another address is served', async () => {
+    const api = await limitedApi();
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      const { status } = await send(api.base, 'GET', `/v1/embed/sh_Unknown${String(i).padStart(10, '0')}`, { from: ATTACKER, headers: { Origin: `https://forged-${i}.example` } });
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    assert.deepEqual([...statuses], [[404, 300]]);
+    assertRateLimited(await send(api.base, 'GET', `/v1/embed/${PLAYER}`, { from: ATTACKER }), 60);
+    assertRateLimited(await send(api.base, 'GET', '/v1/embed/sh_x', { from: ATTACKER }), 60);
+    assertRateLimited(await start(api, PLAYER, ATTACKER), 60);
+    assert.equal((await send(api.base, 'GET', `/v1/embed/${PLAYER}`, { from: VISITOR })).status, 200);
+  });
+});
+
+describe('management keys: 10 failures per 10 minutes per client address', () => {
+  it('answers 429 after 10 wrong keys, even to the right key, and still serves another address', async () => {
+    const api = await limitedApi();
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER, headers: { Authorization: `Bearer guess-${i}` } })).status);
+    statuses.push((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER })).status);
+    assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
+    assertRateLimited(await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER, headers: { Authorization: `Bearer ${API_KEY}` } }), 600);
+    assert.equal((await send(api.base, 'GET', '/v1/share-links', { from: VISITOR, headers: { Authorization: `Bearer ${API_KEY}` } })).status, 200);
+  });
+
+  it('does not count the right key against the client', async () => {
+    const api = await limitedApi();
+    for (let i = 0; i < 30; i++) assert.equal((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER, headers: { Authorization: `Bearer ${API_KEY}` } })).status, 200);
+  });
+});
+
+describe('which address counts', () => {
+  it('ignores X-Forwarded-For without trustProxy', async () => {
+    const api = await limitedApi();
+    const link = await newLink(api);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `203.0.113.${i}` })).status);
+    assert.equal(statuses.at(-1), 429);
+  });
+
+  it('with trustProxy counts the proxy-appended (last) X-Forwarded-For entry, never the client-written ones', async () => {
+    const api = await limitedApi({ trustProxy: true });
+    const link = await newLink(api);
+    const statuses: number[] = [];
+    // The client writes whatever it likes on the left; the proxy appends the address it saw.
+    for (let i = 0; i < 11; i++) statuses.push((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.7` })).status);
+    assert.equal(statuses.at(-1), 429);
+    assert.equal((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '203.0.113.8' })).status, 201, 'another client behind the proxy');
+    // One IPv6 subscriber's /64 is one client.
+    for (let i = 0; i < 10; i++) await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `2001:db8:1:2::${i.toString(16)}` });
+    assert.equal((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '[2001:db8:1:2:ffff::1]:4711' })).status, 429);
+    assert.equal((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '2001:db8:1:3::1' })).status, 201);
+  });
+});
+
+describe('a failing limiter store', () => {
+  it('lets requests through and says so, rather than refusing every visitor', async () => {
+    const failing = { hit: () => Promise.reject(new Error('store down')), check: () => Promise.reject(new Error('store down')) };
+    const api = await limitedApi({ limits: createAbuseLimiter({ counters: () => failing }) });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      assert.equal((await start(api, PLAYER, ATTACKER)).status, 201);
+    } finally {
+      console.error = original;
+    }
+    assert.match(String((errors[0] as unknown[])[0]), /abuse limiter failed/);
+  });
+});
+
+describe('the CLI', () => {
+  let api: Awaited<ReturnType<typeof startApi>> | undefined;
+  after(() => api?.stop());
+
+  it('has the limits on by default, and says so when --no-limits turns them off', async () => {
+    api = await startApi({ limits: true });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await send(api.base, 'POST', `/v1/embed/${PLAYER}/sessions`, { headers: { Origin: `https://forged-${i}.example` } })).status);
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429]);
+    await api.stop();
+    closeClients();
+    api = await startApi({ limits: false });
+    for (let i = 0; i < 11; i++) assert.equal((await send(api.base, 'POST', `/v1/embed/${PLAYER}/sessions`)).status, 201);
+    assert.match(api.output(), /abuse limits are off \(--no-limits\)/);
+  });
+});
