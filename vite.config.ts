@@ -5,7 +5,9 @@
 import { getRequestListener } from '@hono/node-server';
 import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
+import type { Server } from 'node:http';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
+import { attachScriptedEngine } from './server/scripted-engine.ts';
 import { DEMO_DATA_FILE } from './server/paths.ts';
 import { Store, loadDataFile } from './server/store.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
@@ -21,6 +23,11 @@ function referenceApi(): Plugin {
         if (req.url?.startsWith('/v1/') || req.url?.startsWith('/media/')) void listener(req, res);
         else next();
       });
+      // The scripted demo engine's WebSocket beside Vite's own hot-reload socket (other paths are Vite's).
+      if (server.httpServer) {
+        const engine = attachScriptedEngine(server.httpServer as Server);
+        server.httpServer.once('close', () => void engine.close());
+      }
       server.httpServer?.once('listening', () => {
         server.config.logger.info(`  reference API: /v1 on the same origin (demo fixtures, in memory; management key "${DEMO_API_KEY}")`);
         server.config.logger.info('  second origin: open http://localhost:5173/ to see origin-restricted links refused');

@@ -15,12 +15,14 @@ import type { ErrorReason } from '../src/errors.ts';
 import {
   CreateShareLinkSchema,
   ListQuerySchema,
+  UpdatePersonaSchema,
   UpdateShareLinkSchema,
   isPublicSuffix,
   isUuid,
   type StoredPersona,
 } from './schemas.ts';
 import type { Store } from './store.ts';
+import { scriptedEngineUrl } from './scripted-engine.ts';
 
 export { FIXTURES_DIR } from './paths.ts';
 
@@ -39,7 +41,7 @@ export interface AppOptions {
   bundleDir?: string | undefined;
 }
 
-const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
+const BUNDLES = /^\/share-link-embed(\.iife|-[\w-]+)?\.js(\.map)?$/;
 
 
 const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
@@ -160,7 +162,12 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (!grant.ok) return publicError(c, grant.reason);
     await grant.committed;
     const { sessionToken, expiresAt, usageCount } = grant;
-    return c.json({ sessionToken, expiresAt, usageCount }, 201);
+    // convo branch, minimal wiring: only the scripted engine, so the conversation tests run. The
+    // engines branch's `mintEngine` (server/engines.ts: Anam, ElevenLabs, scripted, failures that
+    // count nothing) replaces these two lines.
+    const persona = store.persona(store.linkByToken(token)?.personaId ?? '');
+    const engine = persona?.engine?.kind === 'scripted' ? { kind: 'scripted', url: scriptedEngineUrl(c.req.url, sessionToken) } : null;
+    return c.json({ sessionToken, expiresAt, usageCount, engine }, 201);
   });
 
   // ---- Management: bearer key, same-origin only (no CORS headers) --------------------------------
@@ -241,6 +248,18 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
     const persona = store.persona(id);
+    return persona ? c.json(persona) : c.json({ error: 'not-found', message: 'No persona has this id.' }, 404);
+  });
+
+  // For the demo playground: switch a persona's engine. Only `engine` is writable here.
+  management.patch('/personas/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
+    const body = await readJsonObject(c);
+    if (!body) return invalid(c, 'body', 'must be a JSON object');
+    const changes = v.safeParse(UpdatePersonaSchema, body);
+    if (!changes.success) return validationError(c, changes.issues);
+    const persona = await store.setPersonaEngine(id, changes.output.engine);
     return persona ? c.json(persona) : c.json({ error: 'not-found', message: 'No persona has this id.' }, 404);
   });
 

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { createApp } from './app.ts';
+import { attachScriptedEngine } from './scripted-engine.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
 
@@ -53,8 +55,11 @@ async function main() {
     console.log(`listening on http://${host}:${info.port}`);
   });
   server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
+  // The scripted demo engine's WebSocket, on the same port (contract §5).
+  const engine = attachScriptedEngine(server as Server, { exclusive: true });
 
   const shutdown = async () => {
+    await engine.close();
     server.close();
     await store.flush().catch((error: unknown) => console.error('share-link-api: final write failed:', error));
     process.exit(0);

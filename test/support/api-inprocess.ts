@@ -1,7 +1,9 @@
 /** The reference API in this process over real HTTP on 127.0.0.1, with a clock the test controls. */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp, FIXTURES_DIR } from '../../server/app.ts';
+import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
 import { Store, loadDataFile } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA } from './api-process.ts';
 
@@ -9,6 +11,7 @@ export interface InProcessApi {
   base: string;
   store: Store;
   clock: { now: number };
+  engine: ScriptedEngine;
   close: () => Promise<void>;
 }
 
@@ -20,6 +23,8 @@ export interface InProcessOptions {
   data?: string;
   /** Sees every request before the app does. */
   observe?: (request: Request) => void;
+  /** Options of the scripted engine attached to the server (timeouts, the session verifier). */
+  engine?: ScriptedEngineOptions;
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
@@ -29,13 +34,18 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
   const { observe } = options;
   const fetch = observe ? (request: Request) => (observe(request), app.fetch(request)) : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
+  const engine = attachScriptedEngine(server as Server, { exclusive: true, ...options.engine });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
     store,
     clock,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    engine,
+    close: async () => {
+      await engine.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
