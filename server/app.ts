@@ -44,7 +44,7 @@ export interface AppOptions {
 const BUNDLES = /^\/share-link-embed(\.iife|-[\w-]+)?\.js(\.map)?$/;
 
 
-const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
+const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response' | 'microphone-denied' | 'conversation-failed'>, 400 | 403 | 404 | 410 | 500> = {
   'invalid-token': 400,
   'not-found': 404,
   'origin-not-allowed': 403,

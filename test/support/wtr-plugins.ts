@@ -69,4 +69,22 @@ export function referenceApiPlugin() {
   };
 }
 
+/**
+ * Maps the vendor SDKs' specifiers to stand-ins that follow their published API (see
+ * test/support/stand-ins/): the browser tests run the Anam and ElevenLabs adapters without the
+ * vendors' clouds. The built chunks, with the real SDKs, are loaded in the end-to-end tests.
+ */
+export function sdkStandInsPlugin() {
+  const standIns: Record<string, string> = {
+    '@anam-ai/js-sdk': '/test/support/stand-ins/anam-js-sdk.ts',
+    '@elevenlabs/client': '/test/support/stand-ins/elevenlabs-client.ts',
+  };
+  return {
+    name: 'sdk-stand-ins',
+    resolveImport({ source }: { source: string }) {
+      return standIns[source];
+    },
+  };
+}
+
 export { fakeApiMiddleware };
