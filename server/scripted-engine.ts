@@ -156,6 +156,8 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
   let idleTimer: NodeJS.Timeout | undefined;
   let speakingTimer: NodeJS.Timeout | undefined;
   let ending = false;
+  /** Said goodbye: no more turns, only the end once the farewell is spoken. */
+  let leaving = false;
   let speakingSince: number | null = null;
   let voiceTurns = 0;
   let typedTurns = 0;
@@ -218,6 +220,7 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
     const frame = parseFrame(VisitorFrameSchema, data.toString());
     if (!frame) return reject('bad-frame', 'expected {"type":"activity","speaking":boolean}, {"type":"message","text":string} or {"type":"spoken"}');
 
+    if (leaving && frame.type !== 'spoken') return;
     switch (frame.type) {
       case 'spoken':
         return spoken();
@@ -237,7 +240,10 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
         const text = frame.text.trim().replace(/\s+/g, ' ');
         if (!text) return reject('bad-frame', 'the message is empty');
         send({ type: 'transcript', role: 'visitor', text });
-        if (/\b(bye|goodbye)\b/i.test(text)) return say(FAREWELL, () => finish('completed'));
+        if (/\b(bye|goodbye)\b/i.test(text)) {
+          leaving = true;
+          return say(FAREWELL, () => finish('completed'));
+        }
         if (text.endsWith('?')) return say(QUESTION_REPLY);
         return say(TYPED_REPLIES[typedTurns++ % TYPED_REPLIES.length]!(text.slice(0, 120)));
       }

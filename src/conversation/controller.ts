@@ -223,7 +223,7 @@ export class ConversationController implements ReactiveController {
     const connected = status === 'listening' || status === 'speaking';
     const icon = (path: string) => html`<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path d=${path} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>`;
     return html`<div class="convo" data-status=${status}>
-      <div part="captions" class="captions" role="log" aria-live="polite" aria-label=${t.captions}>
+      <div part="captions" class="captions" role="log" aria-live="polite" aria-label=${t.captions} tabindex="0">
         ${this.#captions.map(({ role, text }) => html`<p><b>${role === 'visitor' ? t.you : personaName}:</b> ${text}</p>`)}
       </div>
       <span class="status" role="status"><i aria-hidden="true"></i>${t[status]}</span>

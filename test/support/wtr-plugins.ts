@@ -45,6 +45,8 @@ export function referenceApiPlugin() {
       switch (command) {
         case 'api-base':
           return api!.base;
+        case 'engine-connections':
+          return api!.engine.connections;
         case 'api-create-link': {
           const input = v.parse(CreateShareLinkSchema, { personaId: CARA_ID, allowAllOrigins: true, ...args });
           return store().create(input, Date.now() + clockOffset);
