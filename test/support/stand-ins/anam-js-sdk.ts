@@ -3,7 +3,7 @@
  * specifier here): the published API the Anam adapter uses, with Anam's cloud replaced by a canvas
  * and a silent audio track. Its names, enum values and method signatures are checked against the
  * real SDK's type definitions by the type checker (`satisfies`, `implements`), so a change in the
- * SDK's API fails `npm run typecheck`. Tests drive and inspect it through `anamStandIn`.
+ * SDK's API fails `npm run typecheck`. Tests drive and inspect it through `standIn`.
  */
 import type * as Anam from '@anam-ai/js-sdk';
 
@@ -94,7 +94,6 @@ export class StandInAnamClient implements Pick<Anam.AnamClient, UsedByTheAdapter
 }
 
 export const standIn = { clients: [] as StandInAnamClient[], failStream: '' };
-(globalThis as { anamStandIn?: typeof standIn }).anamStandIn = standIn;
 
 export const createClient = ((sessionToken: string) => {
   const client = new StandInAnamClient(sessionToken);

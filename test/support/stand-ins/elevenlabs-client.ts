@@ -3,7 +3,7 @@
  * specifier here): `Conversation.startSession` and the conversation methods the ElevenLabs adapter
  * uses, with ElevenLabs' cloud replaced by a recorder. The options and methods are typed with the
  * real SDK's definitions, so a change in its API fails `npm run typecheck`. Tests drive and
- * inspect it through `elevenLabsStandIn`.
+ * inspect it through `standIn`.
  */
 import type * as ElevenLabs from '@elevenlabs/client';
 
@@ -32,7 +32,6 @@ export class StandInConversation implements Pick<ElevenLabs.VoiceConversation, U
 }
 
 export const standIn = { conversations: [] as StandInConversation[], fail: '' };
-(globalThis as { elevenLabsStandIn?: typeof standIn }).elevenLabsStandIn = standIn;
 
 export const Conversation = {
   async startSession(options: ElevenLabs.PartialOptions) {
