@@ -108,7 +108,12 @@ async function buildChunks(): Promise<string> {
       rolldownOptions: {
         input: { conversation: `${ROOT}src/conversation/controller.ts` },
         preserveEntrySignatures: 'exports-only',
-        output: { format: 'es', entryFileNames: 'share-link-embed-[name]-[hash].js', chunkFileNames: 'share-link-embed-[name]-[hash].js' },
+        output: {
+          format: 'es',
+          entryFileNames: 'share-link-embed-[name]-[hash].js',
+          // Adapters keep their names; code they share (valibot) is `shared`.
+          chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'share-link-embed-[name]-[hash].js' : 'share-link-embed-shared-[hash].js'),
+        },
       },
     },
   });
