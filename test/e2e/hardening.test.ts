@@ -90,7 +90,8 @@ describe('hostile host pages', () => {
       <body><main style="width:640px"><share-link-embed token="${PLAYER}"></share-link-embed></main><share-link-embed token="${ORB}"></share-link-embed></body></html>`);
 
   async function expectWorking(url: string) {
-    const opened = await current().open(url);
+    // The microphone is granted, so the conversation the element runs after start stays live.
+    const opened = await current().open(url, { permissions: ['microphone'] });
     const { page } = opened;
     await page.waitForFunction(() => [...document.querySelectorAll('share-link-embed')].every((el) => el.getAttribute('state') === 'ready'));
     const player = page.locator('share-link-embed[variant="player"]');
