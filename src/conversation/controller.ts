@@ -87,6 +87,9 @@ export class ConversationController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    // The latest turn is the one to read.
+    const captions = this.#host.shadowRoot?.querySelector('.captions');
+    if (captions) captions.scrollTop = captions.scrollHeight;
     // The start button that had focus is gone: give it to the conversation's first control.
     if (!this.#focusPending) return;
     this.#focusPending = false;

@@ -4,13 +4,22 @@
  * custom properties, so `--share-link-embed-*` theming applies. Minified at build (vite.config.ts).
  */
 export const CONVERSATION_CSS = /* css */ `
+  /* In the player's bar: captions on top, then the name, status, mute and end, then the text input. */
   .convo {
     display: contents;
+  }
+  .bar:has(.convo) {
+    padding: 12px;
+    gap: 8px;
+  }
+  .bar:has(.convo) .name {
+    flex-basis: 3em;
   }
   .captions {
     order: -1;
     flex: 1 1 100%;
-    max-height: 4.5em;
+    /* Two lines on a phone's inline player, three on larger screens; it scrolls to the latest. */
+    max-height: 2.9em;
     overflow-y: auto;
     font-size: 15px;
     line-height: 1.45;
@@ -18,6 +27,11 @@ export const CONVERSATION_CSS = /* css */ `
   }
   .captions p {
     margin: 0;
+  }
+  @media (min-width: 600px) {
+    .captions {
+      max-height: 4.35em;
+    }
   }
   .status {
     display: inline-flex;
@@ -63,7 +77,6 @@ export const CONVERSATION_CSS = /* css */ `
     color: #fff;
   }
   .compose {
-    order: 1;
     flex: 1 1 100%;
     display: flex;
     gap: 8px;

@@ -57,8 +57,14 @@ describe('the Anam adapter', () => {
     await nextEvent(el, 'share-link-end');
   });
 
-  it('turns streamed messages into captions, speaking/listening and share-link-message', async () => {
+  it('turns streamed messages into captions, speaking/listening and share-link-message (axe while connecting and speaking)', async () => {
+    let connect!: () => void;
+    anam().connecting = new Promise((resolve) => (connect = resolve));
     const { el, messages } = await started('engine-anam');
+    await until(() => status(el) === 'connecting', 'connecting');
+    await expect(el).to.be.accessible();
+    connect();
+    anam().connecting = null;
     await until(() => status(el) === 'listening', 'connected');
     const client = anam().clients.at(-1)!;
     const say = (id: string, role: string, content: string, endOfSpeech: boolean) =>
@@ -67,6 +73,7 @@ describe('the Anam adapter', () => {
     await el.updateComplete;
     expect(status(el)).to.equal('speaking');
     expect(captions(el)).to.equal('Fake Persona: Hello,');
+    await expect(el).to.be.accessible();
     say('m1', 'persona', 'I am Anam.', true);
     await el.updateComplete;
     expect(status(el)).to.equal('listening');

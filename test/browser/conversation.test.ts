@@ -173,6 +173,26 @@ describe('a scripted conversation in the player', () => {
     expect(el.state).to.equal('ready');
   });
 
+  it('is accessible while the browser asks for the microphone', async () => {
+    let answer!: () => void;
+    opened.microphonePrompt = new Promise((resolve) => (answer = resolve));
+    try {
+      const { el } = await readyEmbed();
+      part(el, 'start-button')!.click();
+      await until(() => status(el) === 'microphone', 'waiting for the microphone');
+      expect(el.shadowRoot!.querySelector('.status')!.textContent!.trim()).to.equal('Allow the microphone…');
+      expect((el.shadowRoot!.querySelector('.compose input') as HTMLInputElement).disabled).to.equal(true);
+      await expect(el).to.be.accessible();
+      answer();
+      await until(() => status(el) === 'listening', 'listening once granted', 15_000);
+      el.end();
+      await nextEvent(el, 'share-link-end');
+    } finally {
+      opened.microphonePrompt = null;
+      answer();
+    }
+  });
+
   it('speaks the visitor\'s language in its controls', async () => {
     const { el } = await readyEmbed({ lang: 'de' });
     await startConversation(el);

@@ -12,16 +12,19 @@ export interface Opened {
   microphoneRequests: number;
   /** Makes the next microphone requests fail as a refusal by the visitor would. */
   refuseMicrophone: boolean;
+  /** While set, microphone requests wait for it, as while the visitor reads the browser's prompt. */
+  microphonePrompt: Promise<void> | null;
 }
 
 export function spyOnConversations(): { opened: Opened; restore: () => void } {
-  const opened: Opened = { streams: [], sockets: [], sent: [], contexts: [], intervals: new Set(), microphoneRequests: 0, refuseMicrophone: false };
+  const opened: Opened = { streams: [], sockets: [], sent: [], contexts: [], intervals: new Set(), microphoneRequests: 0, refuseMicrophone: false, microphonePrompt: null };
   const media = navigator.mediaDevices;
   const getUserMedia = media.getUserMedia;
   const { WebSocket: NativeWebSocket, AudioContext: NativeAudioContext, setInterval: nativeSetInterval, clearInterval: nativeClearInterval } = window;
 
   media.getUserMedia = async (constraints?: MediaStreamConstraints) => {
     opened.microphoneRequests++;
+    await opened.microphonePrompt;
     if (opened.refuseMicrophone) throw new DOMException('Permission denied', 'NotAllowedError');
     const stream = await getUserMedia.call(media, constraints);
     opened.streams.push(stream);

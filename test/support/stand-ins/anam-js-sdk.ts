@@ -50,6 +50,7 @@ export class StandInAnamClient implements Pick<Anam.AnamClient, UsedByTheAdapter
 
   async stream(userProvidedAudioStream?: MediaStream): Promise<MediaStream[]> {
     this.calls.push(['stream', userProvidedAudioStream]);
+    await standIn.connecting;
     if (standIn.failStream) throw new Error(standIn.failStream);
     this.inputStream = userProvidedAudioStream;
     const canvas = document.createElement('canvas');
@@ -93,7 +94,7 @@ export class StandInAnamClient implements Pick<Anam.AnamClient, UsedByTheAdapter
   }
 }
 
-export const standIn = { clients: [] as StandInAnamClient[], failStream: '' };
+export const standIn = { clients: [] as StandInAnamClient[], failStream: '', connecting: null as Promise<void> | null };
 
 export const createClient = ((sessionToken: string) => {
   const client = new StandInAnamClient(sessionToken);
