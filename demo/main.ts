@@ -34,8 +34,22 @@ const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
 
 const listLinks = () => api<{ data: ShareLink[] }>('/v1/share-links?perPage=100').then((page) => page.data);
 
+/** A persona's private engine (contract §5), which only the management API shows. */
+type Engine = { kind: 'scripted' } | { kind: 'anam' } | { kind: 'elevenlabs'; agentId: string } | null;
+const engines = new Map<string, Engine>();
+const engineOf = async (personaId: string): Promise<Engine> => {
+  if (!engines.has(personaId)) engines.set(personaId, (await api<{ engine?: Engine }>(`/v1/personas/${personaId}`)).engine ?? null);
+  return engines.get(personaId)!;
+};
+const ENGINE_LABELS = {
+  scripted: 'scripted demo engine',
+  anam: 'Anam',
+  elevenlabs: 'ElevenLabs',
+};
+const describeEngine = (engine: Engine) => (engine ? `engine: ${ENGINE_LABELS[engine.kind]}` : 'no engine: the page runs the conversation');
+
 /** A heading and notes for a link, read from its fields (nothing hard-coded per fixture). */
-function describe(link: ShareLink, now = Date.now()): { title: string; notes: string[] } {
+function describe(link: ShareLink, engine?: Engine, now = Date.now()): { title: string; notes: string[] } {
   const kind = { PLAYER_EMBED: 'Player', ORB_EMBED: 'Orb', LINK: 'Direct link' }[link.type];
   const notes: string[] = [];
   if (!link.enabled) notes.push('disabled');
@@ -45,6 +59,7 @@ function describe(link: ShareLink, now = Date.now()): { title: string; notes: st
   if (link.removeWatermark) notes.push('no watermark');
   if (/[<>]/.test(link.personaName)) notes.push('persona name is markup');
   if (link.type === 'LINK') notes.push('not embeddable');
+  if (engine !== undefined) notes.push(describeEngine(engine));
   return { title: `${kind} · ${link.personaName}`, notes };
 }
 
@@ -73,10 +88,11 @@ function stageFor(link: ShareLink, embed: ShareLinkEmbed): HTMLElement {
 
 async function renderGallery(links: ShareLink[]) {
   const gallery = $('[data-gallery]');
+  const linkEngines = await Promise.all(links.map((link) => engineOf(link.personaId)));
   gallery.replaceChildren(
-    ...links.map((link) => {
+    ...links.map((link, index) => {
       const embed = createEmbed(link.token);
-      const { title, notes } = describe(link);
+      const { title, notes } = describe(link, linkEngines[index]);
       return h(
         'article',
         { className: 'card' },
@@ -100,7 +116,8 @@ function watchEvents(embed: ShareLinkEmbed) {
   embed.addEventListener('share-link-ready', (event) => log(`share-link-ready: ${event.detail.persona.name}, ${event.detail.shareLink.type}`));
   embed.addEventListener('share-link-error', (event) => log(`share-link-error: ${event.detail.reason}`));
   embed.addEventListener('share-link-start', (event) => log(`share-link-start: session ${event.detail.sessionToken.slice(0, 12)}…, expires ${event.detail.expiresAt.slice(11, 19)}`));
-  embed.addEventListener('share-link-end', () => log('share-link-end'));
+  embed.addEventListener('share-link-end', (event) => log(`share-link-end: ${event.detail.reason}`));
+  embed.addEventListener('share-link-message', (event) => log(`share-link-message: ${event.detail.role}: ${event.detail.text.slice(0, 60)}`));
   embed.addEventListener('share-link-toggle', (event) => log(`share-link-toggle: open ${event.detail.open}`));
 }
 
@@ -128,6 +145,30 @@ async function setUpPlayground(links: ShareLink[]) {
     field<HTMLOutputElement>('usageCount').value = String(link.usageCount);
     field<HTMLInputElement>('allowAllOrigins').checked = link.allowAllOrigins;
     field<HTMLTextAreaElement>('allowedOrigins').value = link.allowedOrigins.join('\n');
+    void engineOf(link.personaId).then((engine) => {
+      field<HTMLSelectElement>('engine').value = engine?.kind ?? '';
+      field<HTMLInputElement>('agentId').value = engine?.kind === 'elevenlabs' ? engine.agentId : '';
+      field<HTMLElement>('agentId').closest('label')!.hidden = engine?.kind !== 'elevenlabs';
+    });
+  };
+
+  /** The engine is the persona's (private), so every link of that persona follows it. */
+  const saveEngine = async () => {
+    const kind = field<HTMLSelectElement>('engine').value;
+    const agentId = field<HTMLInputElement>('agentId').value.trim();
+    field<HTMLElement>('agentId').closest('label')!.hidden = kind !== 'elevenlabs';
+    if (kind === 'elevenlabs' && !agentId) return;
+    const engine: Engine = kind === 'elevenlabs' ? { kind, agentId } : kind === 'scripted' || kind === 'anam' ? { kind } : null;
+    problem.hidden = true;
+    try {
+      await api(`/v1/personas/${current.personaId}`, { method: 'PATCH', body: JSON.stringify({ engine }) });
+      engines.set(current.personaId, engine);
+      log(`PATCH /v1/personas: ${describeEngine(engine)}`);
+      mountEmbed();
+    } catch (error) {
+      problem.textContent = (error as Error).message;
+      problem.hidden = false;
+    }
   };
 
   let embed: ShareLinkEmbed;
@@ -166,6 +207,7 @@ async function setUpPlayground(links: ShareLink[]) {
   });
   form.addEventListener('change', (event) => {
     const target = event.target as HTMLInputElement;
+    if (target.name === 'engine' || target.name === 'agentId') return void saveEngine();
     const value = {
       type: () => target.value,
       enabled: () => target.checked,

@@ -15,6 +15,7 @@ import type { ErrorReason } from '../src/errors.ts';
 import {
   CreateShareLinkSchema,
   ListQuerySchema,
+  UpdatePersonaSchema,
   UpdateShareLinkSchema,
   isPublicSuffix,
   isUuid,
@@ -24,6 +25,7 @@ import type { Store } from './store.ts';
 import { clientAddress, limitKeyOf } from './client-address.ts';
 import { createAbuseLimiter, type AbuseLimiter, type LimitDecision } from './limits.ts';
 import { absoluteMediaUrl, publicShareLink } from './public-shape.ts';
+import { scriptedEngineUrl } from './scripted-engine.ts';
 import { generateSessionSecret, mintSessionToken } from './session-token.ts';
 import { SESSION_LIFETIME_MS } from './store.ts';
 
@@ -58,10 +60,10 @@ export interface AppOptions {
   sessionSecret?: string | Uint8Array | undefined;
 }
 
-const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
+const BUNDLES = /^\/share-link-embed(\.iife|-[\w-]+)?\.js(\.map)?$/;
 
 
-const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 429 | 500> = {
+const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response' | 'microphone-denied' | 'conversation-failed'>, 400 | 403 | 404 | 410 | 429 | 500> = {
   'invalid-token': 400,
   'not-found': 404,
   'origin-not-allowed': 403,
@@ -228,7 +230,11 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (!grant.ok) return publicError(c, grant.reason);
     await grant.committed;
     const { sessionToken, expiresAt } = mintSessionToken({ linkId: grant.linkId, personaId: grant.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS }, secret);
-    return c.json({ sessionToken, expiresAt, usageCount: grant.usageCount }, 201);
+    // Minimal wiring of the scripted engine; the engines branch's `mintEngine` replaces it.
+    const persona = store.persona(grant.personaId);
+    const base = mediaBase(c);
+    const engine = persona?.engine?.kind === 'scripted' && base ? { kind: 'scripted', url: scriptedEngineUrl(base, sessionToken) } : null;
+    return c.json({ sessionToken, expiresAt, usageCount: grant.usageCount, engine }, 201);
   });
 
   // ---- Management: bearer key, same-origin only (no CORS headers) --------------------------------
@@ -315,6 +321,18 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
     const persona = store.persona(id);
+    return persona ? c.json(persona) : c.json({ error: 'not-found', message: 'No persona has this id.' }, 404);
+  });
+
+  // For the demo playground: switch a persona's engine. Only `engine` is writable here.
+  management.patch('/personas/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
+    const body = await readJsonObject(c);
+    if (!body) return invalid(c, 'body', 'must be a JSON object');
+    const changes = v.safeParse(UpdatePersonaSchema, body);
+    if (!changes.success) return validationError(c, changes.issues);
+    const persona = await store.setPersonaEngine(id, changes.output.engine);
     return persona ? c.json(persona) : c.json({ error: 'not-found', message: 'No persona has this id.' }, 404);
   });
 

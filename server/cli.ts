@@ -6,12 +6,14 @@
  * `SHARE_LINK_API_KEY` and `SHARE_LINK_SESSION_SECRET` give the secrets without showing them in `ps`.
  */
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app.ts';
 import { serveHardened } from './http-server.ts';
 import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } from './secrets.ts';
-import { generateSessionSecret } from './session-token.ts';
+import { generateSessionSecret, verifySessionToken } from './session-token.ts';
+import { attachScriptedEngine } from './scripted-engine.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
 
@@ -94,8 +96,11 @@ async function main() {
     console.log(`listening on http://${host}:${info.port}`);
   });
   server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
+  // The scripted demo engine's WebSocket, on the same port (contract §5).
+  const engine = attachScriptedEngine(server as Server, { exclusive: true, verifySession: (token) => verifySessionToken(token, sessionSecret).valid });
 
   const shutdown = async () => {
+    await engine.close();
     server.close();
     await store.flush().catch((error: unknown) => console.error('share-link-api: final write failed:', error));
     process.exit(0);

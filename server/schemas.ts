@@ -47,9 +47,21 @@ export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries,
  */
 const StoredMediaUrl = v.union([MediaUrl, v.pipe(v.string(), v.maxLength(300), v.regex(/^\/(?!\/)[\w\-./]*$/, 'must be an http(s) URL or a path on this server'))]);
 
+/**
+ * Which conversation engine a persona uses (contract §5): private, never in a public answer.
+ * Anam's persona id is the persona's own id; ElevenLabs needs the agent's id.
+ */
+export const PersonaEngineSchema = v.variant('kind', [
+  v.strictObject({ kind: v.literal('anam') }),
+  v.strictObject({ kind: v.literal('elevenlabs'), agentId: v.pipe(v.string(), v.regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -')) }),
+  v.strictObject({ kind: v.literal('scripted') }),
+]);
+export type PersonaEngine = v.InferOutput<typeof PersonaEngineSchema>;
+
 /** The seeds' full persona: the public fields checked, everything private kept as it is. */
 export const StoredPersonaSchema = v.looseObject({
   ...PublicPersonaSchema.entries,
+  engine: v.optional(v.nullable(PersonaEngineSchema)),
   avatar: v.looseObject({ ...PublicPersonaSchema.entries.avatar.entries, imageUrl: StoredMediaUrl, videoUrl: StoredMediaUrl }),
 });
 
@@ -89,6 +101,9 @@ export const UpdateShareLinkSchema = v.strictObject({
   enabled: v.optional(v.boolean()),
   isPrimary: v.optional(v.boolean()),
 });
+
+/** `PATCH /v1/personas/{id}`: only the engine, for the demo playground. `null` removes it. */
+export const UpdatePersonaSchema = v.strictObject({ engine: v.nullable(PersonaEngineSchema) });
 
 export type CreateShareLink = v.InferOutput<typeof CreateShareLinkSchema>;
 export type UpdateShareLink = v.InferOutput<typeof UpdateShareLinkSchema>;

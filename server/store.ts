@@ -17,6 +17,7 @@ import {
   isPublicSuffix,
   type CreateShareLink,
   type DataFile,
+  type PersonaEngine,
   type StoredPersona,
   type StoredShareLink,
   type UpdateShareLink,
@@ -189,6 +190,16 @@ export class Store {
     if (changes.isPrimary) this.#demoteOtherPrimaries(link);
     await this.#commit();
     return link;
+  }
+
+  /** Sets (or, with `null`, removes) a persona's private conversation engine. */
+  async setPersonaEngine(id: string, engine: PersonaEngine | null): Promise<StoredPersona | undefined> {
+    const persona = this.#personas.get(id);
+    if (!persona) return undefined;
+    if (engine) persona.engine = engine;
+    else delete persona.engine;
+    await this.#commit();
+    return persona;
   }
 
   async remove(id: string): Promise<boolean> {

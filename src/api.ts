@@ -77,7 +77,7 @@ export function resolve(token: string, options: ResolveOptions): Promise<Resolve
 export async function startSession(token: string, options: RequestOptions): Promise<SessionResponse> {
   const url = `${endpoint(options.apiBase, token)}/sessions`;
   const body = await request(url, 'POST', options.signal, options.timeoutMs);
-  return parse(SessionResponseSchema, body.json);
+  return { ...parse(SessionResponseSchema, body.json), engine: (body.json as { engine?: unknown }).engine };
 }
 
 /** Builds the embed URL, refusing a malformed token before any request is made. */

@@ -11,6 +11,8 @@ export const ERROR_REASONS = [
   'network',
   'bad-response',
   'server',
+  'microphone-denied',
+  'conversation-failed',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

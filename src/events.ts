@@ -24,8 +24,22 @@ export interface ShareLinkToggleDetail {
   open: boolean;
 }
 
+/**
+ * Why a conversation ended: the visitor (end button, or the page's `end()`), the engine (the
+ * persona said goodbye, idle, time up), the element's removal from the page (or a new token), or
+ * an error (followed by `share-link-error`).
+ */
+export type ShareLinkEndReason = 'visitor' | 'engine' | 'removed' | 'error';
+
 export interface ShareLinkEndDetail {
   sessionToken: string;
+  reason: ShareLinkEndReason;
+}
+
+/** A complete turn of a conversation the element runs, where the engine gives text. */
+export interface ShareLinkMessageDetail {
+  role: 'visitor' | 'persona';
+  text: string;
 }
 
 export interface ShareLinkEmbedEventMap {
@@ -34,6 +48,7 @@ export interface ShareLinkEmbedEventMap {
   'share-link-start': CustomEvent<ShareLinkStartDetail>;
   'share-link-toggle': CustomEvent<ShareLinkToggleDetail>;
   'share-link-end': CustomEvent<ShareLinkEndDetail>;
+  'share-link-message': CustomEvent<ShareLinkMessageDetail>;
 }
 
 declare global {

@@ -107,7 +107,11 @@ export const SessionResponseSchema = v.object(fields({
 export type ShareLink = v.InferOutput<typeof ShareLinkSchema>;
 export type PublicPersona = v.InferOutput<typeof PublicPersonaSchema>;
 export type EmbedResponse = v.InferOutput<typeof EmbedResponseSchema>;
-export type SessionResponse = v.InferOutput<typeof SessionResponseSchema>;
+/**
+ * `engine` is passed through as it came: the conversation chunk validates it after start, so none
+ * of its schema is on the critical path.
+ */
+export type SessionResponse = v.InferOutput<typeof SessionResponseSchema> & { engine?: unknown };
 
 /** `"persona.avatar.imageUrl: must be an http: or https: URL"`: the first problem, with its path. */
 export function describeIssue(issues: readonly v.BaseIssue<unknown>[]): string {

@@ -1,8 +1,11 @@
-import { LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, type PropertyValues } from 'lit';
 import { resolve, startSession, type ResolvedLink } from './api.js';
+import { BUNDLE_URL } from './bundle-url.js';
+import type { ConversationController, ConversationFailure } from './conversation/controller.js';
+import { loadConversation } from './conversation/load.js';
 import { explainRateLimit, explainRefusal } from './diagnostics.js';
 import { ShareLinkError, type ErrorReason } from './errors.js';
-import type { ShareLinkEmbedEventMap } from './events.js';
+import type { ShareLinkEmbedEventMap, ShareLinkEndReason } from './events.js';
 import { messagesFor } from './i18n/messages.js';
 import { checkShareLink } from './policy.js';
 import { renderOrb } from './render/orb.js';
@@ -14,21 +17,8 @@ import { RetryAfterOnce } from './retry-after.js';
 import { styles } from './styles.js';
 import { callAt } from './timers.js';
 
-/**
- * The origin this code was loaded from: the default API. A classic script (the IIFE bundle) knows
- * it from `document.currentScript`, which is only set while it first runs; a module from
- * `import.meta.url`. Empty where there is neither (server-side rendering).
- */
-const BUNDLE_ORIGIN = (() => {
-  try {
-    const script = globalThis.document?.currentScript as HTMLScriptElement | null | undefined;
-    const origin = new URL(script?.src || import.meta.url).origin;
-    if (origin !== 'null') return origin;
-  } catch {
-    // Not a URL: fall through to the page.
-  }
-  return globalThis.location?.origin ?? '';
-})();
+/** The origin this code was loaded from: the default API. Empty where there is none (server-side rendering). */
+const BUNDLE_ORIGIN = BUNDLE_URL && new URL(BUNDLE_URL).origin;
 
 const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
 
@@ -45,6 +35,8 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * links, or a floating orb that opens one for `ORB_EMBED` links. It checks the link (enabled,
  * expiry, usage limit, allowed origins) by the API server's clock, shows a watermark unless the
  * link removes it, and asks the API for a conversation session when the visitor presses start.
+ * Then it runs the conversation in the player with the persona's engine (its client code loads
+ * only now), unless the page cancels `share-link-start` to run the conversation itself.
  *
  * @tag share-link-embed
  * @summary An AI persona player or orb from a share-link token.
@@ -58,9 +50,10 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @attr {'player' | 'orb'} variant - Read-only, reflected, once the link is known.
  *
  * @fires {CustomEvent<ShareLinkReadyDetail>} share-link-ready - The link is valid and shown: `{ shareLink, persona }`.
- * @fires {CustomEvent<ShareLinkErrorDetail>} share-link-error - The link cannot be shown or started: `{ reason, message }`.
- * @fires {CustomEvent<ShareLinkStartDetail>} share-link-start - The API granted a session: `{ sessionToken, expiresAt, shareLink, persona }`. Hand the token to your conversation SDK.
- * @fires {CustomEvent<ShareLinkEndDetail>} share-link-end - The visitor ended the conversation: `{ sessionToken }`.
+ * @fires {CustomEvent<ShareLinkErrorDetail>} share-link-error - The link cannot be shown or started, or its conversation failed: `{ reason, message }`.
+ * @fires {CustomEvent<ShareLinkStartDetail>} share-link-start - The API granted a session: `{ sessionToken, expiresAt, shareLink, persona }`. Cancelable: `preventDefault()` and the page runs the conversation with the token (and `attachMediaStream`); else the element runs it.
+ * @fires {CustomEvent<ShareLinkMessageDetail>} share-link-message - A complete turn of a conversation the element runs: `{ role: 'visitor' | 'persona', text }`.
+ * @fires {CustomEvent<ShareLinkEndDetail>} share-link-end - The conversation ended: `{ sessionToken, reason }`, reason `visitor`, `engine`, `removed` or `error`.
  * @fires {CustomEvent<ShareLinkToggleDetail>} share-link-toggle - Orb only: the panel opened or closed: `{ open }`.
  *
  * @csspart player - The player box (also the box of the loading and error states).
@@ -69,6 +62,8 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @csspart name - The persona's name.
  * @csspart start-button - The button that starts a conversation.
  * @csspart end-button - The button that ends a live conversation.
+ * @csspart mute-button - The microphone's mute toggle (`aria-pressed`) of a conversation the element runs.
+ * @csspart captions - The conversation's captions, a polite live region.
  * @csspart orb - The orb's round launcher button.
  * @csspart panel - The orb's panel that holds the player.
  * @csspart close-button - The panel's close button.
@@ -124,6 +119,7 @@ export class ShareLinkEmbed extends LitElement {
   readonly #rateLimitRetry = new RetryAfterOnce();
   // Shown unless a validated link removes it; restored if the page removes or alters it.
   readonly #watermark = new WatermarkController(this, () => ({ show: this._view.shareLink?.removeWatermark !== true, label: this.#messages().poweredBy }));
+  #conversation: ConversationController | null = null;
 
   constructor() {
     super();
@@ -209,7 +205,9 @@ export class ShareLinkEmbed extends LitElement {
       if (controller !== this.#controller) return;
       this.#session = session;
       this._view = { ...this._view, state: 'live', shareLink: { ...shareLink, usageCount: session.usageCount } };
-      this.#emit('share-link-start', { sessionToken: session.sessionToken, expiresAt: session.expiresAt, shareLink: this._view.shareLink!, persona });
+      const detail = { sessionToken: session.sessionToken, expiresAt: session.expiresAt, shareLink: this._view.shareLink!, persona };
+      // A page that calls preventDefault() runs the conversation itself; else the engine's client loads now.
+      if (this.#emit('share-link-start', detail, true) && session.engine != null) void this.#converse(session);
     } catch (error) {
       if (controller === this.#controller && !controller.signal.aborted) this.#failWith(error);
     } finally {
@@ -217,15 +215,15 @@ export class ShareLinkEmbed extends LitElement {
     }
   }
 
-  /** Ends a live conversation on the element's side and fires `share-link-end`; the page ends its SDK session. */
+  /**
+   * Ends a live conversation and fires `share-link-end` (`reason: 'visitor'`): the element's own
+   * once its microphone, connection and audio are released; a page's takeover at once, and the
+   * page ends its SDK session.
+   */
   end(): void {
     if (this._view.state !== 'live') return;
-    const sessionToken = this.#session?.sessionToken ?? '';
-    this.#session = null;
-    this._media = { ...this._media, stream: null };
-    this._view = { ...this._view, state: 'ready' };
-    this.#emit('share-link-end', { sessionToken });
-    this.#judge();
+    if (this.#conversation) void this.#conversation.end('visitor');
+    else this.#ended(this.#session?.sessionToken ?? '', 'visitor');
   }
 
   /** Shows a live `MediaStream` (e.g. from a conversation SDK) in the player's video; `null` removes it. */
@@ -252,6 +250,7 @@ export class ShareLinkEmbed extends LitElement {
       posterFailed: this._media.posterFailed,
       videoFailed: this._media.videoFailed,
       stream: this._media.stream,
+      conversation: this.#conversation?.render(),
     };
     const variant = this.variant;
     if (variant === 'orb') {
@@ -314,6 +313,8 @@ export class ShareLinkEmbed extends LitElement {
     this.#loadedKey = this.#loadKey();
     const controller = this.#replaceController();
     this.#stopExpiryTimer();
+    void this.#conversation?.end('removed');
+    this.#conversation = null;
     this.#session = null;
     this._media = { ...NO_MEDIA, visible: this._media.visible };
     this._view = LOADING;
@@ -393,9 +394,46 @@ export class ShareLinkEmbed extends LitElement {
     this.#emit('share-link-error', { reason, message });
   }
 
-  #emit<K extends keyof ShareLinkEmbedEventMap>(type: K, detail: ShareLinkEmbedEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  /** Returns `false` if a listener cancelled a cancelable event. */
+  #emit<K extends keyof ShareLinkEmbedEventMap>(type: K, detail: ShareLinkEmbedEventMap[K]['detail'], cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
+
+  /** Runs the conversation in the player: loads the conversation chunk, which loads the engine's adapter. */
+  async #converse(session: SessionResponse): Promise<void> {
+    const { sessionToken } = session;
+    const current = () => this.#session?.sessionToken === sessionToken && this._view.state === 'live';
+    let module;
+    try {
+      module = await loadConversation();
+    } catch (error) {
+      if (current()) this.#ended(sessionToken, 'error', { reason: 'conversation-failed', message: `its conversation code did not load (${error})` });
+      return;
+    }
+    if (!current()) return;
+    this.#conversation = new module.ConversationController(this, {
+      engine: session.engine,
+      html,
+      finished: (reason, failure) => this.#ended(sessionToken, reason, failure),
+    });
+  }
+
+  /** A live session is over: back to ready (or to the failure), and `share-link-end`. */
+  #ended(sessionToken: string, reason: ShareLinkEndReason, failure?: ConversationFailure): void {
+    if (this.#session?.sessionToken !== sessionToken) {
+      // Replaced meanwhile (a new token): only tell the page.
+      this.#emit('share-link-end', { sessionToken, reason });
+      return;
+    }
+    this.#session = null;
+    this.#conversation = null;
+    this._media = { ...this._media, stream: null };
+    this._view = { ...this._view, state: 'ready' };
+    this.#emit('share-link-end', { sessionToken, reason });
+    if (failure) this.#fail(failure.reason, `share link ${this.token}: ${failure.message}`);
+    else this.#judge();
+  }
+
 
   #stopExpiryTimer(): void {
     this.#cancelExpiry?.();
@@ -417,6 +455,8 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   #teardown(): void {
+    // Removed from the page: the conversation releases the microphone, its connection and audio.
+    void this.#conversation?.end('removed');
     if (this.#controller) {
       this.#controller.abort();
       this.#controller = null;

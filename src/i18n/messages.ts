@@ -40,6 +40,8 @@ const en: Messages = {
     network: 'Could not connect. Check your connection.',
     'bad-response': 'Something went wrong loading this conversation.',
     server: 'The service is having trouble. Try again later.',
+    'microphone-denied': 'The microphone is blocked. Allow it and try again.',
+    'conversation-failed': 'The conversation stopped. Try again.',
   },
 };
 
@@ -65,6 +67,8 @@ const de: Messages = {
     network: 'Keine Verbindung möglich. Prüfen Sie Ihre Verbindung.',
     'bad-response': 'Beim Laden dieses Gesprächs ist ein Fehler aufgetreten.',
     server: 'Der Dienst hat Probleme. Versuchen Sie es später erneut.',
+    'microphone-denied': 'Das Mikrofon ist blockiert. Erlauben Sie es und versuchen Sie es erneut.',
+    'conversation-failed': 'Das Gespräch wurde abgebrochen. Versuchen Sie es erneut.',
   },
 };
 
@@ -90,6 +94,8 @@ const fr: Messages = {
     network: 'Connexion impossible. Vérifiez votre connexion.',
     'bad-response': 'Une erreur est survenue lors du chargement de cette conversation.',
     server: 'Le service rencontre des difficultés. Réessayez plus tard.',
+    'microphone-denied': 'Le microphone est bloqué. Autorisez-le et réessayez.',
+    'conversation-failed': 'La conversation s’est arrêtée. Réessayez.',
   },
 };
 
@@ -115,6 +121,8 @@ const es: Messages = {
     network: 'No se pudo conectar. Comprueba tu conexión.',
     'bad-response': 'Algo salió mal al cargar esta conversación.',
     server: 'El servicio tiene problemas. Inténtalo más tarde.',
+    'microphone-denied': 'El micrófono está bloqueado. Permítelo e inténtalo de nuevo.',
+    'conversation-failed': 'La conversación se detuvo. Inténtalo de nuevo.',
   },
 };
 
@@ -140,6 +148,8 @@ const ja: Messages = {
     network: '接続できませんでした。接続を確認してください。',
     'bad-response': 'この会話の読み込み中に問題が発生しました。',
     server: 'サービスに問題が発生しています。後でもう一度お試しください。',
+    'microphone-denied': 'マイクがブロックされています。許可してもう一度お試しください。',
+    'conversation-failed': '会話が中断されました。もう一度お試しください。',
   },
 };
 

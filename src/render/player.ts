@@ -7,7 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Messages } from '../i18n/messages.js';
 import type { Actions, Presentation, View } from './view.js';
 
-const RETRYABLE = new Set(['network', 'server', 'bad-response', 'rate-limited']);
+const RETRYABLE = new Set(['network', 'server', 'bad-response', 'rate-limited', 'microphone-denied', 'conversation-failed']);
 
 /** The first letter of a name, shown when there is no image (or before it may load). */
 export const initialOf = (name: string): string => ([...name.replace(/[^\p{L}\p{N}]/gu, '')][0] ?? '·').toUpperCase();
@@ -53,7 +53,7 @@ export function renderPlayer(view: View, p: Presentation, act: Actions) {
     ${renderMedia(view, p, act)}
     <div class="bar">
       <span part="name" class="name">${view.persona?.name}</span>
-      ${renderAction(view, p.messages, act)}
+      ${(view.state === 'live' && p.conversation) || renderAction(view, p.messages, act)}
     </div>
   </div>`;
 }

@@ -1,4 +1,5 @@
 /** What the renderers draw: the element's whole visible state, as plain data. */
+import type { TemplateResult } from 'lit';
 import type { ErrorReason } from '../errors.js';
 import type { Messages } from '../i18n/messages.js';
 import type { PublicPersona, ShareLink } from '../schema.js';
@@ -23,6 +24,8 @@ export interface Presentation {
   videoFailed: boolean;
   /** A live stream is attached (see `attachMediaStream`). */
   stream: MediaStream | null;
+  /** The controls of a conversation the element runs (the lazy conversation chunk draws them). */
+  conversation?: TemplateResult | null;
 }
 
 export interface Actions {

@@ -82,6 +82,7 @@ it('documents every answer of the public endpoints', async () => {
   await check('GET', '/v1/embed/sh_OriginNo3xYzR4vN8m', origin);
   await check('GET', '/v1/embed/sh_Expired9pQxYzR4vN8m', origin);
   await check('POST', '/v1/embed/sh_ThreeUses7kL9pQxYz/sessions', origin);
+  await check('POST', '/v1/embed/sh_Markup6vN8mBwHfJc4/sessions', origin);
   await check('POST', '/v1/embed/sh_UsedUp2kL9pQxYzR4v/sessions', origin);
   await check('POST', '/v1/embed/sh_Expired9pQxYzR4vN8m/sessions', origin);
   await check('POST', '/v1/embed/sh_Unknown0000000000/sessions', origin);
@@ -101,6 +102,11 @@ it('documents every answer of the management endpoints', async () => {
   await check('GET', '/v1/personas/00000000-0000-4000-8000-999999999999', { headers: auth });
   await check('GET', '/v1/personas/x', { headers: auth });
   await check('GET', `/v1/personas/${personaId}`);
+  await check('PATCH', `/v1/personas/${personaId}`, { headers: jsonHeaders, body: JSON.stringify({ engine: { kind: 'elevenlabs', agentId: 'agent_1' } }) });
+  await check('PATCH', `/v1/personas/${personaId}`, { headers: jsonHeaders, body: JSON.stringify({ engine: { kind: 'scripted' } }) });
+  await check('PATCH', `/v1/personas/${personaId}`, { headers: jsonHeaders, body: JSON.stringify({ engine: { kind: 'nope' } }) });
+  await check('PATCH', '/v1/personas/00000000-0000-4000-8000-999999999999', { headers: jsonHeaders, body: JSON.stringify({ engine: null }) });
+  await check('PATCH', `/v1/personas/${personaId}`, { body: '{}' });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'ORB_EMBED' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'NOPE' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: 'x'.repeat(70_000) });

@@ -71,7 +71,7 @@ describe('the built bundles on another origin', () => {
   it('starts a session across origins and counts exactly one use', async () => {
     const link = await current().createLink({ usageLimit: 3 });
     const url = current().page('/start', page(`<share-link-embed token="${link.token}"></share-link-embed>`, `<script type="module" src="${current().api.base}/share-link-embed.js"></script>
-      <script type="module">document.addEventListener('share-link-start', (event) => { window.sessionToken = event.detail.sessionToken; });</script>`));
+      <script type="module">document.addEventListener('share-link-start', (event) => { event.preventDefault(); window.sessionToken = event.detail.sessionToken; });</script>`));
     const opened = await current().open(url);
     assert.equal(await settledState(opened.page), 'ready');
     const start = opened.page.locator('share-link-embed [part~="start-button"]');

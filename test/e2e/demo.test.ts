@@ -15,7 +15,7 @@ before(async () => {
   server = await createServer({ root: ROOT, configFile: `${ROOT}/vite.config.ts`, logLevel: 'silent', server: { port: 0, strictPort: false } });
   await server.listen();
   base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  browser = await chromium.launch({ executablePath: findChrome()!, args: CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')) });
+  browser = await chromium.launch({ executablePath: findChrome()!, args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'] });
 });
 after(async () => {
   await browser?.close();
@@ -60,4 +60,62 @@ it('shows every fixture live, lets the playground change a link, and shows the o
   await frame.locator('share-link-embed[state="error"]').waitFor();
   assert.equal((await frame.locator('share-link-embed [part~="message"]').textContent())?.trim(), 'This conversation is not available on this website.');
   assert.deepEqual(errors, []);
+});
+
+it('runs scripted conversations from the gallery and the playground, and the playground switches the engine', async () => {
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${base}/`);
+  assert.match((await page.locator('[data-demo-engine]').textContent()) ?? '', /scripted demo engine/);
+
+  // The gallery: Cara's player card says which engine it runs, and runs it.
+  const card = page.locator('[data-gallery] .card').filter({ hasText: 'sh_2kL9pQxYzR4vN8mBwHfJc' });
+  await card.locator('.notes', { hasText: 'engine: scripted demo engine' }).waitFor();
+  await page.locator('[data-gallery] .card', { hasText: 'sh_Markup6vN8mBwHfJc4' }).locator('.notes', { hasText: 'no engine: the page runs the conversation' }).waitFor();
+  const embed = card.locator('share-link-embed');
+  await embed.locator('[part~="start-button"]').click();
+  await embed.locator('[part~="captions"]', { hasText: 'scripted demo persona' }).waitFor({ timeout: 15_000 });
+  await embed.locator('.compose input:not([disabled])').fill('Hi from the gallery');
+  await embed.locator('.compose input').press('Enter');
+  await embed.locator('[part~="captions"]', { hasText: 'You wrote: "Hi from the gallery"' }).waitFor();
+  await embed.locator('[part~="end-button"]').click();
+  await card.locator('.badge', { hasText: 'ready' }).waitFor();
+
+  // The playground, on Cara's unlimited link: no engine, then the page would run the conversation.
+  const form = page.locator('[data-playground]');
+  await form.locator('select[name="link"]').selectOption('00000000-0000-4000-8000-000000000001');
+  const stage = page.locator('[data-playground-stage] share-link-embed');
+  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  assert.equal(await form.locator('select[name="engine"]').inputValue(), 'scripted');
+  await form.locator('select[name="engine"]').selectOption('');
+  await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: no engine' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await stage.locator('[part~="start-button"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'live');
+  await page.waitForTimeout(300);
+  assert.equal(await stage.locator('[part~="captions"]').count(), 0);
+  await stage.locator('[part~="end-button"]').click();
+
+  // Back to the scripted engine: the conversation runs in the playground too.
+  await form.locator('select[name="engine"]').selectOption('scripted');
+  await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: scripted demo engine' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await stage.locator('[part~="start-button"]').click();
+  await stage.locator('[part~="captions"]', { hasText: 'scripted demo persona' }).waitFor({ timeout: 15_000 });
+  await page.locator('[data-log] li', { hasText: 'share-link-message: persona' }).first().waitFor();
+  await stage.locator('[part~="end-button"]').click();
+  await page.locator('[data-log] li', { hasText: 'share-link-end: visitor' }).first().waitFor();
+
+  // ElevenLabs needs an agent id before it is saved.
+  await form.locator('select[name="engine"]').selectOption('elevenlabs');
+  await form.locator('input[name="agentId"]').waitFor();
+  await form.locator('input[name="agentId"]').fill('agent_demo');
+  await form.locator('input[name="agentId"]').blur();
+  await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: ElevenLabs' }).waitFor();
+  await form.locator('select[name="engine"]').selectOption('scripted');
+  await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: scripted demo engine' }).first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -21,7 +21,8 @@ describe('strict pages', () => {
       "default-src 'none'",
       `script-src ${api}`,
       "style-src 'self'",
-      `connect-src ${api}`,
+      // The scripted engine's WebSocket is on the API's host (docs/conversations.md).
+      `connect-src ${api} ${api.replace('http:', 'ws:')}`,
       `img-src ${api}`,
       `media-src ${api}`,
       "require-trusted-types-for 'script'",
@@ -32,7 +33,7 @@ describe('strict pages', () => {
       <body><share-link-embed token="${PLAYER}"></share-link-embed><share-link-embed token="sh_Expired9pQxYzR4vN8m"></share-link-embed>
       <share-link-embed token="${ORB}"></share-link-embed></body></html>`;
     const url = current().page('/csp', html);
-    const context = await current().browser.newContext();
+    const context = await current().browser.newContext({ permissions: ['microphone'] });
     await context.addInitScript({ content: RECORD_VIOLATIONS });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -41,12 +42,14 @@ describe('strict pages', () => {
     await page.goto(url);
     await page.waitForFunction(() => [...document.querySelectorAll('share-link-embed')].every((el) => /ready|error/.test(el.getAttribute('state') ?? '')));
     assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('share-link-embed')].map((el) => el.getAttribute('state'))), ['ready', 'error', 'ready']);
-    // Open the orb, start a conversation, see the idle video: every kind of content the widget loads.
+    // Open the orb, start a conversation (its chunks, the microphone, the engine's socket), see the
+    // idle video: every kind of content the widget loads.
     await page.locator('share-link-embed[variant="orb"] [part~="orb"]').click();
     await page.locator('share-link-embed[variant="orb"] [part~="poster"]').waitFor();
     await page.locator('share-link-embed[variant="player"] [part~="video"]').waitFor();
     await page.locator('share-link-embed[variant="player"] [part~="start-button"]').click();
     await page.waitForFunction(() => document.querySelector('share-link-embed[variant="player"]')?.getAttribute('state') === 'live');
+    await page.locator('share-link-embed[variant="player"] [part~="captions"]').filter({ hasText: 'scripted demo persona' }).waitFor();
     assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('share-link-embed')!.shadowRoot!.querySelector('[part~="player"]')!).borderRadius), '12px', 'styles applied');
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
     assert.deepEqual(errors, []);
@@ -87,7 +90,8 @@ describe('hostile host pages', () => {
       <body><main style="width:640px"><share-link-embed token="${PLAYER}"></share-link-embed></main><share-link-embed token="${ORB}"></share-link-embed></body></html>`);
 
   async function expectWorking(url: string) {
-    const opened = await current().open(url);
+    // The microphone is granted, so the conversation the element runs after start stays live.
+    const opened = await current().open(url, { permissions: ['microphone'] });
     const { page } = opened;
     await page.waitForFunction(() => [...document.querySelectorAll('share-link-embed')].every((el) => el.getAttribute('state') === 'ready'));
     const player = page.locator('share-link-embed[variant="player"]');

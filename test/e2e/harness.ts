@@ -19,10 +19,19 @@ export interface Harness {
   browser: Browser;
   /** Serves `html` at `path` on the host server, with these extra response headers. */
   page: (path: string, html: string, headers?: Record<string, string>) => string;
-  open: (url: string, options?: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } }) => Promise<OpenPage>;
+  open: (url: string, options?: OpenOptions) => Promise<OpenPage>;
   createLink: (fields: Record<string, unknown>) => Promise<{ id: string; token: string }>;
   getLink: (id: string) => Promise<{ usageCount: number }>;
   close: () => Promise<void>;
+}
+
+export interface OpenOptions {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  /** Browser permissions, e.g. `['microphone']` (Chromium's fake one). Default: none, so a prompt is refused. */
+  permissions?: string[];
+  /** Runs in the page before its own scripts (see `context.addInitScript`). */
+  initScript?: string;
 }
 
 export interface OpenPage {
@@ -32,6 +41,8 @@ export interface OpenPage {
   consoleErrors: string[];
   warnings: string[];
   requests: { url: string; origin: string | undefined }[];
+  /** Every URL the page requested, in order. */
+  allRequests: string[];
 }
 
 export async function startHarness(): Promise<Harness> {
@@ -58,7 +69,8 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath, args: CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')) });
+  // A fake microphone (a beep every half second) for contexts that grant the permission.
+  const browser = await chromium.launch({ executablePath, args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'] });
   const contexts: BrowserContext[] = [];
 
   return {
@@ -71,10 +83,16 @@ export async function startHarness(): Promise<Harness> {
       return `http://127.0.0.1:${port}${path}`;
     },
     async open(url, options = {}) {
-      const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1100, height: 800 } });
+      const context = await browser.newContext({
+        colorScheme: options.colorScheme ?? 'light',
+        viewport: options.viewport ?? { width: 1100, height: 800 },
+        permissions: options.permissions ?? [],
+      });
       contexts.push(context);
+      if (options.initScript) await context.addInitScript({ content: options.initScript });
       const page = await context.newPage();
-      const opened: OpenPage = { page, context, pageErrors: [], consoleErrors: [], warnings: [], requests: [] };
+      const opened: OpenPage = { page, context, pageErrors: [], consoleErrors: [], warnings: [], requests: [], allRequests: [] };
+      page.on('request', (request) => opened.allRequests.push(request.url()));
       page.on('pageerror', (error) => opened.pageErrors.push(error.message));
       page.on('console', (message) => {
         if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) opened.consoleErrors.push(message.text());

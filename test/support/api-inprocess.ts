@@ -1,7 +1,10 @@
 /** The reference API in this process over real HTTP on 127.0.0.1, with a clock the test controls. */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp, FIXTURES_DIR, type AppOptions } from '../../server/app.ts';
+import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
+import { generateSessionSecret, verifySessionToken } from '../../server/session-token.ts';
 import { Store, loadDataFile } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA } from './api-process.ts';
 
@@ -9,6 +12,7 @@ export interface InProcessApi {
   base: string;
   store: Store;
   clock: { now: number };
+  engine: ScriptedEngine;
   close: () => Promise<void>;
 }
 
@@ -26,33 +30,47 @@ export interface InProcessOptions {
   publicUrl?: string;
   sessionSecret?: string;
   bundleDir?: string;
+  /** Options of the scripted engine attached to the server (timeouts, the session verifier). */
+  engine?: ScriptedEngineOptions;
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
   const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
+  const now = options.serverTime ?? (() => clock.now);
+  const sessionSecret = options.sessionSecret ?? generateSessionSecret();
   const app = createApp({
     store,
     apiKey: API_KEY,
-    now: options.serverTime ?? (() => clock.now),
+    now,
     staticRoot: FIXTURES_DIR,
     limits: options.limits ?? false,
     trustProxy: options.trustProxy ?? false,
     publicUrl: options.publicUrl,
-    sessionSecret: options.sessionSecret,
+    sessionSecret,
     bundleDir: options.bundleDir,
   });
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
   const fetch = observe ? (request: Request, env: unknown) => (observe(request), app.fetch(request, env)) : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
+  const engine = attachScriptedEngine(server as Server, {
+    exclusive: true,
+    // The engine admits only sessions this API signed, by the API's own (possibly pinned) clock.
+    verifySession: (token) => verifySessionToken(token, sessionSecret, now()).valid,
+    ...options.engine,
+  });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
     store,
     clock,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    engine,
+    close: async () => {
+      await engine.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -130,6 +130,19 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   'slow-5s': (_hit, token) => ({ ...json(validEmbedBody(token)), delayMs: 5000 }),
 };
 
+/**
+ * Sessions whose `engine` the reference API would not give (vendors need their clouds), or would
+ * never give (broken answers). Their lookups answer a normal link.
+ */
+export const ENGINE_SCENARIOS: Record<string, unknown> = {
+  'engine-anam': { kind: 'anam', sessionToken: 'anam-session-token-from-the-api' },
+  'engine-elevenlabs': { kind: 'elevenlabs', conversationToken: 'elevenlabs-conversation-token', expiresAt: '2099-01-01T00:00:00.000Z' },
+  'engine-unknown': { kind: 'skype', url: 'wss://example.invalid' },
+  'engine-javascript-url': { kind: 'scripted', url: 'javascript:window.__pwned=1' },
+  'engine-unreachable': { kind: 'scripted', url: 'ws://127.0.0.1:9/v1/engines/scripted?session=st_unreachable' },
+};
+for (const scenario of Object.keys(ENGINE_SCENARIOS)) SCENARIOS[scenario] = (_hit, token) => json(validEmbedBody(token));
+
 const hits = new Map<string, number>();
 
 export const fakeApiHits = (scenario: string, run: string): number => hits.get(`${scenario}/${run}`) ?? 0;
@@ -147,7 +160,7 @@ export async function fakeApiMiddleware(context: { req: IncomingMessage; res: Se
   hits.set(key, hit + 1);
   context.respond = false;
   const res = context.res;
-  const session = json({ sessionToken: `st_fake_${'x'.repeat(24)}`, expiresAt: new Date(Date.now() + 900_000).toISOString(), usageCount: 1 }, 201);
+  const session = json({ sessionToken: `st_fake_${'x'.repeat(24)}`, expiresAt: new Date(Date.now() + 900_000).toISOString(), usageCount: 1, engine: ENGINE_SCENARIOS[scenario] ?? null }, 201);
   const answer: FakeAnswer = sessions
     ? scenario === 'session-rate-limited' ? rateLimited(90) : { ...session, delayMs: scenario === 'slow-session' ? 1500 : 0 }
     : (SCENARIOS[scenario]?.(hit, decodeURIComponent(token), run) ?? json({ error: 'not-found', message: `no scenario ${scenario}` }, 404));

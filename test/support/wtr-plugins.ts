@@ -47,6 +47,8 @@ export function referenceApiPlugin() {
       switch (command) {
         case 'api-base':
           return api!.base;
+        case 'engine-connections':
+          return api!.engine.connections;
         case 'api-create-link': {
           const input = v.parse(CreateShareLinkSchema, { personaId: CARA_ID, allowAllOrigins: true, ...args });
           return store().create(input, Date.now() + clockOffset);
@@ -67,6 +69,24 @@ export function referenceApiPlugin() {
         default:
           return undefined;
       }
+    },
+  };
+}
+
+/**
+ * Maps the vendor SDKs' specifiers to stand-ins that follow their published API (see
+ * test/support/stand-ins/): the browser tests run the Anam and ElevenLabs adapters without the
+ * vendors' clouds. The built chunks, with the real SDKs, are loaded in the end-to-end tests.
+ */
+export function sdkStandInsPlugin() {
+  const standIns: Record<string, string> = {
+    '@anam-ai/js-sdk': '/test/support/stand-ins/anam-js-sdk.ts',
+    '@elevenlabs/client': '/test/support/stand-ins/elevenlabs-client.ts',
+  };
+  return {
+    name: 'sdk-stand-ins',
+    resolveImport({ source }: { source: string }) {
+      return standIns[source];
     },
   };
 }
