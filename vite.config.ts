@@ -6,7 +6,8 @@ import { getRequestListener } from '@hono/node-server';
 import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
-import { DEMO_DATA_FILE } from './server/paths.ts';
+import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
+import { engineConfigFromEnv } from './server/engines.ts';
 import { Store, loadDataFile } from './server/store.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 
@@ -15,10 +16,12 @@ function referenceApi(): Plugin {
     name: 'share-link-reference-api',
     async configureServer(server) {
       const store = new Store(await loadDataFile(DEMO_DATA_FILE));
-      const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR });
+      const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR, engines: engineConfigFromEnv() });
       const listener = getRequestListener(app.fetch);
+      // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
+      const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
-        if (req.url?.startsWith('/v1/') || req.url?.startsWith('/media/')) void listener(req, res);
+        if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
       });
       server.httpServer?.once('listening', () => {

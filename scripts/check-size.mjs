@@ -11,8 +11,8 @@ import { gzipSync } from 'node:zlib';
 
 export const TARGET = 12 * 1024;
 export const BUDGETS = {
-  'dist/share-link-embed.js': 17_600,
-  'dist/share-link-embed.iife.js': 17_500,
+  'dist/share-link-embed.js': 17_640,
+  'dist/share-link-embed.iife.js': 17_550,
 };
 
 let failed = false;

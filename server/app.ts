@@ -21,6 +21,8 @@ import {
   type StoredPersona,
 } from './schemas.ts';
 import type { Store } from './store.ts';
+import { EngineError, NO_ENGINE_KEYS, mintEngine, type EngineAnswer, type EngineConfig } from './engines.ts';
+import { isFromOwnPage, shareUrlFor, sharePages } from './share-page.ts';
 
 export { FIXTURES_DIR } from './paths.ts';
 
@@ -37,6 +39,13 @@ export interface AppOptions {
    * widget's default api-base (the origin it was loaded from) is this API, as in production.
    */
   bundleDir?: string | undefined;
+  /** Vendor URLs and keys for conversation engines (see `engineConfigFromEnv`); default: no keys. */
+  engines?: EngineConfig | undefined;
+  /**
+   * The API's public URL (`https://api.example.com`), for the share pages' URLs and the scripted
+   * engine's WebSocket. Default: the origin each request came to.
+   */
+  publicUrl?: string | undefined;
 }
 
 const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
@@ -52,7 +61,7 @@ const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad
   server: 500,
 };
 
-const MESSAGES: Record<keyof typeof STATUS_OF, string> = {
+const REASON_MESSAGES: Record<keyof typeof STATUS_OF, string> = {
   'invalid-token': 'The token is not a share-link token (sh_ then 8 to 64 letters or digits).',
   'not-found': 'No share link has this token.',
   'origin-not-allowed': 'This share link may not be embedded on this origin.',
@@ -61,6 +70,8 @@ const MESSAGES: Record<keyof typeof STATUS_OF, string> = {
   expired: 'This share link has expired.',
   server: 'The server failed; try again later.',
 };
+
+const MESSAGES = { ...REASON_MESSAGES, engine: 'The conversation service did not answer; nothing was counted. Try again later.' };
 
 /**
  * Only what a visitor's browser may see of a persona: never its brain, voice, tools or knowledge.
@@ -90,8 +101,15 @@ export function pageOrigin(c: Context): string | null {
   }
 }
 
-export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir }: AppOptions) {
+export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir, engines = NO_ENGINE_KEYS, publicUrl }: AppOptions) {
   const app = new Hono();
+  const configuredOrigin = publicUrl ? new URL(publicUrl).origin : null;
+  const publicOrigin = (c: Context) => configuredOrigin ?? new URL(c.req.url).origin;
+  /** Management answers give each link its share page's URL; embed links have none (their page is a 404). */
+  const managed = <T extends { type: string; token: string }>(c: Context, link: T) => ({
+    ...link,
+    shareUrl: link.type === 'LINK' ? shareUrlFor(publicOrigin(c), link.token) : null,
+  });
 
   // Headers are set before the handler runs: changing a response after it is built would take
   // @hono/node-server off its fast path (measured: about half the requests per second).
@@ -145,7 +163,7 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const link = store.linkByToken(token);
     if (!link) return publicError(c, 'not-found');
     const time = now();
-    const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix });
+    const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix, ...(isFromOwnPage(c) && { embedding: false }) });
     // Only the widget refuses LINK links: the same lookup serves the hosted share page.
     if (refusal && refusal !== 'not-embeddable') return publicError(c, refusal);
     const persona = store.persona(link.personaId);
@@ -156,12 +174,42 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   app.post('/v1/embed/:token/sessions', async (c) => {
     const token = c.req.param('token');
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
-    const grant = store.startSession(token, pageOrigin(c), now());
+    const time = now();
+    const grant = store.startSession(token, pageOrigin(c), time, { sharePage: isFromOwnPage(c) });
     if (!grant.ok) return publicError(c, grant.reason);
-    await grant.committed;
     const { sessionToken, expiresAt, usageCount } = grant;
-    return c.json({ sessionToken, expiresAt, usageCount }, 201);
+    // The use is counted; minting the engine may fail upstream, and then the use is given back.
+    let engine: EngineAnswer | null;
+    try {
+      const persona = store.persona(store.linkByToken(token)?.personaId ?? '');
+      engine = persona ? await mintEngine(persona, { config: engines, sessionToken, publicOrigin: publicOrigin(c), now: time }) : null;
+    } catch (error) {
+      await grant.committed.catch(() => undefined);
+      await store.returnUse(token);
+      console.error(`[share-link-api] session for ${token} not granted, nothing counted: ${error instanceof EngineError ? error.message : 'engine failed'}`);
+      return c.json({ error: 'server', message: MESSAGES.engine }, 502);
+    }
+    await grant.committed;
+    return c.json({ sessionToken, expiresAt, usageCount, engine }, 201);
   });
+
+  // ---- Share pages: a LINK link opened directly (see share-page.ts) ----------------------------
+
+  app.route(
+    '/',
+    sharePages({
+      lookup: async (token) => {
+        const link = store.linkByToken(token);
+        return link && { link, persona: store.persona(link.personaId) };
+      },
+      now,
+      publicOrigin,
+      mediaUrls: (persona, c) => {
+        const { imageUrl, videoUrl } = publicPersona(persona, c.req.url).avatar;
+        return [imageUrl, videoUrl];
+      },
+    }),
+  );
 
   // ---- Management: bearer key, same-origin only (no CORS headers) --------------------------------
 
@@ -201,14 +249,15 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   management.get('/share-links', (c) => {
     const query = v.safeParse(ListQuerySchema, c.req.query());
     if (!query.success) return validationError(c, query.issues);
-    return c.json(store.list(query.output));
+    const { data, meta } = store.list(query.output);
+    return c.json({ data: data.map((link) => managed(c, link)), meta });
   });
 
   management.get('/share-links/:id', (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
     const link = store.linkById(id);
-    return link ? c.json(link) : linkNotFound(c);
+    return link ? c.json(managed(c, link)) : linkNotFound(c);
   });
 
   management.post('/share-links', async (c) => {
@@ -217,7 +266,7 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const input = v.safeParse(CreateShareLinkSchema, body);
     if (!input.success) return validationError(c, input.issues);
     const link = await store.create(input.output, now());
-    return link ? c.json(link, 201) : invalid(c, 'personaId', 'names no persona');
+    return link ? c.json(managed(c, link), 201) : invalid(c, 'personaId', 'names no persona');
   });
 
   management.patch('/share-links/:id', async (c) => {
@@ -228,7 +277,7 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const changes = v.safeParse(UpdateShareLinkSchema, body);
     if (!changes.success) return validationError(c, changes.issues);
     const link = await store.update(id, changes.output);
-    return link ? c.json(link) : linkNotFound(c);
+    return link ? c.json(managed(c, link)) : linkNotFound(c);
   });
 
   management.delete('/share-links/:id', async (c) => {

@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
+import { EngineConfigError, engineConfigFromEnv, type EngineConfig } from './engines.ts';
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);
@@ -44,10 +45,25 @@ async function main() {
     throw error;
   }
 
+  // Vendor keys are read once, here, and only ever sent upstream (see server/engines.ts).
+  let engines: EngineConfig;
+  try {
+    engines = engineConfigFromEnv(process.env);
+  } catch (error) {
+    if (error instanceof EngineConfigError) fail(error.message);
+    throw error;
+  }
+  for (const persona of store.snapshot().personas) {
+    const kind = persona.engine?.kind;
+    if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
+      console.warn(`share-link-api: persona "${persona.name}" uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`);
+    }
+  }
+
   const apiKey = values['api-key'] ?? randomBytes(18).toString('base64url');
   if (!values['api-key']) console.log(`management API key (generated; pass --api-key to choose one): ${apiKey}`);
 
-  const app = createApp({ store, apiKey, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR });
+  const app = createApp({ store, apiKey, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR, engines });
   const server = serve({ fetch: app.fetch, hostname: values.host, port }, (info) => {
     const host = values.host.includes(":") ? `[${values.host}]` : values.host;
     console.log(`listening on http://${host}:${info.port}`);

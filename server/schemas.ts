@@ -44,10 +44,36 @@ export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries,
  */
 const StoredMediaUrl = v.union([MediaUrl, v.pipe(v.string(), v.maxLength(300), v.regex(/^\/(?!\/)[\w\-./]*$/, 'must be an http(s) URL or a path on this server'))]);
 
+/** An ElevenLabs agent id: it goes into the path of an upstream URL, so only URL-safe characters. */
+const AgentId = v.pipe(v.string(), v.regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, "_" or "-"'));
+
+const ENGINE_SHAPES = 'must be {"kind":"anam"}, {"kind":"elevenlabs","agentId":"..."}, {"kind":"scripted"} or null';
+
+/**
+ * Which engine runs a persona's conversations (contract §5): private persona data, never sent to a
+ * browser. `anam` uses the persona's own id as Anam's persona id; none (absent or null) means the
+ * page runs the conversation itself with the session token.
+ */
+export const EngineSchema = v.nullable(
+  v.variant(
+    'kind',
+    [
+      v.strictObject({ kind: v.literal('anam') }),
+      v.strictObject({ kind: v.literal('elevenlabs'), agentId: AgentId }),
+      v.strictObject({ kind: v.literal('scripted') }),
+    ],
+    ENGINE_SHAPES,
+  ),
+);
+
+export type EngineSetting = NonNullable<v.InferOutput<typeof EngineSchema>>;
+export type EngineKind = EngineSetting['kind'];
+
 /** The seeds' full persona: the public fields checked, everything private kept as it is. */
 export const StoredPersonaSchema = v.looseObject({
   ...PublicPersonaSchema.entries,
   avatar: v.looseObject({ ...PublicPersonaSchema.entries.avatar.entries, imageUrl: StoredMediaUrl, videoUrl: StoredMediaUrl }),
+  engine: v.optional(EngineSchema),
 });
 
 export const DataFileSchema = v.strictObject({
