@@ -56,7 +56,7 @@ async function main() {
   for (const persona of store.snapshot().personas) {
     const kind = persona.engine?.kind;
     if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
-      console.warn(`share-link-api: persona "${persona.name}" uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`);
+      console.warn(`share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`);
     }
   }
 

@@ -84,7 +84,7 @@ function secret(value: string | undefined): Secret | null {
 
 function baseUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const value = env[name]?.trim();
-  if (!value) return fallback;
+  if (!value) return new URL(fallback).href;
   let url: URL;
   try {
     url = new URL(value);

@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp, FIXTURES_DIR } from '../../server/app.ts';
+import type { EngineConfig } from '../../server/engines.ts';
 import { Store, loadDataFile } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA } from './api-process.ts';
 
@@ -20,12 +21,24 @@ export interface InProcessOptions {
   data?: string;
   /** Sees every request before the app does. */
   observe?: (request: Request) => void;
+  /** Vendor URLs and keys for conversation engines; default: none. */
+  engines?: EngineConfig;
+  publicUrl?: string;
+  /** Write every change back to this file (`--persist`). */
+  persistTo?: string;
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
-  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
+  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA), options.persistTo ?? null);
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
-  const app = createApp({ store, apiKey: API_KEY, now: options.serverTime ?? (() => clock.now), staticRoot: FIXTURES_DIR });
+  const app = createApp({
+    store,
+    apiKey: API_KEY,
+    now: options.serverTime ?? (() => clock.now),
+    staticRoot: FIXTURES_DIR,
+    engines: options.engines,
+    publicUrl: options.publicUrl,
+  });
   const { observe } = options;
   const fetch = observe ? (request: Request) => (observe(request), app.fetch(request)) : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
