@@ -14,7 +14,7 @@ import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.t
 import { ROOT, runApiToExit, startApi } from '../support/api-process.ts';
 import { FAKE_ELEVENLABS_EXPIRY_SECS, startFakeAnam, startFakeElevenLabs, type FakeVendor, type VendorBehaviour } from '../support/fake-vendors.ts';
 
-export const ENGINES_DATA = join(ROOT, 'test/fixtures/engines.json');
+import { ENGINES_DATA } from '../support/fixtures.ts';
 const ANAM_PERSONA = 'a1d4c3b2-0000-4000-8000-00000000a001';
 const AGENT_ID = 'agent_7f3kq9ZxLmPw';
 const TOKENS = {

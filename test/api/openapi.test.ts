@@ -11,21 +11,29 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { ROOT } from '../support/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+import { ENGINES_DATA } from '../support/fixtures.ts';
+import { engineConfigFromEnv } from '../../server/engines.ts';
 
 type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Operation['responses'][string]> } };
 
 let api: InProcessApi;
+/** Personas with engines, and no vendor keys: their vendors' sessions answer 502. */
+let enginesApi: InProcessApi;
 let doc: Document;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 
 before(async () => {
   api = await startInProcessApi();
+  enginesApi = await startInProcessApi({ data: ENGINES_DATA, engines: engineConfigFromEnv({}) });
   doc = parse(await readFile(join(ROOT, 'openapi.yaml'), 'utf8'));
   ajv.addSchema(doc, 'openapi');
 });
-after(() => api.close());
+after(async () => {
+  await api.close();
+  await enginesApi.close();
+});
 
 const exercised = new Set<string>();
 
@@ -38,13 +46,18 @@ function operationFor(method: string, path: string): [string, Operation] {
   throw new Error(`${method} ${path} is not documented`);
 }
 
-async function check(method: string, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${api.base}${path}`, { method, ...init });
+async function check(method: string, path: string, init: RequestInit = {}, base = api.base) {
+  const response = await fetch(`${base}${path}`, { method, ...init });
   const [name, operation] = operationFor(method, new URL(path, api.base).pathname);
   let documented = operation.responses[String(response.status)];
   assert.ok(documented, `${name} answered ${response.status}, which openapi.yaml does not document`);
   if (documented.$ref) documented = doc.components.responses[documented.$ref.split('/').pop()!]!;
   exercised.add(`${name} ${response.status}`);
+  if (documented.content?.['text/html']) {
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/, `${name} ${response.status} is HTML`);
+    assert.match(await response.text(), /^<!doctype html>/, `${name} ${response.status} is an HTML document`);
+    return;
+  }
   const schema = documented.content?.['application/json']?.schema;
   if (!schema) {
     assert.equal(await response.text(), '', `${name} ${response.status} has no documented body`);
@@ -73,6 +86,15 @@ it('documents every answer of the public endpoints', async () => {
   await check('POST', '/v1/embed/sh_Expired9pQxYzR4vN8m/sessions', origin);
   await check('POST', '/v1/embed/sh_Unknown0000000000/sessions', origin);
   await check('POST', '/v1/embed/sh_/sessions', origin);
+  for (const token of ['sh_ScriptedEngine0001', 'sh_NoEngine000000001', 'sh_AnamEngine0000001', 'sh_ElevenEngine000001']) {
+    await check('POST', `/v1/embed/${token}/sessions`, origin, enginesApi.base);
+  }
+});
+
+it('documents the share pages', async () => {
+  await check('GET', '/s/sh_DirectLinkQxYzR4vN');
+  await check('GET', '/s/sh_2kL9pQxYzR4vN8mBwHfJc');
+  await check('GET', '/s/sh_x');
 });
 
 it('documents every answer of the management endpoints', async () => {
@@ -89,6 +111,7 @@ it('documents every answer of the management endpoints', async () => {
   await check('GET', '/v1/personas/x', { headers: auth });
   await check('GET', `/v1/personas/${personaId}`);
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'ORB_EMBED' }) });
+  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'LINK' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'NOPE' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: 'x'.repeat(70_000) });
   await check('POST', '/v1/share-links', { body: '{}' });
