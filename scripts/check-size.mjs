@@ -11,8 +11,8 @@ import { gzipSync } from 'node:zlib';
 
 export const TARGET = 12 * 1024;
 export const BUDGETS = {
-  'dist/share-link-embed.js': 17_640,
-  'dist/share-link-embed.iife.js': 17_550,
+  'dist/share-link-embed.js': 17_650,
+  'dist/share-link-embed.iife.js': 17_560,
 };
 
 let failed = false;

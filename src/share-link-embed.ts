@@ -36,7 +36,7 @@ const BUNDLE_ORIGIN = (() => {
  * origin (the element's API is the page's origin), where share pages are served, and the API
  * applies the origin rule to LINK links on every other page.
  */
-const onSharePage = (el: ShareLinkEmbed): boolean => el.hasAttribute('share-page') && (el.apiBase || BUNDLE_ORIGIN) === location.origin;
+const onSharePage = (el: ShareLinkEmbed): boolean => el.hasAttribute('share-page') && `${el.apiBase || BUNDLE_ORIGIN}/`.startsWith(`${location.origin}/`);
 
 const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
 
