@@ -14,7 +14,10 @@ const current = useHarness();
 const MALLORY = 'c47a0e58-1f9b-4d23-8e6a-5b3d9c0f1a82';
 
 /** Records CSP violations from before the page's own code runs (init scripts are not subject to its CSP). */
-const RECORD_VIOLATIONS = `window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`;
+const RECORD_VIOLATIONS = `window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  // These tests are about the page, not the conversation: the "page" takes the session over, so the
+  // start ends in 'live' whatever engine the persona uses.
+  document.addEventListener('share-link-start', (e) => e.preventDefault(), true);`;
 
 interface SharePage {
   page: Page;
