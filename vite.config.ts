@@ -9,9 +9,10 @@ import type { Server } from 'node:http';
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
+import { engineConfigFromEnv } from './server/engines.ts';
 import { attachScriptedEngine } from './server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
-import { DEMO_DATA_FILE } from './server/paths.ts';
+import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
 import { Store, loadDataFile } from './server/store.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 
@@ -21,10 +22,12 @@ function referenceApi(): Plugin {
     async configureServer(server) {
       const store = new Store(await loadDataFile(DEMO_DATA_FILE));
       const sessionSecret = generateSessionSecret();
-      const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR, sessionSecret });
+      const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR, sessionSecret, engines: engineConfigFromEnv() });
       const listener = getRequestListener(app.fetch);
+      // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
+      const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
-        if (req.url?.startsWith('/v1/') || req.url?.startsWith('/media/')) void listener(req, res);
+        if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
       });
       // The scripted demo engine's WebSocket beside Vite's own hot-reload socket (other paths are Vite's).

@@ -235,9 +235,10 @@ async function setUpPlayground(links: ShareLink[]) {
 
 // ---- Snippets --------------------------------------------------------------------------------
 
-function renderSnippets(link: ShareLink) {
+/** Management answers add `shareUrl`: the page a LINK link opens (`/s/{token}`), `null` for embed links. */
+function renderSnippets(link: ShareLink & { shareUrl?: string | null }) {
   const base = location.origin;
-  const snippets: [string, string][] = [
+  const embedSnippets: [string, string][] = [
     ['ES module', `<script type="module" src="${base}/dist/share-link-embed.js"></script>\n<share-link-embed token="${link.token}"></share-link-embed>`],
     ['Classic script', `<script src="${base}/dist/share-link-embed.iife.js" defer></script>\n<share-link-embed token="${link.token}"></share-link-embed>`],
     ['One-liner (adds the element to <body>; best for orbs)', `<script src="${base}/dist/share-link-embed.iife.js" data-token="${link.token}" async></script>`],
@@ -246,6 +247,9 @@ function renderSnippets(link: ShareLink) {
       `npm install share-link-embed\n\n// once, anywhere in your app:\nimport 'share-link-embed';\n\n// then in any template:\n<share-link-embed token="${link.token}" api-base="${base}"></share-link-embed>`,
     ],
   ];
+  // A LINK link is opened, not embedded: its snippet is the URL of its share page.
+  const snippets: [string, string][] =
+    link.type === 'LINK' && link.shareUrl ? [['Share page (a LINK link opens directly; it cannot be embedded)', link.shareUrl]] : embedSnippets;
   $('[data-snippets]').replaceChildren(
     ...snippets.map(([title, code]) => {
       const button = h('button', { type: 'button', className: 'copy' }, 'Copy');

@@ -23,10 +23,11 @@ import {
 } from './schemas.ts';
 import type { Store } from './store.ts';
 import { clientAddress, limitKeyOf } from './client-address.ts';
+import { EngineError, NO_ENGINE_KEYS, mintEngine, type EngineAnswer, type EngineConfig } from './engines.ts';
 import { createAbuseLimiter, type AbuseLimiter, type LimitDecision } from './limits.ts';
 import { absoluteMediaUrl, publicShareLink } from './public-shape.ts';
-import { scriptedEngineUrl } from './scripted-engine.ts';
 import { generateSessionSecret, mintSessionToken } from './session-token.ts';
+import { isFromOwnPage, shareUrlFor, sharePages } from './share-page.ts';
 import { SESSION_LIFETIME_MS } from './store.ts';
 
 export { FIXTURES_DIR } from './paths.ts';
@@ -52,12 +53,15 @@ export interface AppOptions {
   /** Count clients by the last `X-Forwarded-For` entry (one trusted proxy in front), not the socket. */
   trustProxy?: boolean;
   /**
-   * The API's public base URL, for the absolute media URLs it hands out. Default: the address the
-   * connection arrived on. Never the request's `Host` header, which the client writes.
+   * The API's public base URL (`https://api.example.com`), for the absolute media URLs, share-page
+   * URLs and the scripted engine's WebSocket URL it hands out. Default: the address the connection
+   * arrived on. Never the request's `Host` header, which the client writes.
    */
   publicUrl?: string | undefined;
   /** The HMAC key session tokens are signed with (see server/session-token.ts); default: a random one. */
   sessionSecret?: string | Uint8Array | undefined;
+  /** Vendor URLs and keys for conversation engines (see `engineConfigFromEnv`); default: no keys. */
+  engines?: EngineConfig | undefined;
 }
 
 const BUNDLES = /^\/share-link-embed(\.iife|-[\w-]+)?\.js(\.map)?$/;
@@ -74,7 +78,7 @@ const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad
   server: 500,
 };
 
-const MESSAGES: Record<keyof typeof STATUS_OF, string> = {
+const REASON_MESSAGES: Record<keyof typeof STATUS_OF, string> = {
   'invalid-token': 'The token is not a share-link token (sh_ then 8 to 64 letters or digits).',
   'not-found': 'No share link has this token.',
   'origin-not-allowed': 'This share link may not be embedded on this origin.',
@@ -84,6 +88,8 @@ const MESSAGES: Record<keyof typeof STATUS_OF, string> = {
   'rate-limited': 'Too many requests from this address; try again later.',
   server: 'The server failed; try again later.',
 };
+
+const MESSAGES = { ...REASON_MESSAGES, engine: 'The conversation service did not answer; nothing was counted. Try again later.' };
 
 /**
  * Only what a visitor's browser may see of a persona: never its brain, voice, tools or knowledge.
@@ -121,11 +127,22 @@ function localOrigin(c: Context): string | null {
   return `http://${address.includes(':') ? `[${address}]` : address}:${socket.localPort}`;
 }
 
-export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir, limits, trustProxy = false, publicUrl, sessionSecret }: AppOptions) {
+export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir, limits, trustProxy = false, publicUrl, sessionSecret, engines = NO_ENGINE_KEYS }: AppOptions) {
   const app = new Hono();
   const limiter = limits === false ? null : limits ?? createAbuseLimiter();
   const secret = sessionSecret ?? generateSessionSecret();
+  const configuredOrigin = publicUrl ? new URL(publicUrl).origin : null;
   const mediaBase = (c: Context) => publicUrl ?? localOrigin(c);
+  /**
+   * The origin URLs handed out are built on: `publicUrl`, else the socket's own address. Only where
+   * the runtime gives no socket (not Node) the request URL, as the last resort.
+   */
+  const publicOrigin = (c: Context) => configuredOrigin ?? localOrigin(c) ?? new URL(c.req.url).origin;
+  /** Management answers give each link its share page's URL; embed links have none (their page is a 404). */
+  const managed = <T extends { type: string; token: string }>(c: Context, link: T) => ({
+    ...link,
+    shareUrl: link.type === 'LINK' ? shareUrlFor(publicOrigin(c), link.token) : null,
+  });
 
   // Headers are set before the handler runs: changing a response after it is built would take
   // @hono/node-server off its fast path (measured: about half the requests per second).
@@ -206,6 +223,8 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   };
   app.use('/v1/embed/:token', limitLookups);
   app.use('/v1/embed/:token/sessions', limitLookups);
+  // A share page is a lookup too: the same per-client budget.
+  app.use('/s/:token', limitLookups);
 
   app.get('/v1/embed/:token', (c) => {
     const token = c.req.param('token');
@@ -213,7 +232,7 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const link = store.linkByToken(token);
     if (!link) return publicError(c, 'not-found');
     const time = now();
-    const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix });
+    const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix, ...(isFromOwnPage(c) && { embedding: false }) });
     // Only the widget refuses LINK links: the same lookup serves the hosted share page.
     if (refusal && refusal !== 'not-embeddable') return publicError(c, refusal);
     const persona = store.persona(link.personaId);
@@ -226,16 +245,41 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
     const origin = pageOrigin(c);
     const time = now();
-    const grant = store.startSession(token, origin, time);
+    const grant = store.startSession(token, origin, time, { sharePage: isFromOwnPage(c) });
     if (!grant.ok) return publicError(c, grant.reason);
-    await grant.committed;
     const { sessionToken, expiresAt } = mintSessionToken({ linkId: grant.linkId, personaId: grant.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS }, secret);
-    // Minimal wiring of the scripted engine; the engines branch's `mintEngine` replaces it.
-    const persona = store.persona(grant.personaId);
-    const base = mediaBase(c);
-    const engine = persona?.engine?.kind === 'scripted' && base ? { kind: 'scripted', url: scriptedEngineUrl(base, sessionToken) } : null;
+    // The use is counted; minting the engine may fail upstream, and then the use is given back.
+    let engine: EngineAnswer | null;
+    try {
+      const persona = store.persona(grant.personaId);
+      engine = persona ? await mintEngine(persona, { config: engines, sessionToken, publicOrigin: publicOrigin(c), now: time }) : null;
+    } catch (error) {
+      await grant.committed.catch(() => undefined);
+      await store.returnUse(token);
+      console.error(`[share-link-api] session for ${token} not granted, nothing counted: ${error instanceof EngineError ? error.message : 'engine failed'}`);
+      return c.json({ error: 'server', message: MESSAGES.engine }, 502);
+    }
+    await grant.committed;
     return c.json({ sessionToken, expiresAt, usageCount: grant.usageCount, engine }, 201);
   });
+
+  // ---- Share pages: a LINK link opened directly (see share-page.ts) ----------------------------
+
+  app.route(
+    '/',
+    sharePages({
+      lookup: async (token) => {
+        const link = store.linkByToken(token);
+        return link && { link, persona: store.persona(link.personaId) };
+      },
+      now,
+      publicOrigin,
+      mediaUrls: (persona, c) => {
+        const { imageUrl, videoUrl } = publicPersona(persona, mediaBase(c)).avatar;
+        return [imageUrl, videoUrl];
+      },
+    }),
+  );
 
   // ---- Management: bearer key, same-origin only (no CORS headers) --------------------------------
 
@@ -281,14 +325,15 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   management.get('/share-links', (c) => {
     const query = v.safeParse(ListQuerySchema, c.req.query());
     if (!query.success) return validationError(c, query.issues);
-    return c.json(store.list(query.output));
+    const { data, meta } = store.list(query.output);
+    return c.json({ data: data.map((link) => managed(c, link)), meta });
   });
 
   management.get('/share-links/:id', (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
     const link = store.linkById(id);
-    return link ? c.json(link) : linkNotFound(c);
+    return link ? c.json(managed(c, link)) : linkNotFound(c);
   });
 
   management.post('/share-links', async (c) => {
@@ -297,7 +342,7 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const input = v.safeParse(CreateShareLinkSchema, body);
     if (!input.success) return validationError(c, input.issues);
     const link = await store.create(input.output, now());
-    return link ? c.json(link, 201) : invalid(c, 'personaId', 'names no persona');
+    return link ? c.json(managed(c, link), 201) : invalid(c, 'personaId', 'names no persona');
   });
 
   management.patch('/share-links/:id', async (c) => {
@@ -308,7 +353,7 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     const changes = v.safeParse(UpdateShareLinkSchema, body);
     if (!changes.success) return validationError(c, changes.issues);
     const link = await store.update(id, changes.output);
-    return link ? c.json(link) : linkNotFound(c);
+    return link ? c.json(managed(c, link)) : linkNotFound(c);
   });
 
   management.delete('/share-links/:id', async (c) => {

@@ -16,6 +16,7 @@ import { generateSessionSecret, verifySessionToken } from './session-token.ts';
 import { attachScriptedEngine } from './scripted-engine.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { DataFileError, Store, loadDataFile } from './store.ts';
+import { EngineConfigError, engineConfigFromEnv, type EngineConfig } from './engines.ts';
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);
@@ -55,6 +56,21 @@ async function main() {
     throw error;
   }
 
+  // Vendor keys are read once, here, and only ever sent upstream (see server/engines.ts).
+  let engines: EngineConfig;
+  try {
+    engines = engineConfigFromEnv(process.env);
+  } catch (error) {
+    if (error instanceof EngineConfigError) fail(error.message);
+    throw error;
+  }
+  for (const persona of store.snapshot().personas) {
+    const kind = persona.engine?.kind;
+    if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
+      console.warn(`share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`);
+    }
+  }
+
   let apiKey: string;
   let sessionSecret: string;
   let publicUrl: string | undefined;
@@ -88,6 +104,7 @@ async function main() {
     trustProxy,
     sessionSecret,
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
+    engines,
   });
   // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
   // load test runs from one address over long keep-alive connections. The timeouts stay.

@@ -47,22 +47,36 @@ export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries,
  */
 const StoredMediaUrl = v.union([MediaUrl, v.pipe(v.string(), v.maxLength(300), v.regex(/^\/(?!\/)[\w\-./]*$/, 'must be an http(s) URL or a path on this server'))]);
 
+/** An ElevenLabs agent id: it goes into the path of an upstream URL, so only URL-safe characters. */
+const AgentId = v.pipe(v.string(), v.regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, "_" or "-"'));
+
+const ENGINE_SHAPES = 'must be {"kind":"anam"}, {"kind":"elevenlabs","agentId":"..."}, {"kind":"scripted"} or null';
+
 /**
- * Which conversation engine a persona uses (contract §5): private, never in a public answer.
- * Anam's persona id is the persona's own id; ElevenLabs needs the agent's id.
+ * Which engine runs a persona's conversations (contract §5): private persona data, never sent to a
+ * browser. `anam` uses the persona's own id as Anam's persona id; none (absent or null) means the
+ * page runs the conversation itself with the session token.
  */
-export const PersonaEngineSchema = v.variant('kind', [
-  v.strictObject({ kind: v.literal('anam') }),
-  v.strictObject({ kind: v.literal('elevenlabs'), agentId: v.pipe(v.string(), v.regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -')) }),
-  v.strictObject({ kind: v.literal('scripted') }),
-]);
-export type PersonaEngine = v.InferOutput<typeof PersonaEngineSchema>;
+export const EngineSchema = v.nullable(
+  v.variant(
+    'kind',
+    [
+      v.strictObject({ kind: v.literal('anam') }),
+      v.strictObject({ kind: v.literal('elevenlabs'), agentId: AgentId }),
+      v.strictObject({ kind: v.literal('scripted') }),
+    ],
+    ENGINE_SHAPES,
+  ),
+);
+
+export type EngineSetting = NonNullable<v.InferOutput<typeof EngineSchema>>;
+export type EngineKind = EngineSetting['kind'];
 
 /** The seeds' full persona: the public fields checked, everything private kept as it is. */
 export const StoredPersonaSchema = v.looseObject({
   ...PublicPersonaSchema.entries,
-  engine: v.optional(v.nullable(PersonaEngineSchema)),
   avatar: v.looseObject({ ...PublicPersonaSchema.entries.avatar.entries, imageUrl: StoredMediaUrl, videoUrl: StoredMediaUrl }),
+  engine: v.optional(EngineSchema),
 });
 
 export const DataFileSchema = v.strictObject({
@@ -103,7 +117,7 @@ export const UpdateShareLinkSchema = v.strictObject({
 });
 
 /** `PATCH /v1/personas/{id}`: only the engine, for the demo playground. `null` removes it. */
-export const UpdatePersonaSchema = v.strictObject({ engine: v.nullable(PersonaEngineSchema) });
+export const UpdatePersonaSchema = v.strictObject({ engine: EngineSchema });
 
 export type CreateShareLink = v.InferOutput<typeof CreateShareLinkSchema>;
 export type UpdateShareLink = v.InferOutput<typeof UpdateShareLinkSchema>;

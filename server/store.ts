@@ -17,7 +17,7 @@ import {
   isPublicSuffix,
   type CreateShareLink,
   type DataFile,
-  type PersonaEngine,
+  type EngineSetting,
   type StoredPersona,
   type StoredShareLink,
   type UpdateShareLink,
@@ -146,10 +146,10 @@ export class Store {
    * Checks the policy and counts one use, in one synchronous step, so N concurrent starts on a
    * link with k uses left grant exactly k. The grant is durable once `committed` resolves.
    */
-  startSession(token: string, origin: string | null, now: number): SessionGrant {
+  startSession(token: string, origin: string | null, now: number, { sharePage = false }: { sharePage?: boolean } = {}): SessionGrant {
     const link = this.linkByToken(token);
     if (!link) return { ok: false, reason: 'not-found' };
-    const refusal = checkShareLink(link, { origin, now, isPublicSuffix });
+    const refusal = checkShareLink(link, { origin, now, isPublicSuffix, ...(sharePage && { embedding: false }) });
     if (refusal && refusal !== 'not-embeddable') return { ok: false, reason: refusal };
     link.usageCount += 1;
     return {
@@ -161,6 +161,17 @@ export class Store {
       usageCount: link.usageCount,
       committed: this.#commit(),
     };
+  }
+
+  /**
+   * Gives back one use that `startSession` counted for a session that was then not granted (its
+   * engine could not be minted), so a failed start counts nothing. Never below zero.
+   */
+  async returnUse(token: string): Promise<void> {
+    const link = this.linkByToken(token);
+    if (!link || link.usageCount === 0) return;
+    link.usageCount -= 1;
+    await this.#commit();
   }
 
   async create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined> {
@@ -193,7 +204,7 @@ export class Store {
   }
 
   /** Sets (or, with `null`, removes) a persona's private conversation engine. */
-  async setPersonaEngine(id: string, engine: PersonaEngine | null): Promise<StoredPersona | undefined> {
+  async setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined> {
     const persona = this.#personas.get(id);
     if (!persona) return undefined;
     if (engine) persona.engine = engine;

@@ -28,7 +28,13 @@ export interface PolicyContext {
   origin: string | null;
   /** Milliseconds since the epoch, by the clock that is authoritative (the server's). */
   now: number;
-  /** The widget also refuses `LINK` links, which are meant to be opened, not embedded. */
+  /**
+   * Where the link is shown. `true`: embedded in a site's page, as the widget is; it refuses `LINK`
+   * links, which are meant to be opened, not embedded. `false`: opened directly, on the API's own
+   * share page (`GET /s/{token}`); allowed origins say where a link may be embedded, so a `LINK`
+   * link opened there skips the origin rule (enabled, expiry and usage still apply). Omitted: the
+   * API judging a request from a page it does not know, which applies every rule but the last.
+   */
   embedding?: boolean;
   /** Whether a domain is a public suffix (`com`, `co.uk`); a wildcard over one matches nothing. */
   isPublicSuffix?: (domain: string) => boolean;
@@ -36,7 +42,8 @@ export interface PolicyContext {
 
 /** Applies the rules in order; the first that fails wins. `null` means the link may be used. */
 export function checkShareLink(link: ShareLinkRules, context: PolicyContext): PolicyReason | null {
-  if (!link.allowAllOrigins && !isOriginAllowed(context.origin, link.allowedOrigins, context.isPublicSuffix)) {
+  const openedDirectly = context.embedding === false && link.type === 'LINK';
+  if (!openedDirectly && !link.allowAllOrigins && !isOriginAllowed(context.origin, link.allowedOrigins, context.isPublicSuffix)) {
     return 'origin-not-allowed';
   }
   if (!link.enabled) return 'disabled';

@@ -20,6 +20,16 @@ import { callAt } from './timers.js';
 /** The origin this code was loaded from: the default API. Empty where there is none (server-side rendering). */
 const BUNDLE_ORIGIN = BUNDLE_URL && new URL(BUNDLE_URL).origin;
 
+/**
+ * Share-page mode: the `share-page` attribute, which the API's share page (`GET /s/{token}`) writes
+ * into its HTML, shows a `LINK` link as a player: it is opened directly there, not embedded. An
+ * attribute rather than a property because that page runs no inline script; read when the link is
+ * judged. It cannot turn an ordinary embed into a LINK player: it counts only on the API's own
+ * origin (the element's API is the page's origin), where share pages are served, and the API
+ * applies the origin rule to LINK links on every other page.
+ */
+const onSharePage = (el: ShareLinkEmbed): boolean => el.hasAttribute('share-page') && `${el.apiBase || BUNDLE_ORIGIN}/`.startsWith(`${location.origin}/`);
+
 const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
 
 interface MediaState {
@@ -46,6 +56,7 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @attr {string} lang - Language of visitor-facing text (`en`, `de`, `fr`, `es`, `ja`); else the nearest `[lang]` ancestor, else `en`.
  * @attr {'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'} placement - Orb only: the corner it sits in. Default `bottom-right`.
  * @attr {boolean} open - Orb only: the panel is open. Reflected.
+ * @attr {boolean} share-page - The element is the API's share page for a `LINK` link (`GET /s/{token}` sets it), shown as a player. Honoured only on the API's own origin: elsewhere a `LINK` link stays `not-embeddable`.
  * @attr {'loading' | 'ready' | 'starting' | 'live' | 'error'} state - Read-only, reflected: where the element is.
  * @attr {'player' | 'orb'} variant - Read-only, reflected, once the link is known.
  *
@@ -137,7 +148,7 @@ export class ShareLinkEmbed extends LitElement {
 
   /** `player` or `orb`, once the link is known; else `null`. */
   get variant(): Variant | null {
-    return variantOf(this._view.shareLink);
+    return variantOf(this._view.shareLink, onSharePage(this));
   }
 
   /** The validated share link, or `null`. */
@@ -349,7 +360,7 @@ export class ShareLinkEmbed extends LitElement {
     this.#stopExpiryTimer();
     const now = this.#serverNow();
     const origin = globalThis.location?.origin ?? 'null';
-    const refusal = checkShareLink(shareLink, { origin, now, embedding: true });
+    const refusal = checkShareLink(shareLink, { origin, now, embedding: !onSharePage(this) });
     if (refusal) {
       this.#fail(refusal, explainRefusal(refusal, { token: shareLink.token, origin, link: shareLink, now }));
       return true;

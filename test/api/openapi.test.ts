@@ -11,7 +11,9 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { ROOT } from '../support/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+import { engineConfigFromEnv } from '../../server/engines.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
+import { ENGINES_DATA } from '../support/fixtures.ts';
 
 type Operation = { responses: Record<string, { $ref?: string; headers?: Record<string, { required?: boolean; schema: object }>; content?: Record<string, { schema: object }> }> };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Operation['responses'][string]> } };
@@ -19,6 +21,8 @@ type Document = { paths: Record<string, Record<string, Operation>>; components: 
 let api: InProcessApi;
 /** The same API with tiny abuse limits, to reach every 429. */
 let limited: InProcessApi;
+/** Personas with engines, and no vendor keys: their vendors' sessions answer 502. */
+let enginesApi: InProcessApi;
 let doc: Document;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
@@ -27,10 +31,11 @@ before(async () => {
   api = await startInProcessApi();
   const tiny = { points: 1, durationSeconds: 600 };
   limited = await startInProcessApi({ limits: createAbuseLimiter({ rules: { lookup: { ...tiny, name: 'lookup', points: 2 }, sessionStart: { ...tiny, name: 'session-start' }, managementAuth: { ...tiny, name: 'management-auth' } } }) });
+  enginesApi = await startInProcessApi({ data: ENGINES_DATA, engines: engineConfigFromEnv({}) });
   doc = parse(await readFile(join(ROOT, 'openapi.yaml'), 'utf8'));
   ajv.addSchema(doc, 'openapi');
 });
-after(() => Promise.all([api.close(), limited.close()]));
+after(() => Promise.all([api.close(), limited.close(), enginesApi.close()]));
 
 const exercised = new Set<string>();
 
@@ -57,6 +62,11 @@ async function check(method: string, path: string, init: RequestInit = {}, base 
       const validate = ajv.compile(schema);
       assert.ok(validate(/^\d+$/.test(value) ? Number(value) : value), `${name} ${response.status}: ${header}: ${value}: ${ajv.errorsText(validate.errors)}`);
     }
+  }
+  if (documented.content?.['text/html']) {
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/, `${name} ${response.status} is HTML`);
+    assert.match(await response.text(), /^<!doctype html>/, `${name} ${response.status} is an HTML document`);
+    return;
   }
   const schema = documented.content?.['application/json']?.schema;
   if (!schema) {
@@ -87,6 +97,15 @@ it('documents every answer of the public endpoints', async () => {
   await check('POST', '/v1/embed/sh_Expired9pQxYzR4vN8m/sessions', origin);
   await check('POST', '/v1/embed/sh_Unknown0000000000/sessions', origin);
   await check('POST', '/v1/embed/sh_/sessions', origin);
+  for (const token of ['sh_ScriptedEngine0001', 'sh_NoEngine000000001', 'sh_AnamEngine0000001', 'sh_ElevenEngine000001']) {
+    await check('POST', `/v1/embed/${token}/sessions`, origin, enginesApi.base);
+  }
+});
+
+it('documents the share pages', async () => {
+  await check('GET', '/s/sh_DirectLinkQxYzR4vN');
+  await check('GET', '/s/sh_2kL9pQxYzR4vN8mBwHfJc');
+  await check('GET', '/s/sh_x');
 });
 
 it('documents every answer of the management endpoints', async () => {
@@ -108,6 +127,7 @@ it('documents every answer of the management endpoints', async () => {
   await check('PATCH', '/v1/personas/00000000-0000-4000-8000-999999999999', { headers: jsonHeaders, body: JSON.stringify({ engine: null }) });
   await check('PATCH', `/v1/personas/${personaId}`, { body: '{}' });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'ORB_EMBED' }) });
+  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'LINK' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'NOPE' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: 'x'.repeat(70_000) });
   await check('POST', '/v1/share-links', { body: '{}' });

@@ -50,6 +50,19 @@ describe('checkShareLink', () => {
     expect(checkShareLink(link({ type: 'ORB_EMBED' }), at(null))).to.equal(null);
   });
 
+  it('on its share page (embedding: false), a LINK link skips the origin rule, and only a LINK link', () => {
+    const opened = { origin: null, now: NOW, embedding: false };
+    const restricted = { allowAllOrigins: false, allowedOrigins: ['https://shop.example'] };
+    expect(checkShareLink(link({ type: 'LINK', ...restricted }), opened)).to.equal(null);
+    expect(checkShareLink(link({ type: 'LINK', ...restricted }), { origin: null, now: NOW })).to.equal('origin-not-allowed', 'the API, for any other page');
+    expect(checkShareLink(link({ type: 'LINK', ...restricted }), at('https://elsewhere.example'))).to.equal('origin-not-allowed');
+    expect(checkShareLink(link({ type: 'PLAYER_EMBED', ...restricted }), opened)).to.equal('origin-not-allowed');
+    expect(checkShareLink(link({ type: 'ORB_EMBED', ...restricted }), opened)).to.equal('origin-not-allowed');
+    expect(checkShareLink(link({ type: 'LINK', ...restricted, enabled: false }), opened)).to.equal('disabled');
+    expect(checkShareLink(link({ type: 'LINK', ...restricted, expiresAt: '2020-01-01T00:00:00Z' }), opened)).to.equal('expired');
+    expect(checkShareLink(link({ type: 'LINK', ...restricted, usageLimit: 1, usageCount: 1 }), opened)).to.equal('usage-limit-reached');
+  });
+
   it('applies the rules in the contract\'s order: the first failure wins', () => {
     const everythingWrong = link({
       type: 'LINK',

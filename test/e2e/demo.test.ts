@@ -119,3 +119,24 @@ it('runs scripted conversations from the gallery and the playground, and the pla
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+it("gives a LINK link's share page as its snippet, and the same server opens it", async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${base}/`);
+  const select = page.locator('[data-playground] select[name="link"]');
+  await page.locator('[data-playground-stage] share-link-embed').waitFor();
+  const value = await select.locator('option', { hasText: 'sh_DirectLinkQxYzR4vN' }).getAttribute('value');
+  await select.selectOption(value!);
+  await page.waitForFunction(() => document.querySelector('[data-snippets] figcaption')?.textContent?.startsWith('Share page'));
+  assert.equal(await page.locator('[data-snippets] figure').count(), 1);
+  const shareUrl = (await page.locator('[data-snippets] pre').textContent())!;
+  assert.equal(shareUrl, `${base}/s/sh_DirectLinkQxYzR4vN`);
+
+  await page.goto(shareUrl);
+  await page.waitForFunction(() => document.querySelector('share-link-embed')?.getAttribute('state') === 'ready', undefined, { timeout: 15_000 });
+  assert.equal(await page.getAttribute('share-link-embed', 'variant'), 'player');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp, FIXTURES_DIR, type AppOptions } from '../../server/app.ts';
+import type { EngineConfig } from '../../server/engines.ts';
 import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from '../../server/session-token.ts';
 import { Store, loadDataFile } from '../../server/store.ts';
@@ -32,10 +33,14 @@ export interface InProcessOptions {
   bundleDir?: string;
   /** Options of the scripted engine attached to the server (timeouts, the session verifier). */
   engine?: ScriptedEngineOptions;
+  /** Vendor URLs and keys for conversation engines; default: none. */
+  engines?: EngineConfig;
+  /** Write every change back to this file (`--persist`). */
+  persistTo?: string;
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
-  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
+  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA), options.persistTo ?? null);
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
   const now = options.serverTime ?? (() => clock.now);
   const sessionSecret = options.sessionSecret ?? generateSessionSecret();
@@ -49,6 +54,7 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
     publicUrl: options.publicUrl,
     sessionSecret,
     bundleDir: options.bundleDir,
+    engines: options.engines,
   });
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.

@@ -65,6 +65,10 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   /** The run id is the base64url JSON of the link's allowedOrigins. */
   allowlist: (_hit, token, run) =>
     json(validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: JSON.parse(Buffer.from(run, 'base64url').toString('utf8')) } })),
+  /** A LINK link that allows no origin at all: only its share page may show it. */
+  link: (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'LINK', allowAllOrigins: false, allowedOrigins: [] } })),
+  'link-open': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'LINK' } })),
+  'link-disabled': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'LINK', enabled: false } })),
   'origin-restricted': (_hit, token) => json(validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: ['https://www.shop.example'] } })),
   'broken-media': (_hit, token) =>
     json(validEmbedBody(token, { avatar: { imageUrl: 'http://127.0.0.1:9/missing.png', videoUrl: 'http://127.0.0.1:9/missing.webm' } })),

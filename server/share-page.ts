@@ -1,0 +1,187 @@
+/**
+ * Share pages (contract §6): `GET /s/{token}` serves a `LINK` link as a page of its own, the way
+ * Anam's LINK links, ElevenLabs' shareable agent links and Xenioo's share URLs open directly.
+ *
+ * The page is a shell: the same `<share-link-embed>` element, full-viewport, in share-page mode
+ * (the `share-page` attribute), loaded from this origin's own bundle. The element asks the API for
+ * the link like any embed, so enabled, expiry and usage show as its translated states, and a start
+ * runs the same conversation. What the page adds is what a page opened from a link needs:
+ * `noindex`, no framing, a strict CSP with no inline script, no referrer (the URL holds the token).
+ *
+ * Embed links (`PLAYER_EMBED`, `ORB_EMBED`), unknown and malformed tokens answer a plain 404 page
+ * with the same headers: a page never says which tokens exist as embed links.
+ */
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { MESSAGES, type Language, type Messages } from '../src/i18n/messages.ts';
+import { checkShareLink } from '../src/policy.ts';
+import { isValidToken } from '../src/schema.ts';
+import { isPublicSuffix, type StoredPersona, type StoredShareLink } from './schemas.ts';
+
+export interface SharePageOptions {
+  /** The link and its persona by token; `undefined` when there is none. */
+  lookup: (token: string) => Promise<{ link: StoredShareLink; persona: StoredPersona | undefined } | undefined>;
+  /** The server's clock. */
+  now: () => number;
+  /** The API's public origin, as visitors' browsers see it (where the scripted engine's WebSocket is). */
+  publicOrigin: (c: Context) => string;
+  /** The ES bundle on this origin. */
+  bundlePath?: string;
+  /** Absolute media URLs of a persona (the public persona's `imageUrl` and `videoUrl`), for `img-src` and `media-src`. */
+  mediaUrls: (persona: StoredPersona, c: Context) => (string | null)[];
+}
+
+export const SHARE_PAGE_PATH = '/s/';
+const DEFAULT_BUNDLE_PATH = '/share-link-embed.js';
+
+/** The page a `LINK` link opens: `https://api.example.com/s/sh_…`. */
+export function shareUrlFor(publicOrigin: string, token: string): string {
+  return new URL(`${SHARE_PAGE_PATH}${token}`, publicOrigin).href;
+}
+
+/**
+ * Whether a request comes from a page of this very origin (the share page). Browsers say so in
+ * `Sec-Fetch-Site`, which no page script can set; the share page's requests carry neither a
+ * `Referer` nor (for GET) an `Origin`, because the page sends no referrer.
+ */
+export function isFromOwnPage(c: Context): boolean {
+  return c.req.header('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * What engines' browser clients connect to, allowed on every share page whatever the persona's
+ * engine (a per-persona policy would tell visitors which vendor a persona uses before it starts).
+ * `'self'` covers the scripted engine's WebSocket in current browsers; its ws(s) origin is added
+ * explicitly for older ones. WebRTC media is not governed by CSP.
+ */
+export const ENGINE_CONNECT_SOURCES = [
+  // Anam: the JS SDK's REST calls and signalling WebSocket.
+  'https://*.anam.ai',
+  'wss://*.anam.ai',
+  // ElevenLabs: api.elevenlabs.io and its LiveKit WebRTC signalling (livekit.rtc.elevenlabs.io).
+  'https://*.elevenlabs.io',
+  'wss://*.elevenlabs.io',
+] as const;
+
+/** The share page's Content-Security-Policy: no inline script, nothing from elsewhere but media and engines. */
+export function sharePageCsp({ nonce, ownOrigin, mediaOrigins }: { nonce: string; ownOrigin: string; mediaOrigins: readonly string[] }): string {
+  const own = new URL(ownOrigin);
+  const ownSocket = `${own.protocol === 'https:' ? 'wss:' : 'ws:'}//${own.host}`;
+  const media = [...new Set(mediaOrigins)].filter((origin) => origin !== own.origin);
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'nonce-${nonce}'`,
+    ["img-src 'self'", ...media].join(' '),
+    ["media-src 'self'", ...media].join(' '),
+    ["connect-src 'self'", ownSocket, ...ENGINE_CONNECT_SOURCES].join(' '),
+    "worker-src 'self' blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The visitor's language among the element's (`en`, `de`, `fr`, `es`, `ja`), by `Accept-Language` and its q-values. */
+export function pickLanguage(acceptLanguage: string | undefined): Language {
+  let best: { lang: Language; q: number } | null = null;
+  for (const part of (acceptLanguage ?? '').slice(0, 1000).split(',')) {
+    const [range, ...params] = part.trim().split(';');
+    const primary = range?.trim().toLowerCase().split('-')[0] ?? '';
+    if (!Object.hasOwn(MESSAGES, primary)) continue;
+    const qParam = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { lang: primary as Language, q };
+  }
+  return best?.lang ?? 'en';
+}
+
+/** Escapes text for HTML text and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+const STYLES = `
+html,body{margin:0;height:100%;background:#0d0e14;color:#f1f1f6;font:16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
+main{display:grid;min-height:100%;place-items:center}
+share-link-embed{display:block;width:100%;--share-link-embed-radius:0;--share-link-embed-aspect-ratio:auto}
+share-link-embed::part(player){height:100vh;height:100dvh}
+.not-found{margin:0;padding:24px;text-align:center}
+`.trim();
+
+/** The HTML document. Only `lang`, the token (checked against its pattern) and escaped text are interpolated. */
+function pageHtml({ lang, nonce, title, body, bundlePath }: { lang: Language; nonce: string; title: string; body: string; bundlePath?: string }): string {
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="robots" content="noindex">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">${STYLES}</style>
+${bundlePath ? `<script type="module" src="${escapeHtml(bundlePath)}"></script>\n` : ''}</head>
+<body>
+<main>${body}</main>
+</body>
+</html>
+`;
+}
+
+/** Headers of every share-page answer, the 404 included. */
+function setPageHeaders(c: Context, csp: string): void {
+  c.header('Content-Type', 'text/html; charset=utf-8');
+  c.header('Content-Security-Policy', csp);
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('X-Robots-Tag', 'noindex');
+  c.header('Cross-Origin-Opener-Policy', 'same-origin');
+  c.header('Permissions-Policy', 'microphone=(self), camera=(), geolocation=(), payment=(), usb=()');
+}
+
+const originOf = (url: string | null): string | null => {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
+};
+
+/** `GET /s/{token}` and the 404 page for anything else under `/s/`. */
+export function sharePages({ lookup, now, publicOrigin, bundlePath = DEFAULT_BUNDLE_PATH, mediaUrls }: SharePageOptions): Hono {
+  const pages = new Hono();
+
+  const notFound = (c: Context) => {
+    const lang = pickLanguage(c.req.header('accept-language'));
+    const nonce = randomBytes(16).toString('base64');
+    setPageHeaders(c, sharePageCsp({ nonce, ownOrigin: publicOrigin(c), mediaOrigins: [] }));
+    const text = MESSAGES[lang].errors['not-found'];
+    return c.body(pageHtml({ lang, nonce, title: text, body: `<p class="not-found">${escapeHtml(text)}</p>` }), 404);
+  };
+
+  pages.get(`${SHARE_PAGE_PATH}:token`, async (c) => {
+    const token = c.req.param('token');
+    if (!isValidToken(token)) return notFound(c);
+    const found = await lookup(token);
+    if (!found || found.link.type !== 'LINK' || !found.persona) return notFound(c);
+    const { link, persona } = found;
+    const lang = pickLanguage(c.req.header('accept-language'));
+    const messages: Messages = MESSAGES[lang];
+    // The title names the persona only while the link may be used, as the API's lookup does.
+    const refusal = checkShareLink(link, { origin: null, now: now(), embedding: false, isPublicSuffix });
+    const title = refusal ? messages.errors[refusal] : messages.talkTo.replace('{name}', persona.name);
+    const mediaOrigins = refusal ? [] : mediaUrls(persona, c).map(originOf).filter((origin): origin is string => origin !== null);
+    const nonce = randomBytes(16).toString('base64');
+    setPageHeaders(c, sharePageCsp({ nonce, ownOrigin: publicOrigin(c), mediaOrigins }));
+    // The element is in share-page mode: see the `share-page` attribute in src/share-link-embed.ts.
+    const body = `<share-link-embed token="${escapeHtml(token)}" share-page></share-link-embed>`;
+    return c.body(pageHtml({ lang, nonce, title, body, bundlePath }), 200);
+  });
+
+  pages.get(`${SHARE_PAGE_PATH}*`, notFound);
+  pages.get('/s', notFound);
+  return pages;
+}
