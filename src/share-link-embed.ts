@@ -1,4 +1,4 @@
-import { LitElement, type PropertyValues } from 'lit';
+import { isServer, LitElement, type PropertyValues } from 'lit';
 import { resolve, startSession, type ResolvedLink } from './api.js';
 import { explainRefusal } from './diagnostics.js';
 import { ShareLinkError, type ErrorReason } from './errors.js';
@@ -236,7 +236,8 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   protected override render() {
-    const messages = messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    // Server-side rendering (Lit SSR's DOM shim) has attributes but no tree to look up a [lang] in.
+    const messages = messagesFor(this.getAttribute('lang') || (isServer ? null : this.closest('[lang]')?.getAttribute('lang')));
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -420,6 +421,9 @@ function motionAllowed(): boolean {
   const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
   return !saveData && !matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
+
+// The element's event types travel with the class (the `/element` entry has them too).
+export type * from './events.js';
 
 declare global {
   interface HTMLElementTagNameMap {
