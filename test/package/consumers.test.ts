@@ -40,7 +40,9 @@ interface Run {
 function run(command: string, args: string[], cwd = CONSUMERS): Promise<Run> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      // Some tools colour their report whatever the environment says.
+      const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output });
     });
   });
 }
