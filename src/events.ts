@@ -1,4 +1,8 @@
-/** The element's events (contract §2): all bubble and are composed, so they cross shadow roots. */
+/**
+ * The element's events (contract §2): all bubble and are composed, so they cross shadow roots.
+ * Every entry of the package brings these types, so `addEventListener('share-link-start', …)` on an
+ * element, the document or the window knows `event.detail`.
+ */
 import type { ErrorReason } from './errors.js';
 import type { PublicPersona, ShareLink } from './schema.js';
 
@@ -51,6 +55,9 @@ export interface ShareLinkEmbedEventMap {
   'share-link-message': CustomEvent<ShareLinkMessageDetail>;
 }
 
+// The events bubble and are composed: listeners on any element, the document or the window see them.
 declare global {
   interface HTMLElementEventMap extends ShareLinkEmbedEventMap {}
+  interface DocumentEventMap extends ShareLinkEmbedEventMap {}
+  interface WindowEventMap extends ShareLinkEmbedEventMap {}
 }

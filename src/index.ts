@@ -1,6 +1,7 @@
 /**
  * The npm entry: importing it registers `<share-link-embed>` (guarded) and exports the class,
- * the pure modules and their types.
+ * the pure modules and their types. `share-link-embed/helpers` has the pure modules without the
+ * element; `share-link-embed/element` has the class without registering it.
  */
 import { defineShareLinkEmbed } from './define.js';
 
@@ -8,9 +9,4 @@ defineShareLinkEmbed();
 
 export { ShareLinkEmbed } from './share-link-embed.js';
 export { defineShareLinkEmbed, TAG_NAME } from './define.js';
-export { resolve, startSession, type ResolvedLink, type ResolveOptions, type RequestOptions } from './api.js';
-export { checkShareLink, isOriginAllowed, type PolicyReason, type ShareLinkRules } from './policy.js';
-export { ERROR_REASONS, ShareLinkError, type ErrorReason } from './errors.js';
-export { isValidToken, type ShareLink, type PublicPersona, type SessionResponse } from './schema.js';
-export type { EmbedState, Placement, Variant } from './render/view.js';
-export type * from './events.js';
+export * from './helpers.js';

@@ -1,4 +1,4 @@
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, isServer, LitElement, type PropertyValues } from 'lit';
 import { resolve, startSession, type ResolvedLink } from './api.js';
 import { BUNDLE_URL } from './bundle-url.js';
 import type { ConversationController, ConversationFailure } from './conversation/controller.js';
@@ -250,7 +250,8 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   #messages() {
-    return messagesFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    // Server-side rendering (Lit SSR's DOM shim) has attributes but no tree to look up a [lang] in.
+    return messagesFor(this.getAttribute('lang') || (isServer ? null : this.closest('[lang]')?.getAttribute('lang')));
   }
 
   protected override render() {
@@ -488,6 +489,9 @@ function motionAllowed(): boolean {
   const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
   return !saveData && !matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
+
+// The element's event types travel with the class (the `/element` entry has them too).
+export type * from './events.js';
 
 declare global {
   interface HTMLElementTagNameMap {

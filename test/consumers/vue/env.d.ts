@@ -1,0 +1,1 @@
+/// <reference types="share-link-embed/types/vue" />
