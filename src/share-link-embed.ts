@@ -70,7 +70,7 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @csspart orb - The orb's round launcher button.
  * @csspart panel - The orb's panel that holds the player.
  * @csspart close-button - The panel's close button.
- * @csspart message - The loading or error message.
+ * @csspart message - The error message.
  *
  * @cssprop [--share-link-embed-aspect-ratio=16 / 9] - The player's shape, reserved before anything loads.
  * @cssprop [--share-link-embed-accent=#4f46e5] - Button and orb colour.
