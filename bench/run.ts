@@ -499,7 +499,7 @@ function report(r: {
     '',
     `${r.date} · Chromium ${r.chromium} · ${r.cpu} · Node ${r.node} · ${r.runs} runs per variant and profile, each in a fresh context, the variants alternating.`,
     'Times are milliseconds from navigation: median (IQR; min–max) or median (min–max). The floor is a minimal Lit element making the same fetch and rendering the name.',
-    ...(compared ? ['"Before" is another build (BENCH_COMPARE) timed in the same run.'] : []),
+    ...(compared ? [`"Before" is the build in ${process.env['BENCH_COMPARE']} (BENCH_COMPARE), timed in the same run.`] : []),
     '',
     '## Weight',
     '',
