@@ -140,8 +140,15 @@ export default defineConfig({
     rolldownOptions: {
       // The classic (IIFE) bundle has no import.meta; it finds its origin through document.currentScript.
       checks: { emptyImportMeta: false },
-      // Library mode leaves ES output unminified for other bundlers; these files go straight to browsers.
-      output: { minify: true },
+      output: {
+        // Library mode leaves ES output unminified for other bundlers; these files go straight to browsers.
+        minify: true,
+        // V8's explicit compile hint (Chrome 136+; others ignore it): compile every function of the
+        // entry while the file streams in, on a background thread, instead of each one on the main
+        // thread when first called, which delayed the link by several ms after its answer arrived
+        // (bench/trace.ts). Only entries: lazy chunks hold code that most visits never run.
+        postBanner: (chunk) => (chunk.isEntry ? '//# allFunctionsCalledOnLoad' : ''),
+      },
     },
     lib: {
       entry: 'src/bundle.ts',

@@ -1,30 +1,44 @@
 /**
  * `npm run bench`: builds, starts the reference API and a static host server on 127.0.0.1, drives
  * the system Chromium, and compares the widget with the floor (bench/floor.ts) in the same run.
- * Writes bench/results.md and bench/results.json.
+ * Writes bench/results.md, bench/results.json and the README's tables.
  *
- * Timings are medians of RUNS runs, each in a fresh browser context, widget and floor alternating.
- * Ratios are taken run by run (widget ÷ the floor run beside it), then their median reported.
+ * Timings: BENCH_RUNS runs (default 40) per variant and profile, each in a fresh browser context,
+ * the variants alternating. Ratios are taken run by run (widget ÷ the floor run beside it) and
+ * reported as their median with IQR and range, beside the ratio of the medians with a bootstrap
+ * interval. BENCH_COMPARE=<dir> times another build's share-link-embed.js (e.g. an older commit's
+ * dist/) as a third variant in the same run, for before/after figures on this noisy machine.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
 import { API_KEY, ROOT, copyOfDemoData, startApi } from '../test/support/api-process.ts';
 
-const RUNS = Math.max(15, Number(process.env['BENCH_RUNS'] ?? 15));
+const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
+const COMPARE_DIR = process.env['BENCH_COMPARE'] ? resolvePath(process.env['BENCH_COMPARE']) : null;
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 const ORB = 'sh_Orb7mBwHfJc4kL9pQxYz';
 const SECOND = 'sh_NoMark5HfJc4kL9pQx';
 
+/** The conditions each load is timed under. */
+const PROFILES = [
+  { key: '1x', label: '1× CPU', cpuRate: 1, target: 1.25 },
+  { key: '4x', label: '4× CPU', cpuRate: 4, target: 1.25 },
+  // Network.emulateNetworkConditions' latency is added to every request's round trip.
+  { key: 'network', label: '100 ms RTT, 1.6 Mbit/s', cpuRate: 1, target: 1.15, network: { latency: 100, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 } },
+] as const;
+type Profile = (typeof PROFILES)[number];
+
 const executablePath = findChrome();
 if (!executablePath) throw new Error(INSTALL_HINT);
+if (COMPARE_DIR && !existsSync(join(COMPARE_DIR, 'share-link-embed.js'))) throw new Error(`BENCH_COMPARE: no share-link-embed.js in ${COMPARE_DIR}`);
 
 console.log('building the widget and the floor…');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
@@ -32,18 +46,36 @@ execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.floor.config.ts'],
 
 // Abuse limits off (--no-limits): the load test sends thousands of requests from one address.
 const api = await startApi({ data: await copyOfDemoData(), limits: false });
+const DIST = join(ROOT, 'dist');
+const ENTRIES = ['share-link-embed.js', 'share-link-embed.iife.js'];
+/** Every file of the build is served from /dist/ (lazy chunks sit beside the entries), another build's from /compare/. */
 const files: Record<string, string> = {
-  '/widget.js': join(ROOT, 'dist/share-link-embed.js'),
-  '/widget.iife.js': join(ROOT, 'dist/share-link-embed.iife.js'),
+  '/widget.js': join(DIST, 'share-link-embed.js'),
+  '/widget.iife.js': join(DIST, 'share-link-embed.iife.js'),
   '/floor.js': join(ROOT, 'bench/.out/floor.js'),
 };
+const fileFor = (path: string): string | undefined => {
+  if (files[path]) return files[path];
+  const match = /^\/(dist|compare)\/([\w.-]+\.js)$/.exec(path);
+  if (!match) return undefined;
+  const dir = match[1] === 'dist' ? DIST : COMPARE_DIR;
+  const file = dir && join(dir, match[2]!);
+  return file && existsSync(file) ? file : undefined;
+};
 const pages = new Map<string, string>();
+/** Scripts go out gzipped, as any CDN serves them: the throttled profile then counts the bytes visitors download. */
+const gzipped = new Map<string, Buffer>();
 const host = createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://host').pathname;
-  const file = files[path];
+  const file = fileFor(path);
   if (file) {
-    res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-    res.end(readFileSync(file));
+    const headers = { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store', Vary: 'Accept-Encoding' };
+    if (!/\bgzip\b/.test(String(req.headers['accept-encoding']))) {
+      res.writeHead(200, headers).end(readFileSync(file));
+      return;
+    }
+    if (!gzipped.has(file)) gzipped.set(file, gzipSync(readFileSync(file), { level: 9 }));
+    res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip' }).end(gzipped.get(file));
   } else {
     const html = pages.get(path);
     res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
@@ -53,10 +85,15 @@ const host = createServer((req, res) => {
 await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
 
-/** Records long tasks, layout shifts and when every embed on the page is ready, from the first byte. */
+/**
+ * Records long tasks, layout shifts and when every embed on the page is ready, from the first byte.
+ * Ready is also logged to the console: the harness waits on that message rather than evaluating in
+ * the page, because Playwright's first evaluation compiles its injected script on the page's main
+ * thread, which used to land between the API's answer and ready and slowed both variants.
+ */
 const PROBE = `<script>
   window.__bench = { longTasks: [], shifts: 0, shiftsBeforeFirstPaint: 0, ready: 0, readyAt: 0 };
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) __bench.longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) __bench.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
   // Shifts count from the embed's first paint (once its element is defined and has rendered) to
   // ready. Before that the page shows an undefined inline element, which only page CSS can size.
   window.__painted = false;
@@ -66,20 +103,32 @@ const PROBE = `<script>
     if (!__painted) __bench.shiftsBeforeFirstPaint += e.value;
     else if (!__bench.readyAt) __bench.shifts += e.value;
   } }).observe({ type: 'layout-shift', buffered: true });
-  document.addEventListener('share-link-ready', () => { __bench.ready++; if (__bench.ready >= (window.__expected || 1)) __bench.readyAt = __bench.readyAt || performance.now(); });
+  document.addEventListener('share-link-ready', () => {
+    __bench.ready++;
+    if (__bench.ready >= (window.__expected || 1) && !__bench.readyAt) { __bench.readyAt = performance.now(); console.log('bench:ready'); }
+  });
 </script>`;
 
-function page(path: string, kind: 'widget' | 'floor', body: string, expected = 1): string {
-  const script = kind === 'widget' ? '/widget.js' : '/floor.js';
-  const tagName = kind === 'widget' ? 'share-link-embed' : 'floor-embed';
+type Variant = 'widget' | 'floor' | 'compare' | 'classic';
+const SCRIPTS: Record<Variant, string> = {
+  widget: '<script type="module" src="/dist/share-link-embed.js"></script>',
+  compare: '<script type="module" src="/compare/share-link-embed.js"></script>',
+  floor: '<script type="module" src="/floor.js"></script>',
+  // The classic one-liner appends its own element.
+  classic: '',
+};
+
+function page(path: string, kind: Variant, body: string, expected = 1): string {
+  const tagName = kind === 'floor' ? 'floor-embed' : 'share-link-embed';
+  const classic = kind === 'classic' ? `<script src="/dist/share-link-embed.iife.js" data-token="${PLAYER}" data-api-base="${api.base}" async></script>` : '';
   pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title><script>window.__expected=${expected}; window.__tag='${tagName}'</script>${PROBE}
-    <script type="module" src="${script}"></script><style>body{margin:0;padding:24px;font:16px system-ui} main{width:640px}</style></head>
-    <body><main><h1>A host page</h1><p>Some text above the embed.</p>${body}<p>Some text below it.</p></main></body></html>`);
+    ${SCRIPTS[kind]}<style>body{margin:0;padding:24px;font:16px system-ui} main{width:640px}</style></head>
+    <body><main><h1>A host page</h1><p>Some text above the embed.</p>${body}<p>Some text below it.</p></main>${classic}</body></html>`);
   return `${origin}${path}`;
 }
 
-const tag = (kind: 'widget' | 'floor', token: string) =>
-  kind === 'widget' ? `<share-link-embed token="${token}" api-base="${api.base}"></share-link-embed>` : `<floor-embed token="${token}" api-base="${api.base}"></floor-embed>`;
+const tag = (kind: Variant, token: string) =>
+  kind === 'classic' ? '' : kind === 'floor' ? `<floor-embed token="${token}" api-base="${api.base}"></floor-embed>` : `<share-link-embed token="${token}" api-base="${api.base}"></share-link-embed>`;
 
 const browser: Browser = await chromium.launch({
   executablePath,
@@ -93,78 +142,148 @@ interface LoadSample {
   fetchStart: number;
   fetchEnd: number;
   scriptMs: number;
+  /** Long tasks that started before ready. */
   longTaskCount: number;
   longTaskMs: number;
   cls: number;
   clsBeforeDefined: number;
+  /** Every file the page requested before ready, and whether it had finished loading by then. */
+  resources: { path: string; finished: boolean }[];
 }
 
-async function load(url: string, cpuRate: number): Promise<LoadSample> {
+// Strings, not functions: tsx would add helpers (__name) that the page does not have.
+const READ_PAGE = `(() => {
+  const b = window.__bench;
+  const entries = performance.getEntriesByType('resource');
+  const request = entries.find((each) => each.name.includes('/v1/embed/'));
+  const before = b.longTasks.filter((task) => task.start < b.readyAt);
+  return {
+    ready: b.readyAt, fetchStart: request ? request.startTime : 0, fetchEnd: request ? request.responseEnd : 0,
+    longTaskCount: before.length, longTaskMs: before.reduce((sum, task) => sum + task.duration, 0),
+    cls: b.shifts, clsBeforeDefined: b.shiftsBeforeFirstPaint,
+    resources: entries.filter((each) => each.startTime <= b.readyAt && !each.name.includes('/v1/')).map((each) => ({ path: new URL(each.name).pathname, finished: each.responseEnd > 0 && each.responseEnd <= b.readyAt })),
+  };
+})()`;
+
+async function load(url: string, profile: Profile): Promise<LoadSample> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   const tab = await context.newPage();
   const cdp = await context.newCDPSession(tab);
   await cdp.send('Performance.enable');
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuRate });
-  await tab.goto(url);
-  await tab.waitForFunction(() => (window as unknown as { __bench: { readyAt: number } }).__bench.readyAt > 0, undefined, { timeout: 30_000 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuRate });
+  if ('network' in profile) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile.network });
+  }
+  const ready = tab.waitForEvent('console', { predicate: (message) => message.text() === 'bench:ready', timeout: 60_000 });
+  await tab.goto(url, { waitUntil: 'commit' });
+  await ready;
   const metrics = (await cdp.send('Performance.getMetrics')).metrics;
-  const request = await tab.evaluate(() => {
-    const entry = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((each) => each.name.includes('/v1/embed/'));
-    return { start: entry?.startTime ?? 0, end: entry?.responseEnd ?? 0 };
-  });
-  const bench = await tab.evaluate(() => (window as unknown as { __bench: { readyAt: number; longTasks: number[]; shifts: number; shiftsBeforeFirstPaint: number } }).__bench);
+  const sample = (await tab.evaluate(READ_PAGE)) as Omit<LoadSample, 'scriptMs'>;
   await context.close();
   const scriptSeconds = metrics.find((metric) => metric.name === 'ScriptDuration')?.value ?? 0;
+  return { ...sample, scriptMs: scriptSeconds * 1000 };
+}
+
+const quantile = (sorted: number[], q: number) => {
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
+};
+const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: quantile(sorted, 0.5), p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75), min: sorted[0]!, max: sorted.at(-1)! };
+};
+type Summary = ReturnType<typeof summary>;
+
+/** The ratio of the medians, with a 95 % bootstrap interval (seeded: the same samples give the same interval). */
+function ratioOfMedians(widget: number[], floor: number[]) {
+  let seed = 0x9e3779b9;
+  const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  const resample = (values: number[]) => values.map(() => values[Math.floor(random() * values.length)]!);
+  const ratios = Array.from({ length: 2000 }, () => median(resample(widget)) / median(resample(floor))).sort((a, b) => a - b);
+  return { value: median(widget) / median(floor), low: quantile(ratios, 0.025), high: quantile(ratios, 0.975) };
+}
+
+async function compareLoads(profile: Profile) {
+  const variants: Variant[] = COMPARE_DIR ? ['widget', 'floor', 'compare'] : ['widget', 'floor'];
+  const urls = Object.fromEntries(variants.map((kind) => [kind, page(`/player-${kind}`, kind, tag(kind, PLAYER))])) as Record<Variant, string>;
+  for (const kind of variants) await load(urls[kind], profile); // warm the server and the disk cache of the binaries
+  const samples = Object.fromEntries(variants.map((kind) => [kind, [] as LoadSample[]])) as Record<Variant, LoadSample[]>;
+  for (let run = 0; run < RUNS; run++) {
+    // Rotate which goes first, so drift in the machine's load falls on every variant alike.
+    for (let i = 0; i < variants.length; i++) {
+      const kind = variants[(run + i) % variants.length]!;
+      samples[kind].push(await load(urls[kind], profile));
+    }
+    if ((run + 1) % 10 === 0) console.log(`  ${profile.label}: ${run + 1} of ${RUNS} runs`);
+  }
+  const figures = (list: LoadSample[]) => {
+    const pick = (read: (sample: LoadSample) => number) => summary(list.map(read));
+    return {
+      ready: pick((s) => s.ready),
+      fetchStart: pick((s) => s.fetchStart),
+      fetchEnd: pick((s) => s.fetchEnd),
+      afterAnswer: pick((s) => s.ready - s.fetchEnd),
+      scriptMs: pick((s) => s.scriptMs),
+      longTaskMs: pick((s) => s.longTaskMs),
+      longTaskCount: pick((s) => s.longTaskCount),
+      cls: pick((s) => s.cls),
+      clsBeforeDefined: pick((s) => s.clsBeforeDefined),
+    };
+  };
+  const floor = samples.floor;
+  const versusFloor = (list: LoadSample[]) => ({
+    runByRun: summary(list.map((sample, index) => sample.ready / floor[index]!.ready)),
+    ofMedians: ratioOfMedians(list.map((s) => s.ready), floor.map((s) => s.ready)),
+  });
   return {
-    ready: bench.readyAt,
-    fetchStart: request.start,
-    fetchEnd: request.end,
-    scriptMs: scriptSeconds * 1000,
-    longTaskCount: bench.longTasks.length,
-    longTaskMs: bench.longTasks.reduce((sum, duration) => sum + duration, 0),
-    cls: bench.shifts,
-    clsBeforeDefined: bench.shiftsBeforeFirstPaint,
+    profile: profile.key,
+    label: profile.label,
+    cpuRate: profile.cpuRate,
+    target: profile.target,
+    widget: figures(samples.widget),
+    floor: figures(floor),
+    compare: COMPARE_DIR ? figures(samples.compare) : null,
+    ratio: versusFloor(samples.widget),
+    compareRatio: COMPARE_DIR ? versusFloor(samples.compare) : null,
+    /** Files of the build requested before ready, in any run: what the critical path really is. */
+    requestedBeforeReady: [...new Set(samples.widget.flatMap((sample) => sample.resources.map((resource) => resource.path)))].sort(),
   };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const summary = (values: number[]) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
-type Summary = ReturnType<typeof summary>;
-
-async function compareLoads(cpuRate: number) {
-  const widgetUrl = page(`/player-widget`, 'widget', tag('widget', PLAYER));
-  const floorUrl = page(`/player-floor`, 'floor', tag('floor', PLAYER));
-  await load(widgetUrl, cpuRate); // warm the server and the disk cache of the binaries
-  await load(floorUrl, cpuRate);
-  const widget: LoadSample[] = [];
-  const floor: LoadSample[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    // Alternate which goes first, so drift in the machine's load falls on both.
-    if (run % 2) {
-      floor.push(await load(floorUrl, cpuRate));
-      widget.push(await load(widgetUrl, cpuRate));
-    } else {
-      widget.push(await load(widgetUrl, cpuRate));
-      floor.push(await load(floorUrl, cpuRate));
-    }
-  }
-  const pick = (samples: LoadSample[], key: keyof LoadSample) => summary(samples.map((sample) => sample[key]));
-  const ratios = widget.map((sample, index) => sample.ready / floor[index]!.ready);
-  return {
-    cpuRate,
-    ready: { widget: pick(widget, 'ready'), floor: pick(floor, 'ready'), ratio: summary(ratios) },
-    fetchStart: { widget: pick(widget, 'fetchStart'), floor: pick(floor, 'fetchStart') },
-    fetchEnd: { widget: pick(widget, 'fetchEnd'), floor: pick(floor, 'fetchEnd') },
-    scriptMs: { widget: pick(widget, 'scriptMs'), floor: pick(floor, 'scriptMs') },
-    longTaskMs: { widget: pick(widget, 'longTaskMs'), floor: pick(floor, 'longTaskMs') },
-    longTaskCount: { widget: pick(widget, 'longTaskCount'), floor: pick(floor, 'longTaskCount') },
-    cls: { widget: pick(widget, 'cls'), floor: pick(floor, 'cls') },
-    clsBeforeDefined: { widget: pick(widget, 'clsBeforeDefined'), floor: pick(floor, 'clsBeforeDefined') },
+/**
+ * The bytes that load before share-link-ready for an English player, file by file as the browser
+ * requested them (gzip -9 of each file as served), for the ES module and the classic script; and
+ * every other file of the build (lazy chunks) with its size.
+ */
+async function criticalPath() {
+  const weigh = (path: string) => {
+    const file = fileFor(path);
+    const bytes = file ? readFileSync(file) : Buffer.alloc(0);
+    return { path, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   };
+  const measure = async (kind: 'widget' | 'classic') => {
+    const sample = await load(page(`/critical-${kind}`, kind, tag(kind, PLAYER)), PROFILES[0]);
+    const loaded = sample.resources.filter((resource) => resource.path.startsWith('/dist/'));
+    const files = loaded.filter((resource) => resource.finished).map((resource) => weigh(resource.path));
+    return {
+      files,
+      gzip: files.reduce((sum, file) => sum + file.gzip, 0),
+      raw: files.reduce((sum, file) => sum + file.raw, 0),
+      /** Requested before ready but not needed for it (still loading when ready fired). */
+      alsoRequested: loaded.filter((resource) => !resource.finished).map((resource) => resource.path),
+    };
+  };
+  const es = await measure('widget');
+  const classic = await measure('classic');
+  const before = new Set([...es.files, ...classic.files].map((file) => file.path).concat(es.alsoRequested, classic.alsoRequested));
+  const chunks = readdirSync(DIST)
+    .filter((name) => name.endsWith('.js') && !ENTRIES.includes(name))
+    .map((name) => ({ ...weigh(`/dist/${name}`), requestedBeforeReady: before.has(`/dist/${name}`) }))
+    .sort((a, b) => b.gzip - a.gzip);
+  return { target: 12 * 1024, es, classic, chunks };
 }
 
 async function manyElements(kind: 'widget' | 'floor') {
@@ -306,8 +425,11 @@ try {
     'share-link-embed.iife.js': weight(files['/widget.iife.js']!),
     'floor (Lit + fetch)': weight(files['/floor.js']!),
   };
-  console.log(`timing ${RUNS} runs at 1× and 4× CPU…`);
-  const loads = [await compareLoads(1), await compareLoads(4)];
+  console.log('critical path…');
+  const critical = await criticalPath();
+  console.log(`timing ${RUNS} runs per variant under ${PROFILES.map((profile) => profile.label).join(', ')}…`);
+  const loads = [];
+  for (const profile of PROFILES) loads.push(await compareLoads(profile));
   console.log('100 elements, orb, memory, API…');
   const many = { widget: await manyElements('widget'), floor: await manyElements('floor') };
   const orb = await orbBytesBeforeOpen();
@@ -321,6 +443,7 @@ try {
     node: process.version,
     runs: RUNS,
     weights,
+    critical,
     loads,
     many,
     orb,
@@ -357,6 +480,7 @@ function report(r: {
   node: string;
   runs: number;
   weights: Record<string, { raw: number; gzip: number; brotli: number }>;
+  critical: Awaited<ReturnType<typeof criticalPath>>;
   loads: Awaited<ReturnType<typeof compareLoads>>[];
   many: { widget: Awaited<ReturnType<typeof manyElements>>; floor: Awaited<ReturnType<typeof manyElements>> };
   orb: Awaited<ReturnType<typeof orbBytesBeforeOpen>>;
@@ -364,12 +488,19 @@ function report(r: {
   api: Awaited<ReturnType<typeof apiThroughput>>;
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const bytes = (n: number) => n.toLocaleString('en-US');
   const ms = (s: Summary, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+  const spread = (s: Summary, digits = 0) =>
+    `${s.median.toFixed(digits)} (IQR ${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)}; ${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+  const ofMedians = (o: { value: number; low: number; high: number }) => `${o.value.toFixed(2)} (95 % ${o.low.toFixed(2)}–${o.high.toFixed(2)})`;
+  const compared = r.loads.some((l) => l.compare);
+  const list = (files: { path: string; gzip: number }[]) => files.map((file) => `${file.path.replace('/dist/', '')} ${bytes(file.gzip)}`).join(' + ') || 'none';
   const lines = [
     '# Benchmark',
     '',
-    `${r.date} · Chromium ${r.chromium} · ${r.cpu} · Node ${r.node} · ${r.runs} runs per figure, each in a fresh context, widget and floor alternating.`,
-    'Times are milliseconds from navigation: median (min–max). The floor is a minimal Lit element making the same fetch and rendering the name.',
+    `${r.date} · Chromium ${r.chromium} · ${r.cpu} · Node ${r.node} · ${r.runs} runs per variant and profile, each in a fresh context, the variants alternating.`,
+    'Times are milliseconds from navigation: median (IQR; min–max) or median (min–max). The floor is a minimal Lit element making the same fetch and rendering the name.',
+    ...(compared ? [`"Before" is the build in ${process.env['BENCH_COMPARE']} (BENCH_COMPARE), timed in the same run.`] : []),
     '',
     '## Weight',
     '',
@@ -377,20 +508,48 @@ function report(r: {
     '| --- | --- | --- | --- |',
     ...Object.entries(r.weights).map(([name, w]) => `| ${name} | ${kb(w.raw)} | ${kb(w.gzip)} | ${kb(w.brotli)} |`),
     '',
+    '## Critical path: what loads before share-link-ready (English player)',
+    '',
+    'Files the browser fetched and finished before ready, each gzip -9 as served. Target: 12,288 B for each bundle.',
+    '',
+    '| bundle | files (gzip bytes) | total gzip | total raw |',
+    '| --- | --- | --- | --- |',
+    `| ES module | ${list(r.critical.es.files)} | ${bytes(r.critical.es.gzip)} | ${bytes(r.critical.es.raw)} |`,
+    `| classic script | ${list(r.critical.classic.files)} | ${bytes(r.critical.classic.gzip)} | ${bytes(r.critical.classic.raw)} |`,
+    '',
+    r.critical.chunks.length
+      ? ['| lazy chunk | gzip | raw | requested before ready |', '| --- | --- | --- | --- |', ...r.critical.chunks.map((c) => `| ${c.path.replace('/dist/', '')} | ${bytes(c.gzip)} | ${bytes(c.raw)} | ${c.requestedBeforeReady ? 'yes' : 'no'} |`)].join('\n')
+      : 'Lazy chunks: none yet (everything is in the entry).',
+    '',
+    '## Time to ready, widget ÷ floor',
+    '',
+    '| profile | median of run-by-run ratios (IQR; min–max) | ratio of medians (bootstrap 95 %) | target |',
+    '| --- | --- | --- | --- |',
+    ...r.loads.flatMap((l) => [
+      `| ${l.label} | ${spread(l.ratio.runByRun, 2)} | ${ofMedians(l.ratio.ofMedians)} | ≤ ${l.target.toFixed(2)} |`,
+      ...(l.compareRatio ? [`| ${l.label}, before | ${spread(l.compareRatio.runByRun, 2)} | ${ofMedians(l.compareRatio.ofMedians)} | |`] : []),
+    ]),
+    '',
     '## Loading a player',
     '',
-    '| CPU | figure | widget | floor | widget ÷ floor |',
-    '| --- | --- | --- | --- | --- |',
-    ...r.loads.flatMap((l) => [
-      `| ${l.cpuRate}× | time to ready | ${ms(l.ready.widget)} | ${ms(l.ready.floor)} | ${l.ready.ratio.median.toFixed(2)} (${l.ready.ratio.min.toFixed(2)}–${l.ready.ratio.max.toFixed(2)}) |`,
-      `| ${l.cpuRate}× | API request starts | ${ms(l.fetchStart.widget)} | ${ms(l.fetchStart.floor)} | |`,
-      `| ${l.cpuRate}× | API answer received | ${ms(l.fetchEnd.widget)} | ${ms(l.fetchEnd.floor)} | |`,
-      `| ${l.cpuRate}× | main-thread script | ${ms(l.scriptMs.widget, 1)} | ${ms(l.scriptMs.floor, 1)} | |`,
-      `| ${l.cpuRate}× | long tasks (> 50 ms), total ms | ${ms(l.longTaskMs.widget)} | ${ms(l.longTaskMs.floor)} | |`,
-      `| ${l.cpuRate}× | long tasks, count | ${ms(l.longTaskCount.widget)} | ${ms(l.longTaskCount.floor)} | |`,
-      `| ${l.cpuRate}× | layout shift, first paint of the embed → ready (CLS) | ${ms(l.cls.widget, 3)} | ${ms(l.cls.floor, 3)} | |`,
-      `| ${l.cpuRate}× | layout shift before the element is defined (page CSS can prevent it) | ${ms(l.clsBeforeDefined.widget, 3)} | ${ms(l.clsBeforeDefined.floor, 3)} | |`,
-    ]),
+    `| profile | figure | widget | floor |${compared ? ' before |' : ''}`,
+    `| --- | --- | --- | --- |${compared ? ' --- |' : ''}`,
+    ...r.loads.flatMap((l) => {
+      const row = (label: string, pick: (f: typeof l.widget) => string) => `| ${l.label} | ${label} | ${pick(l.widget)} | ${pick(l.floor)} |${l.compare ? ` ${pick(l.compare)} |` : ''}`;
+      return [
+        row('time to ready', (f) => spread(f.ready)),
+        row('API request starts', (f) => ms(f.fetchStart)),
+        row('API answer received', (f) => ms(f.fetchEnd)),
+        row('answer received → ready', (f) => ms(f.afterAnswer, 1)),
+        row('main-thread script', (f) => ms(f.scriptMs, 1)),
+        row('long tasks (> 50 ms) before ready, total ms', (f) => ms(f.longTaskMs)),
+        row('long tasks before ready, count', (f) => ms(f.longTaskCount)),
+        row('layout shift, first paint of the embed → ready (CLS)', (f) => ms(f.cls, 3)),
+        row('layout shift before the element is defined (page CSS can prevent it)', (f) => ms(f.clsBeforeDefined, 3)),
+      ];
+    }),
+    '',
+    `Files of the build requested before ready, in any run: ${[...new Set(r.loads.flatMap((l) => l.requestedBeforeReady))].filter((path) => path.startsWith('/dist/')).map((path) => path.replace('/dist/', '')).join(', ')}.`,
     '',
     '## Many elements, the orb, memory',
     '',

@@ -10,7 +10,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import * as v from 'valibot';
 import { checkShareLink } from '../src/policy.ts';
-import { describeIssue, isValidToken, type PublicPersona } from '../src/schema.ts';
+import { isValidToken, type PublicPersona } from '../src/schema.ts';
+import { describeIssue } from './public-schemas.ts';
 import type { ErrorReason } from '../src/errors.ts';
 import {
   CreateShareLinkSchema,

@@ -1,11 +1,11 @@
 /**
  * What the reference API accepts: the data file, write bodies and list queries. Built from the
- * widget's public schemas so that one definition of a share link serves both sides.
+ * public schemas (server/public-schemas.ts), which the widget's validator is tested against.
  */
 import * as v from 'valibot';
 import { parse as parseDomain } from 'tldts';
 import { parseAllowlistEntry } from '../src/policy.ts';
-import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from '../src/schema.ts';
+import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from './public-schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);

@@ -7,16 +7,8 @@
  * - Concurrent lookups of the same link share one request; it is aborted only when every caller
  *   has given up on it.
  */
-import * as v from 'valibot';
 import { ShareLinkError, isAbortError, isErrorReason, type ErrorReason } from './errors.js';
-import {
-  EmbedResponseSchema,
-  SessionResponseSchema,
-  describeIssue,
-  isValidToken,
-  type EmbedResponse,
-  type SessionResponse,
-} from './schema.js';
+import { isValidToken, parseEmbedResponse, parseSessionResponse, type EmbedResponse, type SessionResponse } from './schema.js';
 
 export interface RequestOptions {
   /** Base URL of the API; relative URLs resolve against the page. */
@@ -77,7 +69,7 @@ export function resolve(token: string, options: ResolveOptions): Promise<Resolve
 export async function startSession(token: string, options: RequestOptions): Promise<SessionResponse> {
   const url = `${endpoint(options.apiBase, token)}/sessions`;
   const body = await request(url, 'POST', options.signal, options.timeoutMs);
-  return { ...parse(SessionResponseSchema, body.json), engine: (body.json as { engine?: unknown }).engine };
+  return parseSessionResponse(body.json);
 }
 
 /** Builds the embed URL, refusing a malformed token before any request is made. */
@@ -101,16 +93,10 @@ async function fetchEmbed(url: string, signal: AbortSignal, options: ResolveOpti
   const sentAt = Date.now();
   const body = await request(url, 'GET', signal, options.timeoutMs);
   const receivedAt = Date.now();
-  const data = parse(EmbedResponseSchema, body.json);
+  const data = parseEmbedResponse(body.json);
   // The midpoint of the round trip is the best local estimate of when the server read its clock.
   const clockOffset = Date.parse(data.serverTime) - (sentAt + receivedAt) / 2;
   return { ...data, clockOffset };
-}
-
-function parse<TSchema extends v.GenericSchema>(schema: TSchema, json: unknown): v.InferOutput<TSchema> {
-  const result = v.safeParse(schema, json);
-  if (!result.success) throw new ShareLinkError('bad-response', `the API answered with an invalid body (${describeIssue(result.issues)})`);
-  return result.output;
 }
 
 interface JsonBody {

@@ -1,11 +1,17 @@
 /**
- * The public shapes of the embed API, validated field by field. A body either passes whole or is
- * refused whole (`bad-response`): the widget never works from a partially trusted object.
+ * The public shapes of the embed API, and the widget's validator for them. A body either passes
+ * whole or is refused whole (`bad-response`): the widget never works from a partially trusted object.
  *
  * Unknown fields are accepted and dropped, so the API can grow without breaking deployed widgets.
- * The reference API builds its stricter write and data-file schemas from these pieces.
+ * Only a body's own properties are read: a page that adds properties to `Object.prototype` cannot
+ * supply a missing field.
+ *
+ * Hand-written because the shapes are small and fixed, and every byte here loads on someone else's
+ * page (valibot cost 1,077 B gzip more). The reference API keeps the same rules as valibot
+ * schemas (server/public-schemas.ts); test/node/validator-agreement.test.ts runs both over one
+ * corpus of good and bad bodies and checks that they agree.
  */
-import * as v from 'valibot';
+import { ShareLinkError } from './errors.js';
 
 /** `sh_` then 8 to 64 letters or digits (contract §2). */
 export const TOKEN_PATTERN = /^sh_[A-Za-z0-9]{8,64}$/;
@@ -13,16 +19,24 @@ export const TOKEN_PATTERN = /^sh_[A-Za-z0-9]{8,64}$/;
 export const isValidToken = (token: unknown): token is string =>
   typeof token === 'string' && TOKEN_PATTERN.test(token);
 
-const MAX_TEXT = 500;
-const MAX_LONG_TEXT = 5000;
-const MAX_URL = 4096;
-const MAX_ORIGINS = 100;
+export const LIMITS = {
+  text: 500,
+  longText: 5000,
+  url: 4096,
+  origins: 100,
+  origin: 300,
+  id: 100,
+  /** Session and engine tokens. */
+  credential: 4096,
+} as const;
 
-// Few valibot actions, each used often: every distinct one adds its code to the bundle.
+export const LINK_TYPES = ['LINK', 'PLAYER_EMBED', 'ORB_EMBED'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
 const ISO_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 
 /** ISO 8601 date-time with a zone, on a day the calendar has (no 2026-02-30), and within JS dates. */
-const isIsoDateTime = (value: string): boolean => {
+export const isIsoDateTime = (value: string): boolean => {
   const parts = ISO_DATE_TIME.exec(value);
   if (!parts || Number.isNaN(Date.parse(value))) return false;
   const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
@@ -30,93 +44,159 @@ const isIsoDateTime = (value: string): boolean => {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 };
 
-export const IsoDate = v.pipe(v.string(), v.check(isIsoDateTime, 'must be an ISO 8601 date-time'));
-
-/** Media the widget puts into `src` attributes: only `https:` and `http:` absolute URLs. */
-export const isHttpUrl = (value: string): boolean => {
-  if (value.length > MAX_URL || !/^https?:\/\//i.test(value)) return false;
+/** An absolute `scheme://` URL whose scheme is one of `schemes`, at most 4,096 characters. */
+export const isUrl = (value: string, schemes: readonly string[] = ['https', 'http']): boolean => {
+  const scheme = /^([a-z]+):\/\//i.exec(value)?.[1]!.toLowerCase();
+  if (value.length > LIMITS.url || !scheme || !schemes.includes(scheme)) return false;
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    return new URL(value).protocol === `${scheme}:`;
   } catch {
     return false;
   }
 };
 
-export const MediaUrl = v.nullable(v.pipe(v.string(), v.check(isHttpUrl, 'must be an http: or https: URL')));
+/** Media the widget puts into `src` attributes: only `https:` and `http:` absolute URLs. */
+export const isHttpUrl = (value: string): boolean => isUrl(value);
 
-const Count = v.pipe(v.number(), v.check((n: number) => Number.isSafeInteger(n) && n >= 0, 'must be a whole number, 0 or more'));
-const Text = v.pipe(v.string(), v.maxLength(MAX_TEXT));
-export const Id = v.pipe(v.string(), v.check((id: string) => id.length > 0 && id.length <= 100, 'must be 1 to 100 characters'));
+/** A whole number, 0 or more, that JavaScript counts exactly. */
+export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-export const LinkType = v.picklist(['LINK', 'PLAYER_EMBED', 'ORB_EMBED']);
-
-/**
- * Object schemas take their entries from a null-prototype object: valibot walks them with
- * `for…in`, and a host page that adds enumerable properties to `Object.prototype` would otherwise
- * add phantom fields to every schema and break validation.
- */
-const fields = <T extends object>(entries: T): T => Object.assign(Object.create(null) as T, entries);
-
-/**
- * The share link as the public API gives it: the seeds' `PersonaShareLink` fields the widget reads.
- * Not `organizationId`: the widget has no use for it, so the API never sends it (server/public-shape.ts).
- */
-export const ShareLinkSchema = v.object(fields({
-  id: Id,
-  token: v.pipe(v.string(), v.check((token: string) => TOKEN_PATTERN.test(token), 'must be a share-link token')),
-  type: LinkType,
-  expiresAt: v.nullable(IsoDate),
-  usageLimit: v.nullable(Count),
-  usageCount: Count,
-  allowedOrigins: v.pipe(v.array(v.pipe(v.string(), v.maxLength(300))), v.maxLength(MAX_ORIGINS)),
-  allowAllOrigins: v.boolean(),
-  removeWatermark: v.boolean(),
-  enabled: v.boolean(),
-  isPrimary: v.boolean(),
-  createdAt: IsoDate,
-  personaId: Id,
-  personaName: Text,
-}));
+/** The seeds' `PersonaShareLink` (ShareLink plus persona details). */
+export interface ShareLink {
+  id: string;
+  token: string;
+  type: LinkType;
+  expiresAt: string | null;
+  usageLimit: number | null;
+  usageCount: number;
+  allowedOrigins: string[];
+  allowAllOrigins: boolean;
+  removeWatermark: boolean;
+  enabled: boolean;
+  isPrimary: boolean;
+  createdAt: string;
+  personaId: string;
+  personaName: string;
+}
 
 /** What the public API may say about a persona: never its brain, voice, tools or knowledge. */
-export const PublicPersonaSchema = v.object(fields({
-  id: Id,
-  name: Text,
-  description: v.nullable(v.pipe(v.string(), v.maxLength(MAX_LONG_TEXT))),
-  avatar: v.object(fields({
-    id: Id,
-    displayName: Text,
-    imageUrl: MediaUrl,
-    videoUrl: MediaUrl,
-  })),
-}));
-
-export const EmbedResponseSchema = v.object(fields({
-  shareLink: ShareLinkSchema,
-  persona: PublicPersonaSchema,
-  serverTime: IsoDate,
-}));
-
-export const SessionResponseSchema = v.object(fields({
-  sessionToken: v.pipe(v.string(), v.check((token: string) => token.length >= 16 && token.length <= 4096, 'must be 16 to 4096 characters')),
-  expiresAt: IsoDate,
-  usageCount: Count,
-}));
-
-export type ShareLink = v.InferOutput<typeof ShareLinkSchema>;
-export type PublicPersona = v.InferOutput<typeof PublicPersonaSchema>;
-export type EmbedResponse = v.InferOutput<typeof EmbedResponseSchema>;
-/**
- * `engine` is passed through as it came: the conversation chunk validates it after start, so none
- * of its schema is on the critical path.
- */
-export type SessionResponse = v.InferOutput<typeof SessionResponseSchema> & { engine?: unknown };
-
-/** `"persona.avatar.imageUrl: must be an http: or https: URL"`: the first problem, with its path. */
-export function describeIssue(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
-  return path ? `${path}: ${issue.message}` : issue.message;
+export interface PublicPersona {
+  id: string;
+  name: string;
+  description: string | null;
+  avatar: { id: string; displayName: string; imageUrl: string | null; videoUrl: string | null };
 }
+
+export interface EmbedResponse {
+  shareLink: ShareLink;
+  persona: PublicPersona;
+  serverTime: string;
+}
+
+/** What a conversation engine's browser client needs, minted by the API (contract §5). */
+export type SessionEngine =
+  | { kind: 'anam'; sessionToken: string }
+  | { kind: 'elevenlabs'; conversationToken: string; expiresAt: string | null }
+  | { kind: 'scripted'; url: string };
+
+export interface SessionResponse {
+  sessionToken: string;
+  expiresAt: string;
+  usageCount: number;
+  /** `null` when the page runs the conversation itself with `sessionToken` (or the API predates engines). */
+  engine: SessionEngine | null;
+}
+
+// The validator: each check returns the value it accepts, or throws naming the path and the rule.
+
+type Check<T> = (value: unknown, path: string) => T;
+type Shape<T> = { [K in keyof T]: Check<T[K]> };
+
+const refuse = (path: string, rule: string): never => {
+  throw new ShareLinkError('bad-response', `the API answered with an invalid body (${path || 'body'}: ${rule})`);
+};
+
+const check = <T = string>(test: (value: T) => boolean, rule: string, type = 'string'): Check<T> => (value, path) =>
+  typeof value === type && test(value as T) ? (value as T) : refuse(path, rule);
+
+const text = (min: number, max: number): Check<string> =>
+  check((value) => value.length >= min && value.length <= max, `must be text of ${min} to ${max} characters`);
+const nullable = <T>(inner: Check<T>): Check<T | null> => (value, path) => (value === null ? null : inner(value, path));
+const literal = <T extends string>(expected: T): Check<T> => check((value) => value === expected, `must be "${expected}"`);
+const boolean = check<boolean>(() => true, 'must be true or false', 'boolean');
+const count = check<number>(isCount, 'must be a whole number, 0 or more', 'number');
+const isoDate = check(isIsoDateTime, 'must be an ISO 8601 date-time');
+const mediaUrl = nullable(check(isHttpUrl, 'must be an http: or https: URL'));
+const id = text(1, LIMITS.id);
+const name = text(0, LIMITS.text);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const own = (value: Record<string, unknown>, key: string): unknown => (Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined);
+
+/** Reads only the shape's keys, and only as own properties, into a fresh object. */
+const object = <T>(shape: Shape<T>): Check<T> => (value, path) => {
+  if (!isObject(value)) return refuse(path, 'must be an object');
+  const output = {} as T;
+  for (const key of Object.keys(shape) as (keyof T & string)[]) {
+    output[key] = shape[key](own(value, key), path ? `${path}.${key}` : key);
+  }
+  return output;
+};
+
+const origins: Check<string[]> = (value, path) => {
+  if (!Array.isArray(value) || value.length > LIMITS.origins) return refuse(path, `must be a list of at most ${LIMITS.origins} origins`);
+  const entry = text(0, LIMITS.origin);
+  const output: string[] = [];
+  for (let index = 0; index < value.length; index++) output.push(entry(value[index], `${path}.${index}`));
+  return output;
+};
+
+const shareLink = object<ShareLink>({
+  id,
+  token: check((value) => TOKEN_PATTERN.test(value), 'must be a share-link token'),
+  type: check((value) => (LINK_TYPES as readonly string[]).includes(value), `must be one of ${LINK_TYPES.join(', ')}`),
+  expiresAt: nullable(isoDate),
+  usageLimit: nullable(count),
+  usageCount: count,
+  allowedOrigins: origins,
+  allowAllOrigins: boolean,
+  removeWatermark: boolean,
+  enabled: boolean,
+  isPrimary: boolean,
+  createdAt: isoDate,
+  personaId: id,
+  personaName: name,
+});
+
+const persona = object<PublicPersona>({
+  id,
+  name,
+  description: nullable(text(0, LIMITS.longText)),
+  avatar: object({ id, displayName: name, imageUrl: mediaUrl, videoUrl: mediaUrl }),
+});
+
+const credential = text(1, LIMITS.credential);
+export const ENGINE_URL_SCHEMES = ['wss', 'ws', 'https', 'http'];
+
+/** Engines by `kind`. A kind this widget does not know is refused: it could not run it. */
+const engine: Check<SessionEngine | null> = (value, path) => {
+  if (value === undefined || value === null) return null;
+  const kind = isObject(value) ? own(value, 'kind') : undefined;
+  const shape =
+    kind === 'anam'
+      ? object({ kind: literal('anam'), sessionToken: credential })
+      : kind === 'elevenlabs'
+        ? object({ kind: literal('elevenlabs'), conversationToken: credential, expiresAt: nullable(isoDate) })
+        : kind === 'scripted'
+          ? object({ kind: literal('scripted'), url: check((url) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL') })
+          : refuse(`${path}.kind`, 'must be anam, elevenlabs or scripted');
+  return shape(value, path) as SessionEngine;
+};
+
+/** Validates `GET /v1/embed/{token}`'s body; throws a `bad-response` `ShareLinkError` naming the first problem. */
+export const parseEmbedResponse: (json: unknown) => EmbedResponse = (json) =>
+  object<EmbedResponse>({ shareLink, persona, serverTime: isoDate })(json, '');
+
+/** Validates `POST /v1/embed/{token}/sessions`' body, `engine` included (absent means `null`). */
+export const parseSessionResponse: (json: unknown) => SessionResponse = (json) =>
+  object<SessionResponse>({ sessionToken: text(16, LIMITS.credential), expiresAt: isoDate, usageCount: count, engine })(json, '');

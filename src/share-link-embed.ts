@@ -78,7 +78,7 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @csspart orb - The orb's round launcher button.
  * @csspart panel - The orb's panel that holds the player.
  * @csspart close-button - The panel's close button.
- * @csspart message - The loading or error message.
+ * @csspart message - The error message.
  *
  * @cssprop [--share-link-embed-aspect-ratio=16 / 9] - The player's shape, reserved before anything loads.
  * @cssprop [--share-link-embed-accent=#4f46e5] - Button and orb colour.
@@ -129,7 +129,11 @@ export class ShareLinkEmbed extends LitElement {
   #moveFocus: 'panel' | 'orb' | null = null;
   readonly #rateLimitRetry = new RetryAfterOnce();
   // Shown unless a validated link removes it; restored if the page removes or alters it.
-  readonly #watermark = new WatermarkController(this, () => ({ show: this._view.shareLink?.removeWatermark !== true, label: this.#messages().poweredBy }));
+  readonly #watermark = new WatermarkController(this, () => ({
+    // Not while loading: that box has no text to shape (see renderMessage).
+    show: this._view.state !== 'loading' && this._view.shareLink?.removeWatermark !== true,
+    label: this.#messages().poweredBy,
+  }));
   #conversation: ConversationController | null = null;
 
   constructor() {

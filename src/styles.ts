@@ -43,7 +43,9 @@ export const styles = css`
     box-sizing: border-box;
   }
 
+  /* Contained: laying out the player never makes the browser lay out the host page again. */
   .player {
+    contain: content;
     position: relative;
     display: grid;
     overflow: hidden;
@@ -177,13 +179,8 @@ export const styles = css`
   .message .button {
     color: var(--_fg);
   }
-  .skeleton {
-    position: absolute;
-    inset: 0;
-    overflow: hidden;
-  }
   /* A transform animates on the compositor: no main-thread paint per frame while loading. */
-  .skeleton::after {
+  .loading::after {
     content: '';
     position: absolute;
     inset: 0;
@@ -195,14 +192,6 @@ export const styles = css`
     to {
       transform: translateX(100%);
     }
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 
   .orb-root {
@@ -303,7 +292,7 @@ export const styles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    .skeleton::after,
+    .loading::after,
     .panel,
     .orb {
       animation: none;

@@ -58,13 +58,16 @@ export function renderPlayer(view: View, p: Presentation, act: Actions) {
   </div>`;
 }
 
-/** Loading and error states: the same box as the player, so nothing moves when it arrives. */
+/**
+ * Loading and error states: the same box as the player, so nothing moves when it arrives. Loading
+ * is one box with no text (its name is an attribute): nothing to shape or lay out while the link
+ * is on its way. The watermark comes with the first thing it can mark, the persona or an error.
+ */
 export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry'>) {
   const error = view.error;
-  return html`<div part="player" class="player message" data-state=${view.state} aria-busy=${error ? 'false' : 'true'}>
-    ${error
-      ? html`<p part="message" role="status">${t.errors[error.reason]}</p>
-          ${RETRYABLE.has(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}`
-      : html`<span class="skeleton" aria-hidden="true"></span><span part="message" class="visually-hidden" role="status">${t.loading}</span>`}
+  if (!error) return html`<div part="player" class="player loading" role="progressbar" aria-busy="true" aria-label=${t.loading}></div>`;
+  return html`<div part="player" class="player message" data-state=${view.state}>
+    <p part="message" role="status">${t.errors[error.reason]}</p>
+    ${RETRYABLE.has(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}
   </div>`;
 }

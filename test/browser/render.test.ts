@@ -56,9 +56,17 @@ describe('renderers', () => {
     expect(live.hasAttribute('src')).to.equal(false);
   });
 
-  it('draws the loading and error boxes, and a retry only where it helps', () => {
-    const loading = draw(renderMessage({ state: 'loading', shareLink: null, persona: null, error: null }, MESSAGES.en, actions));
-    expect(loading.querySelector('[part~="player"]')!.getAttribute('aria-busy')).to.equal('true');
+  it('draws loading as one box with no text to lay out, named for assistive technology', () => {
+    const loading = draw(renderMessage({ state: 'loading', shareLink: null, persona: null, error: null }, MESSAGES.de, actions));
+    const box = loading.querySelector('[part~="player"]')!;
+    expect(box.getAttribute('aria-busy')).to.equal('true');
+    expect(box.getAttribute('role')).to.equal('progressbar');
+    expect(box.getAttribute('aria-label')).to.equal(MESSAGES.de.loading);
+    expect(box.childElementCount).to.equal(0);
+    expect(loading.textContent!.trim()).to.equal('');
+  });
+
+  it('draws the error box, and a retry only where it helps', () => {
     const network = draw(renderMessage({ state: 'error', shareLink: null, persona: null, error: { reason: 'network', message: '' } }, MESSAGES.fr, actions));
     expect(network.querySelector('[part="message"]')!.textContent).to.equal(MESSAGES.fr.errors.network);
     (network.querySelector('button') as HTMLElement).click();
