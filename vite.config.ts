@@ -7,14 +7,14 @@ import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
 import { DEMO_DATA_FILE } from './server/paths.ts';
-import { Store, loadDataFile } from './server/store.ts';
+import { EmbeddedStore, loadDataFile } from './server/store.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 
 function referenceApi(): Plugin {
   return {
     name: 'share-link-reference-api',
     async configureServer(server) {
-      const store = new Store(await loadDataFile(DEMO_DATA_FILE));
+      const store = new EmbeddedStore(await loadDataFile(DEMO_DATA_FILE));
       const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR });
       const listener = getRequestListener(app.fetch);
       server.middlewares.use((req, res, next) => {

@@ -4,7 +4,7 @@
  *
  * The server enforces every rule itself; the widget's own checks are a courtesy to visitors.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -20,12 +20,12 @@ import {
   isUuid,
   type StoredPersona,
 } from './schemas.ts';
-import type { Store } from './store.ts';
+import { StoreUnavailableError, reportStoreFailure, type ShareLinkStore } from './store.ts';
 
 export { FIXTURES_DIR } from './paths.ts';
 
 export interface AppOptions {
-  store: Store;
+  store: ShareLinkStore;
   /** The management API's bearer key; without one, management endpoints answer 401. */
   apiKey?: string | undefined;
   /** The server's clock; injectable so tests can pin time. */
@@ -40,6 +40,8 @@ export interface AppOptions {
 }
 
 const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
+
+export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 
 
 const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
@@ -105,6 +107,11 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   });
 
   app.onError((error, c) => {
+    // Nothing was changed or counted: the store could not make it durable, or the database is away.
+    if (error instanceof StoreUnavailableError) {
+      reportStoreFailure(error);
+      return c.json({ error: 'server', message: MESSAGES.server }, 503);
+    }
     console.error('[share-link-api]', error);
     return c.json({ error: 'server', message: MESSAGES.server }, 500);
   });
@@ -139,16 +146,16 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     await next();
   });
 
-  app.get('/v1/embed/:token', (c) => {
+  app.get('/v1/embed/:token', async (c) => {
     const token = c.req.param('token');
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
-    const link = store.linkByToken(token);
-    if (!link) return publicError(c, 'not-found');
+    const found = await store.resolve(token);
+    if (!found) return publicError(c, 'not-found');
+    const { link, persona } = found;
     const time = now();
     const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix });
     // Only the widget refuses LINK links: the same lookup serves the hosted share page.
     if (refusal && refusal !== 'not-embeddable') return publicError(c, refusal);
-    const persona = store.persona(link.personaId);
     if (!persona) return publicError(c, 'not-found');
     return c.json({ shareLink: link, persona: publicPersona(persona, c.req.url), serverTime: new Date(time).toISOString() });
   });
@@ -156,11 +163,11 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   app.post('/v1/embed/:token/sessions', async (c) => {
     const token = c.req.param('token');
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
-    const grant = store.startSession(token, pageOrigin(c), now());
+    const time = now();
+    const grant = await store.startSession(token, pageOrigin(c), time, async () => null);
     if (!grant.ok) return publicError(c, grant.reason);
-    await grant.committed;
-    const { sessionToken, expiresAt, usageCount } = grant;
-    return c.json({ sessionToken, expiresAt, usageCount }, 201);
+    const sessionToken = `st_${randomBytes(24).toString('base64url')}`;
+    return c.json({ sessionToken, expiresAt: new Date(time + SESSION_LIFETIME_MS).toISOString(), usageCount: grant.usageCount }, 201);
   });
 
   // ---- Management: bearer key, same-origin only (no CORS headers) --------------------------------
@@ -198,16 +205,16 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   };
   const linkNotFound = (c: Context) => c.json({ error: 'not-found', message: 'No share link has this id.' }, 404);
 
-  management.get('/share-links', (c) => {
+  management.get('/share-links', async (c) => {
     const query = v.safeParse(ListQuerySchema, c.req.query());
     if (!query.success) return validationError(c, query.issues);
-    return c.json(store.list(query.output));
+    return c.json(await store.list(query.output));
   });
 
-  management.get('/share-links/:id', (c) => {
+  management.get('/share-links/:id', async (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
-    const link = store.linkById(id);
+    const link = await store.linkById(id);
     return link ? c.json(link) : linkNotFound(c);
   });
 
@@ -237,10 +244,10 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     return (await store.remove(id)) ? c.body(null, 204) : linkNotFound(c);
   });
 
-  management.get('/personas/:id', (c) => {
+  management.get('/personas/:id', async (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
-    const persona = store.persona(id);
+    const persona = await store.persona(id);
     return persona ? c.json(persona) : c.json({ error: 'not-found', message: 'No persona has this id.' }, 404);
   });
 

@@ -1,5 +1,6 @@
 /**
  * `npm run api -- --host H --port P --data FILE [--api-key KEY] [--persist]`
+ * `npm run api -- --host H --port P --database-url URL [--data FILE]` (or `DATABASE_URL=URL`)
  *
  * Starts the reference API alone and prints `listening on http://H:P` once it accepts connections.
  */
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
-import { DataFileError, Store, loadDataFile } from './store.ts';
+import { StoreStartError, openStore, type ShareLinkStore } from './store.ts';
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);
@@ -23,24 +24,27 @@ async function main() {
       options: {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '8787' },
-        data: { type: 'string', default: DEMO_DATA_FILE },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
         'api-key': { type: 'string' },
         persist: { type: 'boolean', default: false },
       },
       strict: true,
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY] [--persist]`);
+    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY] [--persist]\n       npm run api -- --host H --port P --database-url URL [--data FILE] [--api-key KEY]`);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  const dataFile = resolvePath(values.data);
+  const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
+  // The embedded store starts from the demo data; a database is seeded only when --data is given.
+  const dataFile = values.data ? resolvePath(values.data) : databaseUrl ? undefined : DEMO_DATA_FILE;
 
-  let store: Store;
+  let store: ShareLinkStore;
   try {
-    store = new Store(await loadDataFile(dataFile), values.persist ? dataFile : null);
+    store = await openStore({ databaseUrl, dataFile, persist: values.persist });
   } catch (error) {
-    if (error instanceof DataFileError) fail(`invalid data file ${dataFile}\n  ${error.message}`);
+    if (error instanceof StoreStartError) fail(error.message);
     throw error;
   }
 
@@ -56,7 +60,7 @@ async function main() {
 
   const shutdown = async () => {
     server.close();
-    await store.flush().catch((error: unknown) => console.error('share-link-api: final write failed:', error));
+    await store.close().catch((error: unknown) => console.error('share-link-api: closing the store failed:', error));
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

@@ -2,28 +2,33 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp, FIXTURES_DIR } from '../../server/app.ts';
-import { Store, loadDataFile } from '../../server/store.ts';
+import { EmbeddedStore, loadDataFile, type ShareLinkStore } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA } from './api-process.ts';
 
-export interface InProcessApi {
+export interface InProcessApi<S extends ShareLinkStore = EmbeddedStore> {
   base: string;
-  store: Store;
+  store: S;
   clock: { now: number };
   close: () => Promise<void>;
 }
 
-export interface InProcessOptions {
+export interface InProcessOptions<S extends ShareLinkStore> {
   /** A pinned time; `clock.now` can be moved by the test. Default 2026-06-01T12:00Z. */
   now?: number;
   /** Instead of the pinned clock, the server's own time (e.g. the real clock plus an offset). */
   serverTime?: () => number;
+  /** The embedded store's data file (default: the demo fixtures). */
   data?: string;
+  /** Another store (e.g. PostgreSQL) instead of an embedded one; the caller closes it. */
+  store?: S;
   /** Sees every request before the app does. */
   observe?: (request: Request) => void;
 }
 
-export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
-  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA));
+export async function startInProcessApi(options?: InProcessOptions<EmbeddedStore>): Promise<InProcessApi<EmbeddedStore>>;
+export async function startInProcessApi<S extends ShareLinkStore>(options: InProcessOptions<S> & { store: S }): Promise<InProcessApi<S>>;
+export async function startInProcessApi(options: InProcessOptions<ShareLinkStore> = {}): Promise<InProcessApi<ShareLinkStore>> {
+  const store = options.store ?? new EmbeddedStore(await loadDataFile(options.data ?? DEMO_DATA));
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
   const app = createApp({ store, apiKey: API_KEY, now: options.serverTime ?? (() => clock.now), staticRoot: FIXTURES_DIR });
   const { observe } = options;

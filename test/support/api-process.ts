@@ -12,6 +12,12 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_DATA = join(ROOT, 'server/fixtures/demo.json');
 export const API_KEY = 'test-key';
 
+/**
+ * Extra arguments for every API process that tests or the benchmark put under load (hundreds of
+ * starts from one address). The one place to turn abuse limits off for them (`--no-limits`).
+ */
+export const LOAD_TEST_ARGS: string[] = [];
+
 export interface RunningApi {
   base: string;
   process: ChildProcess;
@@ -19,11 +25,16 @@ export interface RunningApi {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startApi(args: { data?: string; persist?: boolean; apiKey?: string; extra?: string[] } = {}): Promise<RunningApi> {
+/**
+ * @param args.data the data file (default: the demo fixtures); `null` for none (a database not to seed)
+ * @param args.databaseUrl runs the API on PostgreSQL
+ */
+export async function startApi(args: { data?: string | null; persist?: boolean; apiKey?: string; databaseUrl?: string; extra?: string[] } = {}): Promise<RunningApi> {
   const argv = [
     '--import', 'tsx', join(ROOT, 'server/cli.ts'),
     '--host', '127.0.0.1', '--port', '0',
-    '--data', args.data ?? DEMO_DATA,
+    ...(args.data === null ? [] : ['--data', args.data ?? DEMO_DATA]),
+    ...(args.databaseUrl ? ['--database-url', args.databaseUrl] : []),
     '--api-key', args.apiKey ?? API_KEY,
     ...(args.persist ? ['--persist'] : []),
     ...(args.extra ?? []),
@@ -60,9 +71,9 @@ export async function startApi(args: { data?: string; persist?: boolean; apiKey?
 }
 
 /** Runs the CLI to completion (for start-up failures); resolves with its exit code and output. */
-export function runApiToExit(args: string[]): Promise<{ code: number | null; output: string }> {
+export function runApiToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
