@@ -16,7 +16,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
-import { API_KEY, ROOT, copyOfDemoData, startApi } from '../test/support/api-process.ts';
+import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../test/support/api-process.ts';
+import { postgresReport, postgresThroughput } from './postgres.ts';
 
 const RUNS = Math.max(15, Number(process.env['BENCH_RUNS'] ?? 15));
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
@@ -30,7 +31,7 @@ console.log('building the widget and the floor…');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.floor.config.ts'], { cwd: ROOT, stdio: 'inherit' });
 
-const api = await startApi({ data: await copyOfDemoData() });
+const api = await startApi({ data: await copyOfDemoData(), extra: LOAD_TEST_ARGS });
 const files: Record<string, string> = {
   '/widget.js': join(ROOT, 'dist/share-link-embed.js'),
   '/widget.iife.js': join(ROOT, 'dist/share-link-embed.iife.js'),
@@ -312,6 +313,8 @@ try {
   const orb = await orbBytesBeforeOpen();
   const memory = await memoryCycles();
   const apiResult = await apiThroughput();
+  console.log('the API on PostgreSQL, one process and four…');
+  const postgres = await postgresThroughput();
 
   const results = {
     date: new Date().toISOString(),
@@ -325,6 +328,7 @@ try {
     orb,
     memory,
     api: apiResult,
+    postgres,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);
@@ -361,6 +365,7 @@ function report(r: {
   orb: Awaited<ReturnType<typeof orbBytesBeforeOpen>>;
   memory: Awaited<ReturnType<typeof memoryCycles>>;
   api: Awaited<ReturnType<typeof apiThroughput>>;
+  postgres: Awaited<ReturnType<typeof postgresThroughput>>;
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const ms = (s: Summary, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
@@ -404,7 +409,7 @@ function report(r: {
     `| … live timers before → after | ${r.memory.before.timers} → ${r.memory.afterSecondThousand.timers} | |`,
     `| … document and window listeners before → after | ${r.memory.before.listeners} → ${r.memory.afterSecondThousand.listeners} | |`,
     '',
-    '## Reference API (autocannon, 50 connections, 5 s after 2 s of warm-up)',
+    '## Reference API, embedded store (autocannon, 50 connections, 5 s after 2 s of warm-up)',
     '',
     '| figure | value |',
     '| --- | --- |',
@@ -413,6 +418,7 @@ function report(r: {
     `| … non-2xx answers, errors | ${r.api.non2xx}, ${r.api.errors} |`,
     `| 500 concurrent session starts on a link with 50 uses: granted | ${r.api.granted} |`,
     '',
+    ...postgresReport(r.postgres),
   ];
   return lines.join('\n');
 }

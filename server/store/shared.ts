@@ -80,7 +80,7 @@ export function reportStoreFailure(error: Error): void {
     unreported++;
     return;
   }
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
   console.error(`[share-link-api] store unavailable: ${error.message}${cause}${unreported ? ` (and ${unreported} more since the last report)` : ''}`);
   lastReport = time;
   unreported = 0;
