@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startCluster } from '../scripts/pg-cluster.mjs';
+import { connect } from '../server/store.ts';
 import { API_KEY, LOAD_TEST_ARGS, copyOfDemoData, startApi, type RunningApi } from '../test/support/api-process.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
@@ -79,9 +80,8 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
         return ((await response.json()) as { usageCount: number }).usageCount;
       }),
     );
-    const version = /listening on/.test(first.output()) ? await serverVersion(cluster.url) : 'unknown';
     return {
-      postgres: version,
+      postgres: await serverVersion(cluster.url),
       loadAverage,
       oneProcess,
       fourProcesses,
@@ -94,7 +94,6 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
 }
 
 async function serverVersion(url: string): Promise<string> {
-  const { connect } = await import('../server/store.ts');
   const sql = connect(url, { poolSize: 1 });
   try {
     const [row] = await sql<{ server_version: string }[]>`SHOW server_version`;

@@ -11,6 +11,10 @@ export interface Cluster {
   stopServer(): Promise<void>;
   /** Starts the server again on the same port, after `stopServer`. */
   startServer(): Promise<void>;
+  /** Freezes the server and its backends (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   /** Stops the server and removes the cluster. */
   stop(): Promise<void>;
 }

@@ -11,7 +11,7 @@
  * (`runuser -u postgres --`); otherwise to the current user.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,12 +154,23 @@ export async function startCluster(options = {}) {
     },
     /** Starts the server again on the same port, after `stopServer`. */
     startServer,
+    /** Freezes the server and its backends (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
+    freeze: () => signalServer(data, 'SIGSTOP'),
+    /** Lets a frozen server run again (SIGCONT). */
+    thaw: () => signalServer(data, 'SIGCONT'),
     /** Stops the server and removes the cluster. */
     async stop() {
       process.removeListener('exit', removeSync);
       removeSync();
     },
   };
+}
+
+/** Signals the postmaster of `data` and every process it started. */
+function signalServer(data, signal) {
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)]).toString().split('\n').map(Number).filter(Boolean);
+  for (const pid of [postmaster, ...children]) process.kill(pid, signal);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { API_KEY, DEMO_DATA, copyOfDemoData, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
 
 const run = promisify(execFile);
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
@@ -29,7 +29,7 @@ after(async () => {
 });
 
 async function launch(data: string) {
-  const api = await startApi({ data, persist: true });
+  const api = await startApi({ data, persist: true, extra: LOAD_TEST_ARGS });
   running.push(api);
   return api;
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startCluster } from '../../scripts/pg-cluster.mjs';
+import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { connect, migrate } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
@@ -146,8 +146,7 @@ describe('seeding with --data', () => {
     data.shareLinks.push(added);
     data.shareLinks[10].usageCount = 0;
     await writeFile(file, JSON.stringify(data));
-    const second = await launch(url, { data: file });
-    const third = await launch(url, { data: file });
+    const [second, third] = await Promise.all([launch(url, { data: file }), launch(url, { data: file })]);
     for (const api of [second, third]) {
       assert.equal(await usageCount(api, threeUses), before + 1, 'the count is not reset');
       const kept = await (await fetch(`${api.base}/v1/share-links/00000000-0000-4000-8000-000000000009`, { headers: auth })).json();
@@ -194,52 +193,87 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('an unreachable database', () => {
-  it('at start: one line naming the host and the error, exit 1, no stack trace', async () => {
-    const port = await closedPort();
-    for (const [args, env] of [
-      [['--database-url', `postgres://postgres:hunter2@127.0.0.1:${port}/nowhere`], {}],
-      [[], { DATABASE_URL: `postgres://postgres:hunter2@127.0.0.1:${port}/nowhere` }],
-    ] as const) {
-      const { code, output } = await runApiToExit([...args], env);
+describe('an unreachable database at start', () => {
+  it('stops the API with one line naming the host and the error, exit 1, no stack trace; DATABASE_URL alike', async () => {
+    const url = `postgres://postgres:hunter2@127.0.0.1:${await closedPort()}/nowhere`;
+    const [misused, ...runs] = await Promise.all([
+      runApiToExit(['--database-url', url, '--persist']),
+      runApiToExit(['--database-url', url]),
+      runApiToExit([], { DATABASE_URL: url }),
+    ]);
+    assert.equal(misused!.code, 1);
+    assert.match(misused!.output, /^share-link-api: --persist is for the embedded store/);
+    for (const { code, output } of runs) {
       assert.equal(code, 1);
       assert.equal(output.trim().split('\n').length, 1, output);
-      assert.match(output, new RegExp(`^share-link-api: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port}/nowhere: .*ECONNREFUSED`));
+      assert.match(output, new RegExp(`^share-link-api: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${new URL(url).port}/nowhere: .*ECONNREFUSED`));
       assert.doesNotMatch(output, /hunter2/, 'never the password');
     }
   });
+});
 
-  it('while running: lookups and starts answer 503 at once, then recover by themselves, counting nothing twice', async () => {
-    const cluster = await startCluster({ fast: true });
-    try {
-      const api = await launch(cluster.url, { data: DEMO_DATA });
-      const link = await createLink(api, { usageLimit: 100 });
-      assert.equal(await startSession(api, link.token), 201);
+describe('a database that goes away while the API runs', () => {
+  let cluster: Cluster;
+  let api: RunningApi;
+  before(async () => {
+    cluster = await startCluster({ fast: true });
+    api = await launch(cluster.url, { data: DEMO_DATA });
+  });
+  after(() => cluster.stop());
 
-      await cluster.stopServer();
-      const answers = await Promise.all([
-        ...Array.from({ length: 10 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } }))),
-        ...Array.from({ length: 10 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }))),
-        timed(() => fetch(`${api.base}/v1/share-links/${link.id}`, { headers: auth })),
-      ]);
-      for (const { response, body, ms } of answers) {
-        assert.equal(response.status, 503);
-        assert.equal(body.error, 'server');
-        assert.ok(ms < 10_000, `answered in ${ms} ms, not left hanging`);
-      }
-
-      await cluster.startServer();
-      const deadline = Date.now() + 20_000;
-      while ((await fetch(`${api.base}/v1/embed/${link.token}`)).status !== 200) {
-        assert.ok(Date.now() < deadline, 'the API recovers once the database is back');
-        await sleep(200);
-      }
-      assert.equal(await startSession(api, link.token), 201);
-      assert.equal(await usageCount(api, link.id), 2, 'the starts refused during the outage counted nothing');
-      assert.match(api.output(), /store unavailable: .*ECONNREFUSED|store unavailable: .*terminat/);
-    } finally {
-      await cluster.stop();
+  const untilServed = async (token: string, why: string) => {
+    const deadline = Date.now() + 20_000;
+    while ((await fetch(`${api.base}/v1/embed/${token}`)).status !== 200) {
+      assert.ok(Date.now() < deadline, why);
+      await sleep(200);
     }
+  };
+
+  it('stopped: lookups, starts and management answer 503 at once, then recover by themselves, counting nothing twice', async () => {
+    const link = await createLink(api, { usageLimit: 100 });
+    assert.equal(await startSession(api, link.token), 201);
+
+    await cluster.stopServer();
+    const answers = await Promise.all([
+      ...Array.from({ length: 10 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } }))),
+      ...Array.from({ length: 10 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }))),
+      timed(() => fetch(`${api.base}/v1/share-links/${link.id}`, { headers: auth })),
+    ]);
+    for (const [index, { response, body, ms }] of answers.entries()) {
+      assert.equal(response.status, 503);
+      assert.equal(body.error, 'server');
+      if (index < 20) assert.equal(response.headers.get('access-control-allow-origin'), PAGE, 'the widget can read why');
+      assert.ok(ms < 10_000, `answered in ${ms} ms, not left hanging`);
+    }
+
+    await cluster.startServer();
+    await untilServed(link.token, 'the API recovers once the database is back');
+    assert.equal(await startSession(api, link.token), 201);
+    assert.equal(await usageCount(api, link.id), 2, 'the starts refused during the outage counted nothing');
+    assert.match(api.output(), /store unavailable: .*ECONNREFUSED|store unavailable: .*terminat/);
+  });
+
+  it('hung (connections open, nothing answers): 503 within the query deadline, then recovery, counting nothing', async () => {
+    const link = await createLink(api, { usageLimit: 100 });
+    assert.equal(await startSession(api, link.token), 201);
+    cluster.freeze();
+    let answers;
+    try {
+      answers = await Promise.all([
+        ...Array.from({ length: 5 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } }))),
+        ...Array.from({ length: 5 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }))),
+      ]);
+    } finally {
+      cluster.thaw();
+    }
+    for (const { response, body, ms } of answers) {
+      assert.equal(response.status, 503);
+      assert.equal(body.error, 'server');
+      assert.ok(ms < 20_000, `answered in ${ms} ms, not left hanging`);
+    }
+    await untilServed(link.token, 'the API recovers once the database answers again');
+    assert.equal(await usageCount(api, link.id), 1, 'the starts refused while it hung counted nothing');
+    assert.match(api.output(), /store unavailable: .*(did not answer within 5000 ms|CONNECT_TIMEOUT)/);
   });
 });
 
