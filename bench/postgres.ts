@@ -33,14 +33,18 @@ export interface PostgresFigures {
   starts: { sent: number; granted: number; usageLimit: number; reportedByEachProcess: number[] };
 }
 
-/** 50 connections on the lookup endpoint of every API given (spread evenly), 5 s after 2 s of warm-up. */
+/**
+ * 50 connections on the lookup endpoint of every API given (spread evenly), 5 s after 5 s of
+ * warm-up: processes that have just started share two cores while their code compiles, and the
+ * first seconds would measure that.
+ */
 async function lookups(apis: RunningApi[]): Promise<LookupFigures> {
   const options = {
     url: apis.map((api) => `${api.base}/v1/embed/${PLAYER}`) as unknown as string,
     connections: 50,
     headers: { origin: 'https://page.example' },
   };
-  await autocannon({ ...options, duration: 2 });
+  await autocannon({ ...options, duration: 5 });
   const result = await autocannon({ ...options, duration: 5 });
   return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
@@ -106,7 +110,7 @@ async function serverVersion(url: string): Promise<string> {
 export function postgresReport(figures: PostgresFigures): string[] {
   const row = (label: string, pick: (lookup: LookupFigures) => string) => `| ${label} | ${pick(figures.oneProcess)} | ${pick(figures.fourProcesses)} |`;
   return [
-    `## Reference API on PostgreSQL ${figures.postgres} (autocannon, 50 connections, 5 s after 2 s of warm-up)`,
+    `## Reference API on PostgreSQL ${figures.postgres} (autocannon, 50 connections, 5 s after 5 s of warm-up)`,
     '',
     `The machine's load average was ${figures.loadAverage.toFixed(1)} when these runs began.`,
     '',

@@ -26,6 +26,15 @@ export interface OpenStoreOptions {
   postgres?: PostgresOptions;
 }
 
+/** `DATABASE_POOL_SIZE`: connections per API process (default 10); processes × pool must stay under the server's `max_connections`. */
+function poolSizeFromEnvironment(): number | undefined {
+  const value = process.env['DATABASE_POOL_SIZE'];
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new StoreStartError(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not "${value}"`);
+  return size;
+}
+
 /** Opens the store the command line asks for. Every failure is a `StoreStartError` with one message for the operator. */
 export async function openStore({ databaseUrl, dataFile, persist = false, postgres }: OpenStoreOptions): Promise<ShareLinkStore> {
   if (databaseUrl) {
@@ -39,7 +48,8 @@ export async function openStore({ databaseUrl, dataFile, persist = false, postgr
         throw error;
       }
     }
-    return PostgresStore.open(databaseUrl, { ...postgres, ...(seed && { seed }) });
+    const poolSize = postgres?.poolSize ?? poolSizeFromEnvironment();
+    return PostgresStore.open(databaseUrl, { ...postgres, ...(poolSize && { poolSize }), ...(seed && { seed }) });
   }
   if (!dataFile) throw new StoreStartError('a data file (--data FILE) or a database (--database-url URL) is needed');
   try {
