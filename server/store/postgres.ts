@@ -14,7 +14,9 @@
  * Every query has a deadline (`statement_timeout` on the server, and one in this process that also
  * covers waiting for a connection): when the database is away, requests fail fast with
  * `StoreUnavailableError` (503) and the pool reconnects by itself when it is back. Nothing is
- * retried, so nothing is counted twice.
+ * retried, so nothing is counted twice. A statement that misses the deadline in this process may
+ * still complete on the server: a start then over-counts by one (never under), and a management
+ * write answered 503 may have taken effect (read it back).
  */
 import postgres, { type Sql } from 'postgres';
 import { checkShareLink } from '../../src/policy.ts';
