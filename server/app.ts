@@ -43,7 +43,6 @@ const BUNDLES = /^\/share-link-embed(\.iife)?\.js(\.map)?$/;
 
 export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 
-
 const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response'>, 400 | 403 | 404 | 410 | 500> = {
   'invalid-token': 400,
   'not-found': 404,
