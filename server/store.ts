@@ -26,7 +26,7 @@ export interface OpenStoreOptions {
   postgres?: PostgresOptions;
 }
 
-/** `DATABASE_POOL_SIZE`: connections per API process (default 10); processes × pool must stay under the server's `max_connections`. */
+/** `DATABASE_POOL_SIZE`: connections per API process (default 4); processes × pool must stay under the server's `max_connections`. */
 function poolSizeFromEnvironment(): number | undefined {
   const value = process.env['DATABASE_POOL_SIZE'];
   if (value === undefined || value === '') return undefined;

@@ -28,7 +28,12 @@ import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, s
 import { StoreStartError, StoreUnavailableError, type ListOptions, type Mint, type ShareLinkStore, type StartedSession } from './types.ts';
 
 export interface PostgresOptions {
-  /** Connections in this process's pool (default 10). */
+  /**
+   * Connections in this process's pool (default 4). Few connections carry many pipelined queries
+   * each, which costs the database less CPU per lookup than many lightly loaded ones (measured on
+   * 2 cores: about a quarter less with 4 than with 10, and no more in this process). Processes ×
+   * pool must stay under the server's `max_connections`.
+   */
   poolSize?: number;
   /** How long a query may take, waiting for a connection included, before it fails (default 5000 ms). */
   queryTimeoutMs?: number;
@@ -89,7 +94,7 @@ const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(Date.
 export function connect(url: string, options: PostgresOptions = {}): Sql {
   const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   return postgres(url, {
-    max: options.poolSize ?? 10,
+    max: options.poolSize ?? 4,
     connect_timeout: options.connectTimeoutSeconds ?? 3,
     idle_timeout: 60,
     prepare: true,
