@@ -30,9 +30,10 @@ import { StoreStartError, StoreUnavailableError, type ListOptions, type Mint, ty
 export interface PostgresOptions {
   /**
    * Connections in this process's pool (default 4). Few connections carry many pipelined queries
-   * each, which costs the database less CPU per lookup than many lightly loaded ones (measured on
-   * 2 cores: about a quarter less with 4 than with 10, and no more in this process). Processes ×
-   * pool must stay under the server's `max_connections`.
+   * each, which costs the database less CPU per lookup than many lightly loaded ones. Measured on
+   * 2 cores, one process at 50 HTTP connections: about 8,400 lookups/s with p99 14 ms with 4,
+   * against 5,400 to 6,800 with p99 20 to 44 ms with 10 (the driver's default). Processes × pool
+   * must stay under the server's `max_connections`.
    */
   poolSize?: number;
   /** How long a query may take, waiting for a connection included, before it fails (default 5000 ms). */
