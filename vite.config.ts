@@ -13,14 +13,14 @@ import { engineConfigFromEnv } from './server/engines.ts';
 import { attachScriptedEngine } from './server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
-import { Store, loadDataFile } from './server/store.ts';
+import { EmbeddedStore, loadDataFile } from './server/store.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 
 function referenceApi(): Plugin {
   return {
     name: 'share-link-reference-api',
     async configureServer(server) {
-      const store = new Store(await loadDataFile(DEMO_DATA_FILE));
+      const store = new EmbeddedStore(await loadDataFile(DEMO_DATA_FILE));
       const sessionSecret = generateSessionSecret();
       const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR, sessionSecret, engines: engineConfigFromEnv() });
       const listener = getRequestListener(app.fetch);

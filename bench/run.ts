@@ -19,7 +19,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
-import { API_KEY, ROOT, copyOfDemoData, startApi } from '../test/support/api-process.ts';
+import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../test/support/api-process.ts';
+import { postgresReport, postgresThroughput } from './postgres.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
 const COMPARE_DIR = process.env['BENCH_COMPARE'] ? resolvePath(process.env['BENCH_COMPARE']) : null;
@@ -45,7 +46,7 @@ execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio:
 execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.floor.config.ts'], { cwd: ROOT, stdio: 'inherit' });
 
 // Abuse limits off (--no-limits): the load test sends thousands of requests from one address.
-const api = await startApi({ data: await copyOfDemoData(), limits: false });
+const api = await startApi({ data: await copyOfDemoData(), limits: false, extra: LOAD_TEST_ARGS });
 const DIST = join(ROOT, 'dist');
 const ENTRIES = ['share-link-embed.js', 'share-link-embed.iife.js'];
 /** Every file of the build is served from /dist/ (lazy chunks sit beside the entries), another build's from /compare/. */
@@ -435,6 +436,8 @@ try {
   const orb = await orbBytesBeforeOpen();
   const memory = await memoryCycles();
   const apiResult = await apiThroughput();
+  console.log('the API on PostgreSQL, one process and four…');
+  const postgres = await postgresThroughput();
 
   const results = {
     date: new Date().toISOString(),
@@ -449,6 +452,7 @@ try {
     orb,
     memory,
     api: apiResult,
+    postgres,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);
@@ -486,6 +490,7 @@ function report(r: {
   orb: Awaited<ReturnType<typeof orbBytesBeforeOpen>>;
   memory: Awaited<ReturnType<typeof memoryCycles>>;
   api: Awaited<ReturnType<typeof apiThroughput>>;
+  postgres: Awaited<ReturnType<typeof postgresThroughput>>;
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const bytes = (n: number) => n.toLocaleString('en-US');
@@ -564,7 +569,7 @@ function report(r: {
     `| … live timers before → after | ${r.memory.before.timers} → ${r.memory.afterSecondThousand.timers} | |`,
     `| … document and window listeners before → after | ${r.memory.before.listeners} → ${r.memory.afterSecondThousand.listeners} | |`,
     '',
-    '## Reference API (autocannon, 50 connections, 5 s after 2 s of warm-up)',
+    '## Reference API, embedded store (autocannon, 50 connections, 5 s after 2 s of warm-up)',
     '',
     '| figure | value |',
     '| --- | --- |',
@@ -573,6 +578,7 @@ function report(r: {
     `| … non-2xx answers, errors | ${r.api.non2xx}, ${r.api.errors} |`,
     `| 500 concurrent session starts on a link with 50 uses: granted | ${r.api.granted} |`,
     '',
+    ...postgresReport(r.postgres),
   ];
   return lines.join('\n');
 }

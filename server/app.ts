@@ -4,7 +4,7 @@
  *
  * The server enforces every rule itself; the widget's own checks are a courtesy to visitors.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -22,19 +22,18 @@ import {
   isUuid,
   type StoredPersona,
 } from './schemas.ts';
-import type { Store } from './store.ts';
 import { clientAddress, limitKeyOf } from './client-address.ts';
-import { EngineError, NO_ENGINE_KEYS, mintEngine, type EngineAnswer, type EngineConfig } from './engines.ts';
+import { EngineError, NO_ENGINE_KEYS, mintEngine, type EngineConfig } from './engines.ts';
 import { createAbuseLimiter, type AbuseLimiter, type LimitDecision } from './limits.ts';
 import { absoluteMediaUrl, publicShareLink } from './public-shape.ts';
 import { generateSessionSecret, mintSessionToken } from './session-token.ts';
 import { isFromOwnPage, shareUrlFor, sharePages } from './share-page.ts';
-import { SESSION_LIFETIME_MS } from './store.ts';
+import { StoreUnavailableError, reportStoreFailure, type ShareLinkStore } from './store.ts';
 
 export { FIXTURES_DIR } from './paths.ts';
 
 export interface AppOptions {
-  store: Store;
+  store: ShareLinkStore;
   /** The management API's bearer key; without one, management endpoints answer 401. */
   apiKey?: string | undefined;
   /** The server's clock; injectable so tests can pin time. */
@@ -67,6 +66,7 @@ export interface AppOptions {
 
 const BUNDLES = /^\/share-link-embed(\.iife|-[\w-]+)?\.js(\.map)?$/;
 
+export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 
 const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response' | 'microphone-denied' | 'conversation-failed'>, 400 | 403 | 404 | 410 | 429 | 500> = {
   'invalid-token': 400,
@@ -159,6 +159,11 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   });
 
   app.onError((error, c) => {
+    // Nothing was changed or counted: the store could not make it durable, or the database is away.
+    if (error instanceof StoreUnavailableError) {
+      reportStoreFailure(error);
+      return c.json({ error: 'server', message: MESSAGES.server }, 503);
+    }
     console.error('[share-link-api]', error);
     return c.json({ error: 'server', message: MESSAGES.server }, 500);
   });
@@ -227,16 +232,16 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   // A share page is a lookup too: the same per-client budget.
   app.use('/s/:token', limitLookups);
 
-  app.get('/v1/embed/:token', (c) => {
+  app.get('/v1/embed/:token', async (c) => {
     const token = c.req.param('token');
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
-    const link = store.linkByToken(token);
-    if (!link) return publicError(c, 'not-found');
+    const found = await store.resolve(token);
+    if (!found) return publicError(c, 'not-found');
+    const { link, persona } = found;
     const time = now();
     const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix, ...(isFromOwnPage(c) && { embedding: false }) });
     // Only the widget refuses LINK links: the same lookup serves the hosted share page.
     if (refusal && refusal !== 'not-embeddable') return publicError(c, refusal);
-    const persona = store.persona(link.personaId);
     if (!persona) return publicError(c, 'not-found');
     return c.json({ shareLink: publicShareLink(link), persona: publicPersona(persona, mediaBase(c)), serverTime: new Date(time).toISOString() });
   });
@@ -246,22 +251,28 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (!isValidToken(token)) return publicError(c, 'invalid-token');
     const origin = pageOrigin(c);
     const time = now();
-    const grant = store.startSession(token, origin, time, { sharePage: isFromOwnPage(c) });
-    if (!grant.ok) return publicError(c, grant.reason);
-    const { sessionToken, expiresAt } = mintSessionToken({ linkId: grant.linkId, personaId: grant.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS }, secret);
-    // The use is counted; minting the engine may fail upstream, and then the use is given back.
-    let engine: EngineAnswer | null;
     try {
-      const persona = store.persona(grant.personaId);
-      engine = persona ? await mintEngine(persona, { config: engines, sessionToken, publicOrigin: publicOrigin(c), now: time }) : null;
+      // The use is counted first; the session token (which the scripted engine's URL carries) and
+      // the engine are minted inside the store's step, so an upstream failure gives the use back.
+      const grant = await store.startSession(
+        token,
+        origin,
+        time,
+        async (link, persona) => {
+          const session = mintSessionToken({ linkId: link.id, personaId: link.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS }, secret);
+          const engine = persona ? await mintEngine(persona, { config: engines, sessionToken: session.sessionToken, publicOrigin: publicOrigin(c), now: time }) : null;
+          return { ...session, engine };
+        },
+        { sharePage: isFromOwnPage(c) },
+      );
+      if (!grant.ok) return publicError(c, grant.reason);
+      const { sessionToken, expiresAt, engine } = grant.minted;
+      return c.json({ sessionToken, expiresAt, usageCount: grant.usageCount, engine }, 201);
     } catch (error) {
-      await grant.committed.catch(() => undefined);
-      await store.returnUse(token);
-      console.error(`[share-link-api] session for ${token} not granted, nothing counted: ${error instanceof EngineError ? error.message : 'engine failed'}`);
+      if (!(error instanceof EngineError)) throw error;
+      console.error(`[share-link-api] session for ${token} not granted, nothing counted: ${error.message}`);
       return c.json({ error: 'server', message: MESSAGES.engine }, 502);
     }
-    await grant.committed;
-    return c.json({ sessionToken, expiresAt, usageCount: grant.usageCount, engine }, 201);
   });
 
   // ---- Share pages: a LINK link opened directly (see share-page.ts) ----------------------------
@@ -270,8 +281,8 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     '/',
     sharePages({
       lookup: async (token) => {
-        const link = store.linkByToken(token);
-        return link && { link, persona: store.persona(link.personaId) };
+        const found = await store.resolve(token);
+        return found && { link: found.link, persona: found.persona };
       },
       now,
       publicOrigin,
@@ -323,17 +334,17 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
   };
   const linkNotFound = (c: Context) => c.json({ error: 'not-found', message: 'No share link has this id.' }, 404);
 
-  management.get('/share-links', (c) => {
+  management.get('/share-links', async (c) => {
     const query = v.safeParse(ListQuerySchema, c.req.query());
     if (!query.success) return validationError(c, query.issues);
-    const { data, meta } = store.list(query.output);
+    const { data, meta } = await store.list(query.output);
     return c.json({ data: data.map((link) => managed(c, link)), meta });
   });
 
-  management.get('/share-links/:id', (c) => {
+  management.get('/share-links/:id', async (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
-    const link = store.linkById(id);
+    const link = await store.linkById(id);
     return link ? c.json(managed(c, link)) : linkNotFound(c);
   });
 
@@ -363,10 +374,10 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     return (await store.remove(id)) ? c.body(null, 204) : linkNotFound(c);
   });
 
-  management.get('/personas/:id', (c) => {
+  management.get('/personas/:id', async (c) => {
     const id = c.req.param('id');
     if (!isUuid(id)) return invalid(c, 'id', 'must be a UUID');
-    const persona = store.persona(id);
+    const persona = await store.persona(id);
     return persona ? c.json(persona) : c.json({ error: 'not-found', message: 'No persona has this id.' }, 404);
   });
 

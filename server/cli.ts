@@ -1,6 +1,7 @@
 /**
  * `npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist]
  *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]`
+ * `npm run api -- --host H --port P --database-url URL [--data FILE] ...` (or `DATABASE_URL=URL`)
  *
  * Starts the reference API alone and prints `listening on http://H:P` once it accepts connections.
  * `SHARE_LINK_API_KEY` and `SHARE_LINK_SESSION_SECRET` give the secrets without showing them in `ps`.
@@ -15,8 +16,9 @@ import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } fro
 import { generateSessionSecret, verifySessionToken } from './session-token.ts';
 import { attachScriptedEngine } from './scripted-engine.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
-import { DataFileError, Store, loadDataFile } from './store.ts';
 import { EngineConfigError, engineConfigFromEnv, type EngineConfig } from './engines.ts';
+import { createAbuseLimiter, postgresCounters } from './limits.ts';
+import { EmbeddedStore, PostgresStore, StoreStartError, openStore, type ShareLinkStore } from './store.ts';
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);
@@ -30,7 +32,8 @@ async function main() {
       options: {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '8787' },
-        data: { type: 'string', default: DEMO_DATA_FILE },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
         'api-key': { type: 'string' },
         'api-key-file': { type: 'string' },
         persist: { type: 'boolean', default: false },
@@ -42,17 +45,19 @@ async function main() {
       strict: true,
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]`);
+    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]\n       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  const dataFile = resolvePath(values.data);
+  const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
+  // The embedded store starts from the demo data; a database is seeded only when --data is given.
+  const dataFile = values.data ? resolvePath(values.data) : databaseUrl ? undefined : DEMO_DATA_FILE;
 
-  let store: Store;
+  let store: ShareLinkStore;
   try {
-    store = new Store(await loadDataFile(dataFile), values.persist ? dataFile : null);
+    store = await openStore({ databaseUrl, dataFile, persist: values.persist });
   } catch (error) {
-    if (error instanceof DataFileError) fail(`invalid data file ${dataFile}\n  ${error.message}`);
+    if (error instanceof StoreStartError) fail(error.message);
     throw error;
   }
 
@@ -64,7 +69,8 @@ async function main() {
     if (error instanceof EngineConfigError) fail(error.message);
     throw error;
   }
-  for (const persona of store.snapshot().personas) {
+  // The embedded store holds every persona in memory: say at once which engines will fail for want of a key.
+  for (const persona of store instanceof EmbeddedStore ? store.snapshot().personas : []) {
     const kind = persona.engine?.kind;
     if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
       console.warn(`share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`);
@@ -100,7 +106,8 @@ async function main() {
     apiKey,
     staticRoot: FIXTURES_DIR,
     bundleDir: DIST_DIR,
-    limits: values['no-limits'] ? false : undefined,
+    // Limits hold across processes that share a database: their counters live in it.
+    limits: values['no-limits'] ? false : store instanceof PostgresStore ? createAbuseLimiter({ counters: postgresCounters(store.sql) }) : undefined,
     trustProxy,
     sessionSecret,
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
@@ -119,7 +126,7 @@ async function main() {
   const shutdown = async () => {
     await engine.close();
     server.close();
-    await store.flush().catch((error: unknown) => console.error('share-link-api: final write failed:', error));
+    await store.close().catch((error: unknown) => console.error('share-link-api: closing the store failed:', error));
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

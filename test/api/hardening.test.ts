@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { API_KEY, DEMO_DATA, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
-import { auth, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+import { auth, startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
+import type { EmbeddedStore } from '../../server/store.ts';
 import { closeClients, send } from '../support/http-client.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
@@ -20,7 +21,7 @@ after(async () => {
   await Promise.all(running.map((each) => (each.close ? each.close() : each.stop!())));
 });
 
-async function inProcess(options: Parameters<typeof startInProcessApi>[0] = {}): Promise<InProcessApi> {
+async function inProcess(options: InProcessOptions<EmbeddedStore> = {}): Promise<InProcessApi> {
   const api = await startInProcessApi(options);
   running.push(api);
   return api;

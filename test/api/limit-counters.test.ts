@@ -1,16 +1,57 @@
 /**
- * The counter backends of the abuse limits, one suite run against each. The integrator adds the
- * PostgreSQL one (`postgresCounters(sql)` on a test database, with `RATE_LIMIT_TABLE_DDL` applied)
- * beside memory, and a second `AbuseLimiter` on the same database plays a second process.
+ * The counter backends of the abuse limits, one suite run against each: memory (one process) and a
+ * real PostgreSQL, migrated as the API migrates it, where a second pool plays a second process.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { createAbuseLimiter, memoryCounters, type CounterBackend } from '../../server/limits.ts';
+import { after, before, describe, it } from 'node:test';
+import type { Sql } from 'postgres';
+import { createAbuseLimiter, memoryCounters, postgresCounters, type CounterBackend } from '../../server/limits.ts';
+import { connect, migrate } from '../../server/store.ts';
+import { freshDatabase } from '../support/postgres.ts';
 
-const BACKENDS: [string, () => CounterBackend][] = [['memory', () => memoryCounters]];
+const pools: Sql[] = [];
+after(() => Promise.all(pools.map((sql) => sql.end({ timeout: 5 }))));
 
-for (const [name, backend] of BACKENDS) {
+/** A pool on a new database with the API's schema (server/migrations/, the limits' table included). */
+async function migratedPool(url?: string): Promise<{ sql: Sql; url: string }> {
+  const database = url ?? (await freshDatabase('limits'));
+  const sql = connect(database);
+  pools.push(sql);
+  if (!url) await migrate(sql);
+  return { sql, url: database };
+}
+
+const BACKENDS: [string, () => Promise<() => CounterBackend>][] = [
+  ['memory', async () => () => memoryCounters],
+  [
+    'PostgreSQL',
+    async () => {
+      const { sql } = await migratedPool();
+      return () => postgresCounters(sql);
+    },
+  ],
+];
+
+describe('abuse limits counted in PostgreSQL, shared by processes', () => {
+  it('grants exactly 10 of 40 concurrent starts of one client on one link, spread over two pools (two processes)', async () => {
+    const first = await migratedPool();
+    const second = await migratedPool(first.url);
+    const limiters = [createAbuseLimiter({ counters: postgresCounters(first.sql) }), createAbuseLimiter({ counters: postgresCounters(second.sql) })];
+    const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => limiters[i % 2]!.sessionStart('192.0.2.9', 'sh_SharedCount123')));
+    assert.equal(decisions.filter((decision) => decision.allowed).length, 10, 'exactly the limit across both processes');
+    const rows = await first.sql<{ points: number }[]>`SELECT points FROM share_link_rate_limits WHERE key LIKE '%sh_SharedCount123%'`;
+    const points = rows[0]?.points ?? 0;
+    assert.ok(points >= 11, `the database counted every attempt that reached it (${points})`);
+  });
+});
+
+for (const [name, makeBackend] of BACKENDS) {
   describe(`abuse limits counted in ${name}`, () => {
+    let backend: () => CounterBackend;
+    before(async () => {
+      backend = await makeBackend();
+    });
+
     it('grants exactly 10 of 30 concurrent session starts of one client on one link', async () => {
       const limiter = createAbuseLimiter({ counters: backend() });
       const decisions = await Promise.all(Array.from({ length: 30 }, () => limiter.sessionStart('192.0.2.1', 'sh_Concurrent123')));

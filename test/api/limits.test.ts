@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { createAbuseLimiter } from '../../server/limits.ts';
 import { API_KEY, startApi } from '../support/api-process.ts';
-import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
+import { startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
+import type { EmbeddedStore } from '../../server/store.ts';
 import { closeClients, send, type Answer } from '../support/http-client.ts';
 
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
@@ -20,7 +21,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((api) => api.close()));
 });
 
-async function limitedApi(options: Parameters<typeof startInProcessApi>[0] = {}) {
+async function limitedApi(options: InProcessOptions<EmbeddedStore> = {}) {
   const api = await startInProcessApi({ limits: createAbuseLimiter(), ...options });
   running.push(api);
   return api;

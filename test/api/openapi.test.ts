@@ -9,6 +9,8 @@ import { after, before, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { createServer } from 'node:net';
+import { PostgresStore, connect } from '../../server/store.ts';
 import { ROOT } from '../support/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { engineConfigFromEnv } from '../../server/engines.ts';
@@ -50,7 +52,7 @@ function operationFor(method: string, path: string): [string, Operation] {
 
 async function check(method: string, path: string, init: RequestInit = {}, base = api.base) {
   const response = await fetch(`${base}${path}`, { method, ...init });
-  const [name, operation] = operationFor(method, new URL(path, api.base).pathname);
+  const [name, operation] = operationFor(method, new URL(path, base).pathname);
   let documented = operation.responses[String(response.status)];
   assert.ok(documented, `${name} answered ${response.status}, which openapi.yaml does not document`);
   if (documented.$ref) documented = doc.components.responses[documented.$ref.split('/').pop()!]!;
@@ -158,6 +160,30 @@ it('documents the 429s of the abuse limits, with Retry-After', async () => {
   await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{}' }, limited.base);
   await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, limited.base);
   await check('GET', `/v1/personas/${personaId}`, { headers: auth }, limited.base);
+});
+
+it('documents the answers of a store that cannot serve (here, a database nobody listens for)', async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  const store = new PostgresStore(connect(`postgres://postgres@127.0.0.1:${port}/nothing`));
+  const down = await startInProcessApi({ store });
+  try {
+    const id = '00000000-0000-4000-8000-000000000002';
+    const body = JSON.stringify({ personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61' });
+    await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc', {}, down.base);
+    await check('POST', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions', {}, down.base);
+    await check('GET', '/v1/share-links', { headers: auth }, down.base);
+    await check('POST', '/v1/share-links', { headers: jsonHeaders, body }, down.base);
+    await check('GET', `/v1/share-links/${id}`, { headers: auth }, down.base);
+    await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{"enabled":false}' }, down.base);
+    await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, down.base);
+    await check('GET', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: auth }, down.base);
+  } finally {
+    await down.close();
+    await store.close();
+  }
 });
 
 it('exercised every documented operation and status', () => {

@@ -6,23 +6,26 @@ import { createApp, FIXTURES_DIR, type AppOptions } from '../../server/app.ts';
 import type { EngineConfig } from '../../server/engines.ts';
 import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from '../../server/session-token.ts';
-import { Store, loadDataFile } from '../../server/store.ts';
+import { EmbeddedStore, loadDataFile, type ShareLinkStore } from '../../server/store.ts';
 import { API_KEY, DEMO_DATA } from './api-process.ts';
 
-export interface InProcessApi {
+export interface InProcessApi<S extends ShareLinkStore = EmbeddedStore> {
   base: string;
-  store: Store;
+  store: S;
   clock: { now: number };
   engine: ScriptedEngine;
   close: () => Promise<void>;
 }
 
-export interface InProcessOptions {
+export interface InProcessOptions<S extends ShareLinkStore> {
   /** A pinned time; `clock.now` can be moved by the test. Default 2026-06-01T12:00Z. */
   now?: number;
   /** Instead of the pinned clock, the server's own time (e.g. the real clock plus an offset). */
   serverTime?: () => number;
+  /** The embedded store's data file (default: the demo fixtures). */
   data?: string;
+  /** Another store (e.g. PostgreSQL) instead of an embedded one; the caller closes it. */
+  store?: S;
   /** Sees every request before the app does. */
   observe?: (request: Request) => void;
   /** Abuse limits: off unless a test is about them, since most tests hammer the API. */
@@ -35,12 +38,16 @@ export interface InProcessOptions {
   engine?: ScriptedEngineOptions;
   /** Vendor URLs and keys for conversation engines; default: none. */
   engines?: EngineConfig;
-  /** Write every change back to this file (`--persist`). */
+  /** Load this data file and write every change back to it (`--persist`). */
   persistTo?: string;
 }
 
-export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
-  const store = new Store(await loadDataFile(options.data ?? DEMO_DATA), options.persistTo ?? null);
+export async function startInProcessApi(options?: InProcessOptions<EmbeddedStore>): Promise<InProcessApi<EmbeddedStore>>;
+export async function startInProcessApi<S extends ShareLinkStore>(options: InProcessOptions<S> & { store: S }): Promise<InProcessApi<S>>;
+export async function startInProcessApi(options: InProcessOptions<ShareLinkStore> = {}): Promise<InProcessApi<ShareLinkStore>> {
+  const store =
+    options.store ??
+    (options.persistTo ? await EmbeddedStore.open(options.persistTo, { persist: true }) : new EmbeddedStore(await loadDataFile(options.data ?? DEMO_DATA)));
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
   const now = options.serverTime ?? (() => clock.now);
   const sessionSecret = options.sessionSecret ?? generateSessionSecret();

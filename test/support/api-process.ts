@@ -12,6 +12,13 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_DATA = join(ROOT, 'server/fixtures/demo.json');
 export const API_KEY = 'test-key';
 
+/**
+ * Extra arguments for every API process that tests or the benchmark put under load (hundreds of
+ * starts from one address). Abuse limits are already off for them: `startApi` passes `--no-limits`
+ * unless a test asks for `limits: true`.
+ */
+export const LOAD_TEST_ARGS: string[] = [];
+
 export interface RunningApi {
   base: string;
   process: ChildProcess;
@@ -20,8 +27,11 @@ export interface RunningApi {
 }
 
 export interface StartOptions {
-  data?: string;
+  /** The data file (default: the demo fixtures); `null` for none (a database not to seed). */
+  data?: string | null;
   persist?: boolean;
+  /** Runs the API on PostgreSQL. */
+  databaseUrl?: string;
   /** `null`: no `--api-key` flag at all. */
   apiKey?: string | null;
   /** Abuse limits; off (`--no-limits`) unless a test is about them, since most tests hammer the API. */
@@ -36,7 +46,8 @@ export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
   const argv = [
     '--import', 'tsx', join(ROOT, 'server/cli.ts'),
     '--host', args.host ?? '127.0.0.1', '--port', '0',
-    '--data', args.data ?? DEMO_DATA,
+    ...(args.data === null ? [] : ['--data', args.data ?? DEMO_DATA]),
+    ...(args.databaseUrl ? ['--database-url', args.databaseUrl] : []),
     ...(apiKey === null ? [] : ['--api-key', apiKey]),
     ...(args.persist ? ['--persist'] : []),
     ...(args.limits ? [] : ['--no-limits']),

@@ -1,0 +1,243 @@
+/**
+ * The embedded store, the default: personas and share links in memory, optionally written back to
+ * the data file after every change (`--persist`). One process only; PostgreSQL is the store for more.
+ *
+ * Counting is exact because every check-and-reserve runs synchronously on Node's single thread: no
+ * `await` sits between reading a link and reserving its use. A reservation is held beside the link
+ * (it counts against the limit at once) while `mint` runs, then becomes a use.
+ *
+ * Durable or nothing: a change resolves only once a write that includes it has been renamed into
+ * place. Writes are group commits: changes that arrive while a write is under way share the next
+ * one. If a write fails, memory goes back to the last state written (every change made since, in
+ * this write or waiting for the next, is undone and rejected with `StoreUnavailableError`), so the
+ * file and memory agree and a refused change has no effect. Reservations are never written: the
+ * file holds only uses whose sessions were granted (or are being granted by a write in flight).
+ */
+import { checkShareLink } from '../../src/policy.ts';
+import { isPublicSuffix, type CreateShareLink, type DataFile, type EngineSetting, type StoredPersona, type StoredShareLink, type UpdateShareLink } from '../schemas.ts';
+import { DataFileWriter, loadDataFile } from './data-file.ts';
+import { ZERO_UUID, listMeta, newShareLink, normalizeChanges, normalizeLinkDates, searchNeedle } from './shared.ts';
+import { StoreUnavailableError, type ListOptions, type Mint, type ShareLinkStore, type StartedSession, type StartOptions } from './types.ts';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class EmbeddedStore implements ShareLinkStore {
+  readonly #personas = new Map<string, StoredPersona>();
+  /** By id, in insertion order (the order lists show). */
+  #links = new Map<string, StoredShareLink>();
+  #byToken = new Map<string, StoredShareLink>();
+  /** Uses reserved by starts whose `mint` is still running, by link id. */
+  readonly #reserved = new Map<string, number>();
+  readonly #organizationId: string;
+  readonly #writer: DataFileWriter | null;
+  /** The last state made durable, to go back to when a write fails. */
+  #durableText: string;
+  #waiting: Waiter[] = [];
+  #writing: Promise<void> | null = null;
+
+  /** @param writer writes every change back to the data file; without one, changes stay in memory. */
+  constructor(data: DataFile, writer: DataFileWriter | null = null) {
+    for (const persona of data.personas) this.#personas.set(persona.id, structuredClone(persona));
+    this.#setLinks(data.shareLinks.map((link) => normalizeLinkDates(structuredClone(link))));
+    this.#writer = writer;
+    this.#organizationId = data.shareLinks[0]?.organizationId ?? ZERO_UUID;
+    this.#durableText = writer ? this.#serialize() : '';
+  }
+
+  /** Loads a data file; with `persist`, checks it can be written back (see `DataFileWriter.open`). */
+  static async open(file: string, { persist = false } = {}): Promise<EmbeddedStore> {
+    const data = await loadDataFile(file);
+    if (!persist) return new EmbeddedStore(data);
+    const writer = await DataFileWriter.open(file, serialize(data));
+    return new EmbeddedStore(data, writer);
+  }
+
+  // ---- Reads -----------------------------------------------------------------------------------
+
+  async persona(id: string): Promise<StoredPersona | undefined> {
+    return this.#personas.get(id);
+  }
+
+  async linkById(id: string): Promise<StoredShareLink | undefined> {
+    const link = this.#links.get(id);
+    return link && this.#view(link);
+  }
+
+  /** Synchronous, for tests and tools in this process. */
+  linkByToken(token: string): StoredShareLink | undefined {
+    const link = this.#byToken.get(token);
+    return link && this.#view(link);
+  }
+
+  async resolve(token: string) {
+    const link = this.#byToken.get(token);
+    return link && { link: this.#view(link), persona: this.#personas.get(link.personaId) };
+  }
+
+  async list({ page, perPage, search, personaId }: ListOptions) {
+    const needle = searchNeedle(search);
+    const matching = [...this.#links.values()].filter(
+      (link) =>
+        (!personaId || link.personaId === personaId) &&
+        (!needle || [link.token, link.personaName, link.id, link.type].some((field) => field.toLowerCase().includes(needle))),
+    );
+    return { data: matching.slice((page - 1) * perPage, page * perPage).map((link) => this.#view(link)), meta: listMeta(matching.length, page, perPage) };
+  }
+
+  /** What would be written now (personas and links, reservations not included). */
+  snapshot(): DataFile {
+    return { personas: [...this.#personas.values()], shareLinks: [...this.#links.values()] };
+  }
+
+  // ---- Changes ---------------------------------------------------------------------------------
+
+  async startSession<T>(token: string, origin: string | null, now: number, mint: Mint<T>, { sharePage = false }: StartOptions = {}): Promise<StartedSession<T>> {
+    const found = this.#byToken.get(token);
+    if (!found) return { ok: false, reason: 'not-found' };
+    const refusal = checkShareLink(this.#view(found), { origin, now, isPublicSuffix, ...(sharePage && { embedding: false }) });
+    if (refusal && refusal !== 'not-embeddable') return { ok: false, reason: refusal };
+    // Reserved in the same synchronous step as the check: no other start can see the use as free.
+    const id = found.id;
+    this.#reserve(id, 1);
+    const reservedView = this.#view(found);
+    const persona = this.#personas.get(found.personaId);
+    let minted: T;
+    try {
+      minted = await mint(reservedView, persona);
+    } finally {
+      this.#reserve(id, -1);
+    }
+    // The link may have been replaced (a rollback) or deleted while mint ran: count on what is there now.
+    const link = this.#links.get(id);
+    if (!link) return { ok: true, usageCount: reservedView.usageCount, link: reservedView, persona, minted };
+    link.usageCount += 1;
+    await this.#commit();
+    return { ok: true, usageCount: reservedView.usageCount, link: this.#view(link), persona, minted };
+  }
+
+  async create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined> {
+    const persona = this.#personas.get(input.personaId);
+    if (!persona) return undefined;
+    const link = newShareLink(input, now, persona, this.#organizationId);
+    if (link.isPrimary) this.#demoteOtherPrimaries(link);
+    this.#links.set(link.id, link);
+    this.#byToken.set(link.token, link);
+    await this.#commit();
+    return link;
+  }
+
+  async update(id: string, changes: UpdateShareLink): Promise<StoredShareLink | undefined> {
+    const link = this.#links.get(id);
+    if (!link) return undefined;
+    for (const [key, value] of Object.entries(normalizeChanges(changes))) {
+      if (value !== undefined) (link as Record<string, unknown>)[key] = value;
+    }
+    if (changes.isPrimary) this.#demoteOtherPrimaries(link);
+    await this.#commit();
+    return this.#links.get(id) && this.#view(link);
+  }
+
+  async setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined> {
+    const persona = this.#personas.get(id);
+    if (!persona) return undefined;
+    const previous = persona.engine;
+    if (engine) persona.engine = engine;
+    else delete persona.engine;
+    try {
+      await this.#commit();
+    } catch (error) {
+      // Durable or nothing: a failed write leaves the persona as it was.
+      if (previous) persona.engine = previous;
+      else delete persona.engine;
+      throw error;
+    }
+    return persona;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const link = this.#links.get(id);
+    if (!link) return false;
+    this.#links.delete(id);
+    this.#byToken.delete(link.token);
+    await this.#commit();
+    return true;
+  }
+
+  /** Resolves when every change made so far has been written (or has failed and been undone). */
+  async flush(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  // ---- Inside ----------------------------------------------------------------------------------
+
+  /** The link as answered: reserved uses count (a lookup must not offer a use a start holds). */
+  #view(link: StoredShareLink): StoredShareLink {
+    const reserved = this.#reserved.get(link.id);
+    return reserved ? { ...link, usageCount: link.usageCount + reserved } : link;
+  }
+
+  #reserve(id: string, delta: number): void {
+    const reserved = (this.#reserved.get(id) ?? 0) + delta;
+    if (reserved > 0) this.#reserved.set(id, reserved);
+    else this.#reserved.delete(id);
+  }
+
+  #setLinks(links: StoredShareLink[]): void {
+    this.#links = new Map(links.map((link) => [link.id, link]));
+    this.#byToken = new Map(links.map((link) => [link.token, link]));
+  }
+
+  #demoteOtherPrimaries(primary: StoredShareLink): void {
+    for (const link of this.#links.values()) {
+      if (link !== primary && link.personaId === primary.personaId) link.isPrimary = false;
+    }
+  }
+
+  #serialize(): string {
+    return serialize(this.snapshot());
+  }
+
+  /** Call right after a change, in the same synchronous step; resolves once the change is on disk. */
+  #commit(): Promise<void> {
+    if (!this.#writer) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    this.#writing ??= this.#writeLoop(this.#writer);
+    return done;
+  }
+
+  async #writeLoop(writer: DataFileWriter): Promise<void> {
+    try {
+      // Let the changes of this tick join the first write.
+      await Promise.resolve();
+      while (this.#waiting.length) {
+        const batch = this.#waiting.splice(0);
+        const text = this.#serialize();
+        try {
+          await writer.write(text);
+          this.#durableText = text;
+          for (const waiter of batch) waiter.resolve();
+        } catch (error) {
+          // Everything since the last durable state is undone: this write's changes and those made while it ran.
+          const undone = [...batch, ...this.#waiting.splice(0)];
+          this.#setLinks((JSON.parse(this.#durableText) as DataFile).shareLinks);
+          const failure = new StoreUnavailableError(`cannot write ${writer.target}: ${(error as Error).message}; the change was undone`, { cause: error });
+          for (const waiter of undone) waiter.reject(failure);
+        }
+      }
+    } finally {
+      // In the same step as the last look for waiters (no await between), so the next change starts a new loop.
+      this.#writing = null;
+    }
+  }
+}
+
+function serialize(data: DataFile): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
