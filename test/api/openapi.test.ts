@@ -180,6 +180,7 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
     await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{"enabled":false}' }, down.base);
     await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, down.base);
     await check('GET', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: auth }, down.base);
+    await check('PATCH', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: jsonHeaders, body: '{"engine":null}' }, down.base);
   } finally {
     await down.close();
     await store.close();

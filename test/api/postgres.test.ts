@@ -134,10 +134,10 @@ describe('migrations', () => {
     const pools = Array.from({ length: 4 }, () => connect(url, { poolSize: 1 }));
     try {
       const applied = await Promise.all(pools.map((sql) => migrate(sql)));
-      assert.deepEqual(applied.flat(), ['001_init.sql']);
+      assert.deepEqual(applied.flat(), ['001_init.sql', '002_rate_limits.sql']);
       assert.deepEqual(await migrate(pools[0]!), []);
       const [table] = await pools[0]!`SELECT count(*)::int AS n FROM share_link_migrations`;
-      assert.equal(table!['n'], 1);
+      assert.equal(table!['n'], 2);
     } finally {
       await Promise.all(pools.map((sql) => sql.end()));
     }

@@ -103,6 +103,8 @@ for (const backend of BACKENDS) {
           id: '', token: '', type: 'ORB_EMBED', expiresAt: '2099-01-01T00:00:00.000Z', usageLimit: 2, usageCount: 0,
           allowedOrigins: ['https://a.example'], allowAllOrigins: false, removeWatermark: false, enabled: true, isPrimary: false,
           createdAt: '2026-06-01T12:00:00.000Z', personaId: LEO, personaName: 'Leo', organizationId: '5d1c7a3e-2b4f-4c8a-9e61-0a7b3c9d2e10',
+          // Management answers carry the share page's URL: none for an embed link.
+          shareUrl: null,
         });
         assert.deepEqual(await linkNow(link.id), link);
 
@@ -180,7 +182,8 @@ for (const backend of BACKENDS) {
         const link = await createLink({ usageLimit: 3 });
         const started = await start(link.token);
         assert.equal(started.status, 201);
-        assert.match(String(started.body['sessionToken']), /^st_[\w-]{32}$/);
+        // Signed: st_ then a JWT's three base64url parts (server/session-token.ts).
+        assert.match(String(started.body['sessionToken']), /^st_[\w-]+\.[\w-]+\.[\w-]+$/);
         assert.equal(started.body['expiresAt'], '2026-06-01T12:15:00.000Z');
         assert.equal(started.body['usageCount'], 1);
         assert.equal((await linkNow(link.id)).usageCount, 1);

@@ -95,7 +95,6 @@ const shareLink = fc.record({
   createdAt: isoDate,
   personaId: text(1, 100),
   personaName: text(0, 500),
-  organizationId: text(1, 100),
 });
 const persona = fc.record({
   id: text(1, 100),

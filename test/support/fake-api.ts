@@ -34,7 +34,6 @@ export const validEmbedBody = (token = 'sh_FakeToken12345678', overrides: { shar
     createdAt: '2026-04-20T10:00:00.000Z',
     personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61',
     personaName: 'Fake',
-    organizationId: 'org_fake',
     ...overrides.shareLink,
   },
   persona: {
