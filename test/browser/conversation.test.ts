@@ -244,24 +244,37 @@ describe('conversations that cannot run', () => {
     await nextEvent(el, 'share-link-end');
   });
 
-  const broken: [string, RegExp][] = [
-    ['engine-unknown', /engine "skype" is not supported/],
-    ['engine-javascript-url', /engine answer is invalid \(engine\.url: must be a ws: or wss: URL\)/],
-    ['engine-unreachable', /could not connect to the scripted engine: the scripted engine refused the connection \(ws:\/\/127\.0\.0\.1:9\/v1\/engines\/scripted\)/],
+  // A session answer whose engine is not one the contract names fails validation like any bad body:
+  // bad-response, before any engine code loads (src/schema.ts parseSessionResponse).
+  const malformed: [string, RegExp][] = [
+    ['engine-unknown', /engine\.kind: must be anam, elevenlabs or scripted/],
+    ['engine-javascript-url', /engine\.url: must be a ws:, wss:, http: or https: URL/],
   ];
-  for (const [scenario, cause] of broken) {
-    it(`${scenario}: conversation-failed, with the cause in one warning`, async () => {
+  for (const [scenario, cause] of malformed) {
+    it(`${scenario}: bad-response, with the cause in one warning, nothing run`, async () => {
       const { el, warnings, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi(scenario, newRun()) });
       await settled;
       const failed = nextEvent(el, 'share-link-error');
       await el.start();
-      expect((await failed).detail.reason).to.equal('conversation-failed');
+      expect((await failed).detail.reason).to.equal('bad-response');
       await el.updateComplete;
-      expect(part(el, 'message')!.textContent).to.equal('The conversation stopped. Try again.');
       expect(warnings).to.have.length(1);
       expect(warnings[0]).to.match(cause);
       expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
       await expectNothingRunning();
     });
   }
+
+  it('engine-unreachable: conversation-failed, with the cause in one warning', async () => {
+    const { el, warnings, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('engine-unreachable', newRun()) });
+    await settled;
+    const failed = nextEvent(el, 'share-link-error');
+    await el.start();
+    expect((await failed).detail.reason).to.equal('conversation-failed');
+    await el.updateComplete;
+    expect(part(el, 'message')!.textContent).to.equal('The conversation stopped. Try again.');
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/could not connect to the scripted engine: the scripted engine refused the connection \(ws:\/\/127\.0\.0\.1:9\/v1\/engines\/scripted\)/);
+    await expectNothingRunning();
+  });
 });
