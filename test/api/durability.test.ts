@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, LEO, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
-const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
 const running: RunningApi[] = [];
 after(async () => {
   await Promise.all(running.map((api) => api.stop('SIGKILL')));
@@ -21,11 +20,6 @@ async function launch(options: Parameters<typeof startApi>[0] = {}) {
   return api;
 }
 
-async function createLink(api: RunningApi, body: Record<string, unknown>) {
-  const response = await fetch(`${api.base}/v1/share-links`, { method: 'POST', headers: auth, body: JSON.stringify({ personaId: LEO, allowAllOrigins: true, ...body }) });
-  assert.equal(response.status, 201);
-  return (await response.json()) as { id: string; token: string };
-}
 
 const startSession = (api: RunningApi, token: string) =>
   fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: { Origin: 'https://page.example' } }).then(async (response) => {

@@ -10,11 +10,10 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { connect, migrate } from '../../server/store.ts';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, LEO, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
-const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
 const PAGE = 'https://page.example';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,11 +29,6 @@ async function launch(databaseUrl: string, options: { data?: string | null } = {
   return api;
 }
 
-async function createLink(api: RunningApi, body: Record<string, unknown>) {
-  const response = await fetch(`${api.base}/v1/share-links`, { method: 'POST', headers: auth, body: JSON.stringify({ personaId: LEO, allowAllOrigins: true, ...body }) });
-  assert.equal(response.status, 201);
-  return (await response.json()) as { id: string; token: string };
-}
 
 const patch = async (api: RunningApi, id: string, changes: Record<string, unknown>) => {
   const response = await fetch(`${api.base}/v1/share-links/${id}`, { method: 'PATCH', headers: auth, body: JSON.stringify(changes) });

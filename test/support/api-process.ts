@@ -106,3 +106,17 @@ export async function copyOfDemoData(): Promise<string> {
   await copyFile(DEMO_DATA, file);
   return file;
 }
+
+/** Leo, a persona of the demo fixtures. */
+export const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
+
+/** Creates a share link through a running API's management endpoint: Leo's, open to every origin unless `body` says otherwise. */
+export async function createLink(api: { base: string }, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const response = await fetch(`${api.base}/v1/share-links`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ personaId: LEO, allowAllOrigins: true, ...body }),
+  });
+  if (response.status !== 201) throw new Error(`creating a link answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { id: string; token: string };
+}
