@@ -103,7 +103,7 @@ describe('the packed tarball', () => {
         } else reach(resolved);
       }
       // The bundles load their lazy chunks by file name, beside themselves: new URL(`share-link-embed-….js`, bundleUrl).
-      for (const [, chunk] of text.matchAll(/[`'"](share-link-embed-[\w-]+\.js)[`'"]/g)) {
+      for (const [, chunk] of text.matchAll(/[`'"](?:\.\/)?(share-link-embed-[\w-]+\.js)[`'"]/g)) {
         const resolved = new URL(chunk!, `file:///${file}`).pathname.slice(1);
         if (shipped.has(resolved)) reach(resolved);
       }
@@ -320,7 +320,8 @@ describe('in Chromium', () => {
     const { code, output: markup } = await run(process.execPath, ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base, 'de'], ROOT);
     assert.equal(code, 0, markup);
     assert.match(markup, /<share-link-embed[^>]*><template shadowroot="open" shadowrootmode="open">/);
-    assert.match(markup, /part="player"[^>]*data-state="loading"/);
+    // The loading state: one box named for assistive technology, no text (src/render/player.ts).
+    assert.match(markup, /part="player"[^>]*role="progressbar"[^>]*aria-busy="true"/);
     // Without a lang attribute there is no tree to look a [lang] up in on the server: English.
     const { code: plainCode, output: plain } = await run(process.execPath, ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base], ROOT);
     assert.equal(plainCode, 0, plain);
