@@ -11,6 +11,11 @@ export const CONVERSATION_CSS = /* css */ `
   .bar:has(.convo) {
     padding: 12px;
     gap: 8px;
+    /* Never under the watermark (top left): on a short player the oldest caption lines give way. */
+    box-sizing: border-box;
+    max-height: calc(100% - 36px);
+    overflow: hidden;
+    align-content: flex-end;
   }
   .bar:has(.convo) .name {
     flex-basis: 3em;
