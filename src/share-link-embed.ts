@@ -1,4 +1,4 @@
-import { html, isServer, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { resolve, startSession, type ResolvedLink } from './api.js';
 import { BUNDLE_URL } from './bundle-url.js';
 import type { ConversationController, ConversationFailure } from './conversation/controller.js';
@@ -6,7 +6,8 @@ import { loadConversation } from './conversation/load.js';
 import { explainRateLimit, explainRefusal } from './diagnostics.js';
 import { ShareLinkError, type ErrorReason } from './errors.js';
 import type { ShareLinkEmbedEventMap, ShareLinkEndReason } from './events.js';
-import { messagesFor } from './i18n/messages.js';
+import { en } from './i18n/en.js';
+import { LanguageController } from './i18n/language.js';
 import { checkShareLink } from './policy.js';
 import { renderOrb } from './render/orb.js';
 import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
@@ -128,11 +129,12 @@ export class ShareLinkEmbed extends LitElement {
   #observed: Element | null = null;
   #moveFocus: 'panel' | 'orb' | null = null;
   readonly #rateLimitRetry = new RetryAfterOnce();
+  readonly #language = new LanguageController(this);
   // Shown unless a validated link removes it; restored if the page removes or alters it.
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
-    show: this._view.state !== 'loading' && this._view.shareLink?.removeWatermark !== true,
-    label: this.#messages().poweredBy,
+    show: this._view.state !== 'loading' && this.#language.messages !== null && this._view.shareLink?.removeWatermark !== true,
+    label: (this.#language.messages ?? en).poweredBy,
   }));
   #conversation: ConversationController | null = null;
 
@@ -253,13 +255,21 @@ export class ShareLinkEmbed extends LitElement {
     if (this.open) this._everOpened = true;
   }
 
-  #messages() {
-    // Server-side rendering (Lit SSR's DOM shim) has attributes but no tree to look up a [lang] in.
-    return messagesFor(this.getAttribute('lang') || (isServer ? null : this.closest('[lang]')?.getAttribute('lang')));
+  /** Also waits for the visitor's language, when its chunk is still on its way. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    for (let pending = this.#language.pending; pending; pending = this.#language.pending) {
+      await pending;
+      result = await super.getUpdateComplete();
+    }
+    return result;
   }
 
   protected override render() {
-    const messages = this.#messages();
+    const messages = this.#language.messages;
+    // The visitor's language is on its way (the link waits for it; an error or a change of lang
+    // does not): no English flashes meanwhile, only the textless loading box.
+    if (!messages) return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, en, this.#actions));
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -334,6 +344,8 @@ export class ShareLinkEmbed extends LitElement {
     this.#session = null;
     this._media = { ...NO_MEDIA, visible: this._media.visible };
     this._view = LOADING;
+    // The visitor's language (a lazy chunk, unless English) is fetched beside the link, not after it.
+    const language = this.#language.pending;
     const token = this.token ?? '';
     if (!isValidToken(token)) {
       this.#controller = null;
@@ -341,7 +353,8 @@ export class ShareLinkEmbed extends LitElement {
       this.#fail('invalid-token', `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`);
       return;
     }
-    resolve(token, { apiBase: this.#apiBase(), signal: controller.signal }).then(
+    const link = resolve(token, { apiBase: this.#apiBase(), signal: controller.signal });
+    (language ? Promise.all([link, language]).then(([resolved]) => resolved) : link).then(
       (link) => controller === this.#controller && this.#show(link),
       (error: unknown) => controller === this.#controller && !controller.signal.aborted && this.#failWith(error),
     );
