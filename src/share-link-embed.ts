@@ -95,17 +95,23 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @cssprop [--share-link-embed-panel-width=400px] - Width of the orb's panel (it fills narrow screens).
  */
 export class ShareLinkEmbed extends LitElement {
-  static override styles = styles;
+  // Static getters rather than static fields: built for ES2022, fields would become `static {}`
+  // blocks, which need Safari 16.4; private fields and getters run from Safari 15 (docs/performance.md).
+  static override get styles() {
+    return styles;
+  }
 
-  static override properties = {
-    token: {},
-    apiBase: { attribute: 'api-base' },
-    placement: { reflect: true },
-    open: { type: Boolean, reflect: true },
-    _view: { state: true },
-    _media: { state: true },
-    _everOpened: { state: true },
-  };
+  static override get properties() {
+    return {
+      token: {},
+      apiBase: { attribute: 'api-base' },
+      placement: { reflect: true },
+      open: { type: Boolean, reflect: true },
+      _view: { state: true },
+      _media: { state: true },
+      _everOpened: { state: true },
+    };
+  }
 
   /** The share link's token. */
   declare token: string | undefined;
