@@ -54,7 +54,7 @@ function minifyStyles(): Plugin {
     // Before TypeScript is stripped, so the `/* css */` marker is still there.
     enforce: 'pre',
     async transform(code, id) {
-      if (!id.endsWith('/src/styles.ts') && !id.endsWith('/src/conversation/styles.ts')) return null;
+      if (!/\/src\/(styles|conversation\/styles|render\/orb-styles)\.ts$/.test(id)) return null;
       const template = /(css|\/\* css \*\/ )`([^`]*)`/.exec(code);
       if (!template) throw new Error(`${id}: expected one css\`\` template`);
       if (template[2]!.includes('${')) throw new Error(`${id}: the stylesheet must not interpolate`);
@@ -77,13 +77,19 @@ const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map)?$/;
  * export. Both bundles then load them by absolute URL, resolved against their own URL: every
  * `import('./x.js')` in src/ whose target is one of LAZY_ENTRIES is rewritten to that.
  */
-const LAZY_ENTRIES: Record<string, string> = {
-  conversation: 'src/conversation/controller.ts',
-  de: 'src/i18n/de.ts',
+const LAZY_GROUPS: Record<string, string>[] = [
+  // Built apart from the others, so that no module they share becomes a chunk of its own: an orb
+  // or a language is then one file, never two.
+  { conversation: 'src/conversation/controller.ts' },
+  {
+    de: 'src/i18n/de.ts',
   fr: 'src/i18n/fr.ts',
   es: 'src/i18n/es.ts',
-  ja: 'src/i18n/ja.ts',
-};
+    ja: 'src/i18n/ja.ts',
+    orb: 'src/render/orb.ts',
+  },
+];
+const LAZY_ENTRIES: Record<string, string> = Object.assign({}, ...LAZY_GROUPS);
 
 function lazyChunks(): Plugin {
   let files: Promise<Map<string, string>> | undefined;
@@ -111,12 +117,21 @@ function lazyChunks(): Plugin {
   };
 }
 
-/** Builds LAZY_ENTRIES; returns each entry's file name. */
+/** Builds LAZY_ENTRIES, one build per group; returns each entry's file name. */
 async function buildChunks(): Promise<Map<string, string>> {
   const outDir = `${ROOT}dist`;
   for (const name of await readdir(outDir).catch(() => [] as string[])) {
     if (CHUNK_FILE.test(name)) await rm(`${outDir}/${name}`);
   }
+  const built = new Map<string, string>();
+  for (const group of LAZY_GROUPS) {
+    for (const [name, file] of await buildGroup(outDir, group)) built.set(name, file);
+  }
+  for (const name of Object.keys(LAZY_ENTRIES)) if (!built.has(name)) throw new Error(`the lazy chunk ${name} was not built`);
+  return built;
+}
+
+async function buildGroup(outDir: string, group: Record<string, string>): Promise<Map<string, string>> {
   const result = await viteBuild({
     root: ROOT,
     configFile: false,
@@ -130,7 +145,7 @@ async function buildChunks(): Promise<Map<string, string>> {
       sourcemap: true,
       minify: true,
       rolldownOptions: {
-        input: Object.fromEntries(Object.entries(LAZY_ENTRIES).map(([name, source]) => [name, `${ROOT}${source}`])),
+        input: Object.fromEntries(Object.entries(group).map(([name, source]) => [name, `${ROOT}${source}`])),
         preserveEntrySignatures: 'exports-only',
         output: {
           format: 'es',
@@ -146,7 +161,6 @@ async function buildChunks(): Promise<Map<string, string>> {
   for (const file of outputs.flatMap((output) => output.output)) {
     if (file.type === 'chunk' && file.isEntry) built.set(file.name, file.fileName);
   }
-  for (const name of Object.keys(LAZY_ENTRIES)) if (!built.has(name)) throw new Error(`the lazy chunk ${name} was not built`);
   return built;
 }
 

@@ -9,7 +9,7 @@ import type { ShareLinkEmbedEventMap, ShareLinkEndReason } from './events.js';
 import { en } from './i18n/en.js';
 import { LanguageController } from './i18n/language.js';
 import { checkShareLink } from './policy.js';
-import { renderOrb } from './render/orb.js';
+import { loadOrb, type OrbModule } from './render/load-orb.js';
 import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
 import { WatermarkController } from './render/watermark.js';
 import { variantOf, type Actions, type EmbedState, type Placement, type Presentation, type Variant, type View } from './render/view.js';
@@ -143,6 +143,8 @@ export class ShareLinkEmbed extends LitElement {
     label: (this.#language.messages ?? en).poweredBy,
   }));
   #conversation: ConversationController | null = null;
+  /** The orb's renderer, once an `ORB_EMBED` link has loaded its chunk. */
+  #orb: OrbModule | null = null;
 
   constructor() {
     super();
@@ -286,11 +288,13 @@ export class ShareLinkEmbed extends LitElement {
     };
     const variant = this.variant;
     if (variant === 'orb') {
-      return renderOrb(this._view, { ...presentation, open: this.open, everOpened: this._everOpened }, {
+      const orb = this.#orb;
+      const player = this._everOpened ? renderPlayer(this._view, presentation, this.#actions) : nothing;
+      return orb?.renderOrb({ html, nothing }, this._view, { ...presentation, open: this.open, everOpened: this._everOpened }, {
         ...this.#actions,
         toggle: () => this.#setOpen(!this.open),
         close: () => this.#setOpen(false),
-      });
+      }, player) ?? nothing;
     }
     return renderFramed(variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions));
   }
@@ -359,11 +363,23 @@ export class ShareLinkEmbed extends LitElement {
       this.#fail('invalid-token', `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`);
       return;
     }
-    const link = resolve(token, { apiBase: this.#apiBase(), signal: controller.signal });
+    const link = resolve(token, { apiBase: this.#apiBase(), signal: controller.signal }).then((resolved) =>
+      resolved.shareLink.type === 'ORB_EMBED' && !this.#orb ? this.#loadOrb().then(() => resolved) : resolved,
+    );
     (language ? Promise.all([link, language]).then(([resolved]) => resolved) : link).then(
       (link) => controller === this.#controller && this.#show(link),
       (error: unknown) => controller === this.#controller && !controller.signal.aborted && this.#failWith(error),
     );
+  }
+
+  /** An orb link brings the orb's chunk (renderer and stylesheet) along before it is shown. */
+  async #loadOrb(): Promise<void> {
+    try {
+      this.#orb = await loadOrb();
+    } catch (error) {
+      throw new ShareLinkError('network', `its orb code did not load (${String(error)})`);
+    }
+    this.#orb.adoptOrbStyles(this.shadowRoot);
   }
 
   #show({ shareLink, persona, clockOffset }: ResolvedLink): void {
