@@ -82,6 +82,7 @@ const LAZY_GROUPS: Record<string, string>[] = [
   // or a language is then one file, never two.
   { conversation: 'src/conversation/controller.ts' },
   {
+    errors: 'src/i18n/en-errors.ts',
     de: 'src/i18n/de.ts',
   fr: 'src/i18n/fr.ts',
   es: 'src/i18n/es.ts',

@@ -6,8 +6,7 @@ import { loadConversation } from './conversation/load.js';
 import { explainRateLimit, explainRefusal } from './diagnostics.js';
 import { ShareLinkError, type ErrorReason } from './errors.js';
 import type { ShareLinkEmbedEventMap, ShareLinkEndReason } from './events.js';
-import { en } from './i18n/en.js';
-import { LanguageController } from './i18n/language.js';
+import { ENGLISH, LanguageController } from './i18n/language.js';
 import { checkShareLink } from './policy.js';
 import { loadOrb, type OrbModule } from './render/load-orb.js';
 import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
@@ -139,8 +138,8 @@ export class ShareLinkEmbed extends LitElement {
   // Shown unless a validated link removes it; restored if the page removes or alters it.
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
-    show: this._view.state !== 'loading' && this.#language.messages !== null && this._view.shareLink?.removeWatermark !== true,
-    label: (this.#language.messages ?? en).poweredBy,
+    show: this._view.state !== 'loading' && this.#language.messages(false) !== null && this._view.shareLink?.removeWatermark !== true,
+    label: (this.#language.messages(false) ?? ENGLISH).poweredBy,
   }));
   #conversation: ConversationController | null = null;
   /** The orb's renderer, once an `ORB_EMBED` link has loaded its chunk. */
@@ -266,18 +265,22 @@ export class ShareLinkEmbed extends LitElement {
   /** Also waits for the visitor's language, when its chunk is still on its way. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    for (let pending = this.#language.pending; pending; pending = this.#language.pending) {
+    for (let pending = this.#pendingMessages(); pending; pending = this.#pendingMessages()) {
       await pending;
       result = await super.getUpdateComplete();
     }
     return result;
   }
 
+  #pendingMessages(): Promise<void> | null {
+    return this.#language.pending(this._view.state === 'error');
+  }
+
   protected override render() {
-    const messages = this.#language.messages;
-    // The visitor's language is on its way (the link waits for it; an error or a change of lang
-    // does not): no English flashes meanwhile, only the textless loading box.
-    if (!messages) return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, en, this.#actions));
+    const messages = this.#language.messages(this._view.state === 'error');
+    // The visitor's language, or the error messages, are on their way (the link waits for its
+    // language; an error or a change of lang does not): meanwhile only the textless loading box.
+    if (!messages) return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -355,7 +358,7 @@ export class ShareLinkEmbed extends LitElement {
     this._media = { ...NO_MEDIA, visible: this._media.visible };
     this._view = LOADING;
     // The visitor's language (a lazy chunk, unless English) is fetched beside the link, not after it.
-    const language = this.#language.pending;
+    const language = this.#language.pending(false);
     const token = this.token ?? '';
     if (!isValidToken(token)) {
       this.#controller = null;

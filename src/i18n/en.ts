@@ -18,8 +18,14 @@ export interface Messages {
   errors: Record<ErrorReason, string>;
 }
 
-/** English, built into the element: the only language on the critical path. */
-export const en: Messages = {
+/** The messages every state but an error needs. */
+export type UiMessages = Omit<Messages, 'errors'>;
+
+/**
+ * English, built into the element: the only language on the critical path. Its error messages are
+ * a lazy chunk of their own (en-errors.ts), fetched when an error is first shown.
+ */
+export const enUi: UiMessages = {
   loading: 'Loading…',
   start: 'Start conversation',
   starting: 'Connecting…',
@@ -29,19 +35,4 @@ export const en: Messages = {
   retry: 'Try again',
   talkTo: 'Talk to {name}',
   poweredBy: 'Powered by',
-  errors: {
-    'invalid-token': 'This embed is not set up correctly.',
-    'not-found': 'This conversation link does not exist.',
-    'origin-not-allowed': 'This conversation is not available on this website.',
-    disabled: 'This conversation link has been turned off.',
-    expired: 'This conversation link has expired.',
-    'usage-limit-reached': 'This conversation link has reached its limit.',
-    'rate-limited': 'Too many attempts from your network right now. Please wait a moment.',
-    'not-embeddable': 'This conversation link cannot be embedded.',
-    network: 'Could not connect. Check your connection.',
-    'bad-response': 'Something went wrong loading this conversation.',
-    server: 'The service is having trouble. Try again later.',
-    'microphone-denied': 'The microphone is blocked. Allow it and try again.',
-    'conversation-failed': 'The conversation stopped. Try again.',
-  },
 };

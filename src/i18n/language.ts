@@ -1,20 +1,29 @@
 /**
- * The element's language: English is built in; every other language is a lazy chunk of its own
- * (de.ts, fr.ts, ...), fetched as soon as an element knows it needs it, in parallel with the link.
- * From source and the npm package these are plain dynamic imports; the browser bundles load the
- * prebuilt chunks beside themselves by absolute URL (vite.config.ts, `lazyChunks`).
+ * The element's language: English is built in, but for its error messages; every other language
+ * (with its error messages) is a lazy chunk of its own (de.ts, fr.ts, ...), fetched as soon as an
+ * element knows it needs it, in parallel with the link; English error messages (en-errors.ts) when
+ * an error is first shown. From source and the npm package these are plain dynamic imports; the
+ * browser bundles load the prebuilt chunks beside themselves (vite.config.ts, `lazyChunks`).
  */
 import { isServer } from 'lit';
-import { en, type Messages } from './en.js';
+import { enUi, type Messages } from './en.js';
 
 export type Language = 'en' | 'de' | 'fr' | 'es' | 'ja';
 
-const CHUNKS: Record<Exclude<Language, 'en'>, () => Promise<{ default: Messages }>> = {
-  de: () => import('./de.js'),
-  fr: () => import('./fr.js'),
-  es: () => import('./es.js'),
-  ja: () => import('./ja.js'),
+const CHUNKS: Record<Language, () => Promise<Messages>> = {
+  en: () => import('./en-errors.js').then((chunk) => ({ ...enUi, errors: chunk.default })),
+  de: () => import('./de.js').then((chunk) => chunk.default),
+  fr: () => import('./fr.js').then((chunk) => chunk.default),
+  es: () => import('./es.js').then((chunk) => chunk.default),
+  ja: () => import('./ja.js').then((chunk) => chunk.default),
 };
+
+/**
+ * English as built in: every message but the errors, which no state but `error` draws (the
+ * element asks for them then, see `messages`). Only when even their chunk cannot load (the
+ * bundle's origin is gone) does an error show this one sentence.
+ */
+export const ENGLISH = { ...enUi, errors: new Proxy({}, { get: () => 'Something went wrong.' }) } as Messages;
 
 /** `de-AT` → `de`; anything unknown → `en`. */
 export function languageOf(lang: string | null | undefined): Language {
@@ -23,17 +32,17 @@ export function languageOf(lang: string | null | undefined): Language {
 }
 
 // Shared by every element on the page: each chunk is fetched once.
-const loaded: Partial<Record<Language, Messages>> = { en };
+const loaded: Partial<Record<Language, Messages>> = {};
 const loading: Partial<Record<Language, Promise<void>>> = {};
 
 /**
- * Resolves once `lang`'s messages are in `loaded`. A chunk that fails to load (offline, blocked)
- * leaves the element in English rather than without words.
+ * Resolves once `lang`'s messages are in `loaded`. A language that fails to load (offline,
+ * blocked) leaves the element in English rather than without words.
  */
-function load(lang: Exclude<Language, 'en'>): Promise<void> {
+function load(lang: Language): Promise<void> {
   return (loading[lang] ??= CHUNKS[lang]().then(
-    (chunk) => void (loaded[lang] = chunk.default),
-    () => void (loaded[lang] = en),
+    (messages) => void (loaded[lang] = messages),
+    () => void (loaded[lang] = lang === 'en' ? ENGLISH : (loaded.en ?? ENGLISH)),
   ));
 }
 
@@ -47,21 +56,22 @@ export class LanguageController {
   }
 
   /**
-   * The messages, or `null` while the language's chunk is on its way (its fetch starts here; the
-   * host updates when it arrives). Server-side rendering loads nothing: English.
+   * The messages, or `null` while their chunk is on its way (its fetch starts here; the host
+   * updates when it arrives). `withErrors`: the error messages are needed too (the error state).
+   * Server-side rendering loads nothing: English.
    */
-  get messages(): Messages | null {
+  messages(withErrors: boolean): Messages | null {
     const lang = this.#language();
-    const messages = loaded[lang];
-    if (messages || isServer) return messages ?? en;
-    void load(lang as Exclude<Language, 'en'>).then(() => this.host.requestUpdate());
+    const messages = loaded[lang] ?? (lang === 'en' && !withErrors ? ENGLISH : null);
+    if (messages || isServer) return messages ?? ENGLISH;
+    void load(lang).then(() => this.host.requestUpdate());
     return null;
   }
 
-  /** Settles when the current language's messages are in hand; `null` if they already are. */
-  get pending(): Promise<void> | null {
+  /** Settles when `messages(withErrors)` has them; `null` if it already has. */
+  pending(withErrors: boolean): Promise<void> | null {
     const lang = this.#language();
-    if (loaded[lang] || isServer) return null;
-    return load(lang as Exclude<Language, 'en'>);
+    if (loaded[lang] || isServer || (lang === 'en' && !withErrors)) return null;
+    return load(lang);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * What the built bundles fetch, watched from the browser: the critical path of an English player
- * is the bundle alone; what only some visitors need (another language, the orb) comes from beside
+ * is the bundle alone; what only some visitors need (another language, the orb, the error
+ * messages) comes from beside
  * the bundle, on demand, and a language in parallel with the link rather than after it.
  */
 import assert from 'node:assert/strict';
@@ -86,10 +87,26 @@ describe('the critical path, from the network', () => {
     });
   }
 
-  it('an error in German shows the translated message, with one warning', async () => {
+  for (const [bundle, tag] of [
+    ['ES module', esm],
+    ['classic script', classic],
+  ] as const) {
+    it(`${bundle}: an English error fires at once, then loads the error messages' chunk and shows the message`, async () => {
+      const { opened, settled } = await openSettled(`/en-error-${bundle.replace(' ', '-')}`, page('en', `<share-link-embed token="${TOKENS.expired}"></share-link-embed>`, tag()));
+      assert.equal(settled.type, 'share-link-error');
+      assert.deepEqual(chunksIn(settled.resources.map((entry) => entry.name)), [], 'the event does not wait for a chunk');
+      assert.equal((await opened.page.locator('share-link-embed [part~="message"]').textContent())?.trim(), MESSAGES.en.errors.expired);
+      assert.deepEqual(chunksIn(opened.allRequests), ['errors']);
+      assert.equal(opened.warnings.filter((warning) => warning.startsWith('<share-link-embed>')).length, 1);
+      assert.deepEqual(opened.pageErrors, []);
+    });
+  }
+
+  it('an error in German shows the translated message from the language chunk, with one warning', async () => {
     const { opened, settled } = await openSettled('/de-error', page('de', `<share-link-embed token="${TOKENS.expired}"></share-link-embed>`, esm()));
     assert.equal(settled.type, 'share-link-error');
     assert.equal((await opened.page.locator('share-link-embed [part~="message"]').textContent())?.trim(), MESSAGES.de.errors.expired);
+    assert.deepEqual(chunksIn(opened.allRequests), ['de'], 'German carries its own error messages');
     assert.equal(opened.warnings.filter((warning) => warning.startsWith('<share-link-embed>')).length, 1);
     assert.deepEqual(opened.pageErrors, []);
   });
