@@ -12,8 +12,7 @@ export const styles = css`
     --_bg: var(--share-link-embed-background, #eef0f6);
     --_fg: var(--share-link-embed-text, #17171f);
     --_radius: var(--share-link-embed-radius, 12px);
-    --_font: var(--share-link-embed-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_offset: var(--share-link-embed-offset, 24px);
+    --_font: var(--share-link-embed-font, system-ui, sans-serif);
     --_ring: var(--share-link-embed-focus-ring, #f59e0b);
     display: block;
   }

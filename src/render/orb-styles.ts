@@ -5,6 +5,7 @@
  */
 export const ORB_CSS = /* css */ `
   :host([variant='orb']) {
+    --_offset: var(--share-link-embed-offset, 24px);
     display: contents;
   }
   .orb-root {
