@@ -8,8 +8,8 @@
  * the same thing from the browser's network (bench/results.md, "Critical path").
  *
  * The performance issue's target is 12 KB (12,288 bytes) of critical path per bundle; the bundles
- * are not there yet (see README, Performance). Until they are, each budget sits just above the
- * size reached, so any growth fails the tests; lower it whenever a change makes things smaller.
+ * are not there yet (see docs/performance.md, "What remains"). Until they are, each budget sits just
+ * above the size reached, so any growth fails the tests; lower it whenever a change makes things smaller.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ export const CRITICAL_PATH_BUDGETS = {
  * reason beside it.
  */
 export const CHUNK_BUDGETS = [
-  // Languages other than English, one chunk each (issue 12: 530–640 B measured per language).
+  // Languages other than English, one chunk each, with their error messages (640–780 B).
   [/^share-link-embed-(de|fr|es|ja)-/, 800],
   // English error messages, loaded when an error is first shown (other languages carry their own).
   [/^share-link-embed-errors-/, 600],

@@ -262,7 +262,7 @@ export class ShareLinkEmbed extends LitElement {
     if (this.open) this._everOpened = true;
   }
 
-  /** Also waits for the visitor's language, when its chunk is still on its way. */
+  /** Also waits for the visitor's words (another language, the error messages) while their chunk is on its way. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
     for (let pending = this.#pendingMessages(); pending; pending = this.#pendingMessages()) {
