@@ -54,7 +54,7 @@ function minifyStyles(): Plugin {
     // Before TypeScript is stripped, so the `/* css */` marker is still there.
     enforce: 'pre',
     async transform(code, id) {
-      if (!id.endsWith('/src/styles.ts') && !id.endsWith('/src/conversation/styles.ts')) return null;
+      if (!/\/src\/(styles|conversation\/styles|render\/orb-styles)\.ts$/.test(id)) return null;
       const template = /(css|\/\* css \*\/ )`([^`]*)`/.exec(code);
       if (!template) throw new Error(`${id}: expected one css\`\` template`);
       if (template[2]!.includes('${')) throw new Error(`${id}: the stylesheet must not interpolate`);
@@ -65,39 +65,74 @@ function minifyStyles(): Plugin {
 }
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
+/** ES2022: native #private fields (no WeakMap helpers), and no `static {}` blocks in src/ (Safari 15 runs it). */
+const TARGET = 'es2022';
 const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map)?$/;
 
 /**
- * The conversation's lazy chunks, beside the bundles in dist/: `share-link-embed-conversation-*.js`
- * (the controller), one per engine's adapter (`-scripted-`, `-anam-`, `-elevenlabs-`, each with
- * its SDK) and what they share. They are built first, as ES modules of their own that import
- * nothing from the bundles, because the classic (IIFE) bundle can neither split nor export. Both
- * bundles then load the controller by absolute URL, resolved against their own URL: the one
- * `import('./controller.js')` of src/conversation/load.ts is rewritten to that.
+ * The lazy chunks, beside the bundles in dist/, each `share-link-embed-<name>-<hash>.js`: the
+ * conversation's controller (and one chunk per engine's adapter, each with its SDK, and what they
+ * share), and each language other than English. They are built first, as ES modules of their own
+ * that import nothing from the bundles, because the classic (IIFE) bundle can neither split nor
+ * export. Both bundles then load them by absolute URL, resolved against their own URL: every
+ * `import('./x.js')` in src/ whose target is one of LAZY_ENTRIES is rewritten to that.
  */
-function conversationChunks(): Plugin {
-  let controllerFile: Promise<string> | undefined;
+const LAZY_GROUPS: Record<string, string>[] = [
+  // Built apart from the others, so that no module they share becomes a chunk of its own: an orb
+  // or a language is then one file, never two.
+  { conversation: 'src/conversation/controller.ts' },
+  {
+    errors: 'src/i18n/en-errors.ts',
+    de: 'src/i18n/de.ts',
+  fr: 'src/i18n/fr.ts',
+  es: 'src/i18n/es.ts',
+    ja: 'src/i18n/ja.ts',
+    orb: 'src/render/orb.ts',
+  },
+];
+const LAZY_ENTRIES: Record<string, string> = Object.assign({}, ...LAZY_GROUPS);
+
+function lazyChunks(): Plugin {
+  let files: Promise<Map<string, string>> | undefined;
+  const sources = new Map(Object.entries(LAZY_ENTRIES).map(([name, source]) => [`${ROOT}${source}`, name]));
   return {
-    name: 'share-link-conversation-chunks',
+    name: 'share-link-lazy-chunks',
     apply: 'build',
     buildStart() {
-      controllerFile ??= buildChunks();
+      files ??= buildChunks();
     },
     async transform(code, id) {
-      if (!id.endsWith('/src/conversation/load.ts')) return null;
-      const loader = /import\((['"])\.\/controller\.js\1\)/;
-      if (!loader.test(code)) throw new Error(`${id}: expected import('./controller.js')`);
-      const file = JSON.stringify(await controllerFile!);
-      return { code: `import { BUNDLE_URL } from '../bundle-url.ts';\n${code.replace(loader, `import(/* @vite-ignore */ new URL(${file}, BUNDLE_URL).href)`)}`, map: null };
+      if (!id.startsWith(`${ROOT}src/`) || !code.includes('import(')) return null;
+      const built = await files!;
+      let rewritten = false;
+      const out = code.replace(/import\((['"])(\.{1,2}\/[^'"]+)\.js\1\)/g, (whole, _quote, path: string) => {
+        const name = sources.get(fileURLToPath(new URL(`${path}.ts`, `file://${id}`)));
+        if (!name) return whole;
+        rewritten = true;
+        return `import(/* @vite-ignore */ new URL(${JSON.stringify(built.get(name))}, __LAZY_BUNDLE_URL__).href)`;
+      });
+      if (!rewritten) return null;
+      const bundleUrl = JSON.stringify(fileURLToPath(new URL('src/bundle-url.ts', `file://${ROOT}`)));
+      return { code: `import { BUNDLE_URL as __LAZY_BUNDLE_URL__ } from ${bundleUrl};\n${out}`, map: null };
     },
   };
 }
 
-async function buildChunks(): Promise<string> {
+/** Builds LAZY_ENTRIES, one build per group; returns each entry's file name. */
+async function buildChunks(): Promise<Map<string, string>> {
   const outDir = `${ROOT}dist`;
   for (const name of await readdir(outDir).catch(() => [] as string[])) {
     if (CHUNK_FILE.test(name)) await rm(`${outDir}/${name}`);
   }
+  const built = new Map<string, string>();
+  for (const group of LAZY_GROUPS) {
+    for (const [name, file] of await buildGroup(outDir, group)) built.set(name, file);
+  }
+  for (const name of Object.keys(LAZY_ENTRIES)) if (!built.has(name)) throw new Error(`the lazy chunk ${name} was not built`);
+  return built;
+}
+
+async function buildGroup(outDir: string, group: Record<string, string>): Promise<Map<string, string>> {
   const result = await viteBuild({
     root: ROOT,
     configFile: false,
@@ -107,11 +142,11 @@ async function buildChunks(): Promise<string> {
     build: {
       outDir,
       emptyOutDir: false,
-      target: 'es2021',
+      target: TARGET,
       sourcemap: true,
       minify: true,
       rolldownOptions: {
-        input: { conversation: `${ROOT}src/conversation/controller.ts` },
+        input: Object.fromEntries(Object.entries(group).map(([name, source]) => [name, `${ROOT}${source}`])),
         preserveEntrySignatures: 'exports-only',
         output: {
           format: 'es',
@@ -123,18 +158,20 @@ async function buildChunks(): Promise<string> {
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const entry = outputs.flatMap((output) => output.output).find((file) => file.type === 'chunk' && file.isEntry);
-  if (!entry) throw new Error('the conversation chunk was not built');
-  return entry.fileName;
+  const built = new Map<string, string>();
+  for (const file of outputs.flatMap((output) => output.output)) {
+    if (file.type === 'chunk' && file.isEntry) built.set(file.name, file.fileName);
+  }
+  return built;
 }
 
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), conversationChunks()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks()],
   build: {
     outDir: 'dist',
-    target: 'es2021',
+    target: TARGET,
     sourcemap: true,
     emptyOutDir: false,
     rolldownOptions: {

@@ -1,4 +1,4 @@
-import { html, isServer, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { resolve, startSession, type ResolvedLink } from './api.js';
 import { BUNDLE_URL } from './bundle-url.js';
 import type { ConversationController, ConversationFailure } from './conversation/controller.js';
@@ -6,9 +6,9 @@ import { loadConversation } from './conversation/load.js';
 import { explainRateLimit, explainRefusal } from './diagnostics.js';
 import { ShareLinkError, type ErrorReason } from './errors.js';
 import type { ShareLinkEmbedEventMap, ShareLinkEndReason } from './events.js';
-import { messagesFor } from './i18n/messages.js';
+import { ENGLISH, LanguageController } from './i18n/language.js';
 import { checkShareLink } from './policy.js';
-import { renderOrb } from './render/orb.js';
+import { loadOrb, type OrbModule } from './render/load-orb.js';
 import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
 import { WatermarkController } from './render/watermark.js';
 import { variantOf, type Actions, type EmbedState, type Placement, type Presentation, type Variant, type View } from './render/view.js';
@@ -94,17 +94,23 @@ const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed:
  * @cssprop [--share-link-embed-panel-width=400px] - Width of the orb's panel (it fills narrow screens).
  */
 export class ShareLinkEmbed extends LitElement {
-  static override styles = styles;
+  // Static getters rather than static fields: built for ES2022, fields would become `static {}`
+  // blocks, which need Safari 16.4; private fields and getters run from Safari 15 (docs/performance.md).
+  static override get styles() {
+    return styles;
+  }
 
-  static override properties = {
-    token: {},
-    apiBase: { attribute: 'api-base' },
-    placement: { reflect: true },
-    open: { type: Boolean, reflect: true },
-    _view: { state: true },
-    _media: { state: true },
-    _everOpened: { state: true },
-  };
+  static override get properties() {
+    return {
+      token: {},
+      apiBase: { attribute: 'api-base' },
+      placement: { reflect: true },
+      open: { type: Boolean, reflect: true },
+      _view: { state: true },
+      _media: { state: true },
+      _everOpened: { state: true },
+    };
+  }
 
   /** The share link's token. */
   declare token: string | undefined;
@@ -128,13 +134,16 @@ export class ShareLinkEmbed extends LitElement {
   #observed: Element | null = null;
   #moveFocus: 'panel' | 'orb' | null = null;
   readonly #rateLimitRetry = new RetryAfterOnce();
+  readonly #language = new LanguageController(this);
   // Shown unless a validated link removes it; restored if the page removes or alters it.
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
-    show: this._view.state !== 'loading' && this._view.shareLink?.removeWatermark !== true,
-    label: this.#messages().poweredBy,
+    show: this._view.state !== 'loading' && this.#language.messages(false) !== null && this._view.shareLink?.removeWatermark !== true,
+    label: (this.#language.messages(false) ?? ENGLISH).poweredBy,
   }));
   #conversation: ConversationController | null = null;
+  /** The orb's renderer, once an `ORB_EMBED` link has loaded its chunk. */
+  #orb: OrbModule | null = null;
 
   constructor() {
     super();
@@ -253,13 +262,25 @@ export class ShareLinkEmbed extends LitElement {
     if (this.open) this._everOpened = true;
   }
 
-  #messages() {
-    // Server-side rendering (Lit SSR's DOM shim) has attributes but no tree to look up a [lang] in.
-    return messagesFor(this.getAttribute('lang') || (isServer ? null : this.closest('[lang]')?.getAttribute('lang')));
+  /** Also waits for the visitor's words (another language, the error messages) while their chunk is on its way. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    for (let pending = this.#pendingMessages(); pending; pending = this.#pendingMessages()) {
+      await pending;
+      result = await super.getUpdateComplete();
+    }
+    return result;
+  }
+
+  #pendingMessages(): Promise<void> | null {
+    return this.#language.pending(this._view.state === 'error');
   }
 
   protected override render() {
-    const messages = this.#messages();
+    const messages = this.#language.messages(this._view.state === 'error');
+    // The visitor's language, or the error messages, are on their way (the link waits for its
+    // language; an error or a change of lang does not): meanwhile only the textless loading box.
+    if (!messages) return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -270,11 +291,13 @@ export class ShareLinkEmbed extends LitElement {
     };
     const variant = this.variant;
     if (variant === 'orb') {
-      return renderOrb(this._view, { ...presentation, open: this.open, everOpened: this._everOpened }, {
+      const orb = this.#orb;
+      const player = this._everOpened ? renderPlayer(this._view, presentation, this.#actions) : nothing;
+      return orb?.renderOrb({ html, nothing }, this._view, { ...presentation, open: this.open, everOpened: this._everOpened }, {
         ...this.#actions,
         toggle: () => this.#setOpen(!this.open),
         close: () => this.#setOpen(false),
-      });
+      }, player) ?? nothing;
     }
     return renderFramed(variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions));
   }
@@ -334,6 +357,8 @@ export class ShareLinkEmbed extends LitElement {
     this.#session = null;
     this._media = { ...NO_MEDIA, visible: this._media.visible };
     this._view = LOADING;
+    // The visitor's language (a lazy chunk, unless English) is fetched beside the link, not after it.
+    const language = this.#language.pending(false);
     const token = this.token ?? '';
     if (!isValidToken(token)) {
       this.#controller = null;
@@ -341,10 +366,23 @@ export class ShareLinkEmbed extends LitElement {
       this.#fail('invalid-token', `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`);
       return;
     }
-    resolve(token, { apiBase: this.#apiBase(), signal: controller.signal }).then(
+    const link = resolve(token, { apiBase: this.#apiBase(), signal: controller.signal }).then((resolved) =>
+      resolved.shareLink.type === 'ORB_EMBED' && !this.#orb ? this.#loadOrb().then(() => resolved) : resolved,
+    );
+    (language ? Promise.all([link, language]).then(([resolved]) => resolved) : link).then(
       (link) => controller === this.#controller && this.#show(link),
       (error: unknown) => controller === this.#controller && !controller.signal.aborted && this.#failWith(error),
     );
+  }
+
+  /** An orb link brings the orb's chunk (renderer and stylesheet) along before it is shown. */
+  async #loadOrb(): Promise<void> {
+    try {
+      this.#orb = await loadOrb();
+    } catch (error) {
+      throw new ShareLinkError('network', `its orb code did not load (${String(error)})`);
+    }
+    this.#orb.adoptOrbStyles(this.shadowRoot);
   }
 
   #show({ shareLink, persona, clockOffset }: ResolvedLink): void {

@@ -14,6 +14,7 @@ import type { html as litHtml, ReactiveController, ReactiveControllerHost, Templ
 import type { Connect, ConversationAdapter, Mode, Role } from './adapters/adapter.js';
 import { parseEngine, type EngineKind } from './engine.js';
 import { conversationMessagesFor, type ConversationMessages } from './messages.js';
+import { adoptStyles } from '../render/adopt-styles.js';
 import { CONVERSATION_CSS } from './styles.js';
 
 /** Why a conversation ended, as `share-link-end` reports it. */
@@ -71,7 +72,7 @@ export class ConversationController implements ReactiveController {
     // The element's language: its `lang`, else the nearest `[lang]` ancestor, else English.
     this.#lang = host.getAttribute('lang') || host.closest('[lang]')?.getAttribute('lang') || 'en';
     this.#t = conversationMessagesFor(this.#lang);
-    adoptStyles(host.shadowRoot);
+    adoptStyles(host.shadowRoot, CONVERSATION_CSS, 'conversation');
     host.addController(this);
     host.requestUpdate();
     void this.#run();
@@ -254,27 +255,4 @@ function describeMicrophoneError(error: unknown): string {
   if (name === 'NotAllowedError' || name === 'SecurityError') return `the microphone was refused, by the visitor or the browser (${name}: ${detail})`;
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return `no microphone was found (${String(name)}: ${detail})`;
   return `the microphone could not be opened (${String(name ?? 'Error')}: ${detail})`;
-}
-
-let sheet: CSSStyleSheet | null = null;
-
-/** Adds the conversation's stylesheet to the element's shadow root, once. */
-function adoptStyles(root: ShadowRoot | null): void {
-  if (!root) return;
-  if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
-    if (!sheet) {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(CONVERSATION_CSS);
-    }
-    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    return;
-  }
-  // Browsers without constructable stylesheets: a <style>, with Lit's nonce for a strict CSP.
-  if (root.querySelector('style[data-conversation]')) return;
-  const style = document.createElement('style');
-  style.dataset['conversation'] = '';
-  const nonce = (globalThis as { litNonce?: string }).litNonce;
-  if (nonce) style.setAttribute('nonce', nonce);
-  style.textContent = CONVERSATION_CSS;
-  root.append(style);
 }

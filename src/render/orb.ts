@@ -1,11 +1,25 @@
-/** ORB_EMBED: a round launcher fixed at a corner, opening a panel that holds the player. */
-import { html, nothing } from 'lit';
-import { initialOf, renderPlayer } from './player.js';
+/**
+ * ORB_EMBED: a round launcher fixed at a corner, opening a panel that holds the player. A lazy
+ * chunk of its own (load-orb.ts), with its stylesheet: a player never loads it. It imports nothing
+ * at run time, so the browser bundles' chunk carries no second Lit: the element passes its own
+ * `html` and `nothing`, and the player it draws inside the panel.
+ */
+import type { html as litHtml, nothing as litNothing } from 'lit';
+import { adoptStyles } from './adopt-styles.js';
+import { initialOf } from './initial.js';
+import { ORB_CSS } from './orb-styles.js';
 import type { OrbActions, OrbPresentation, View } from './view.js';
 
-const closeIcon = html`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg>`;
+export interface Lit {
+  html: typeof litHtml;
+  nothing: typeof litNothing;
+}
 
-export function renderOrb(view: View, p: OrbPresentation, act: OrbActions) {
+/** Adds the orb's stylesheet to the element's shadow root, once. */
+export const adoptOrbStyles = (root: ShadowRoot | null): void => adoptStyles(root, ORB_CSS, 'orb');
+
+/** `player`: the player the panel holds (renderPlayer's), drawn by the element. */
+export function renderOrb({ html, nothing }: Lit, view: View, p: OrbPresentation, act: OrbActions, player: unknown) {
   const t = p.messages;
   const name = view.persona?.name ?? '';
   const image = view.persona?.avatar.imageUrl;
@@ -24,8 +38,8 @@ export function renderOrb(view: View, p: OrbPresentation, act: OrbActions) {
     ${p.everOpened
       ? // The frame, not a part, holds the panel and the watermark beside it (see watermark.ts).
         html`<div class="panel-frame" data-watermark-frame ?hidden=${!p.open}><div part="panel" class="panel" id="panel" role="dialog" aria-label=${name} ?hidden=${!p.open}>
-          <button part="close-button" class="close" type="button" aria-label=${t.close} @click=${act.close}>${closeIcon}</button>
-          ${renderPlayer(view, p, act)}
+          <button part="close-button" class="close" type="button" aria-label=${t.close} @click=${act.close}><svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg></button>
+          ${player}
         </div></div>`
       : nothing}
     <button

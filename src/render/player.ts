@@ -4,13 +4,13 @@
  * `src`, after the schema has limited them to http(s).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Messages } from '../i18n/messages.js';
+import type { Messages } from '../i18n/en.js';
+import { initialOf } from './initial.js';
 import type { Actions, Presentation, View } from './view.js';
 
 const RETRYABLE = new Set(['network', 'server', 'bad-response', 'rate-limited', 'microphone-denied', 'conversation-failed']);
 
-/** The first letter of a name, shown when there is no image (or before it may load). */
-export const initialOf = (name: string): string => ([...name.replace(/[^\p{L}\p{N}]/gu, '')][0] ?? '·').toUpperCase();
+export { initialOf };
 
 /**
  * The box the watermark is drawn over (by `WatermarkController`, see watermark.ts): not a part, so

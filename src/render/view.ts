@@ -1,7 +1,7 @@
 /** What the renderers draw: the element's whole visible state, as plain data. */
 import type { TemplateResult } from 'lit';
 import type { ErrorReason } from '../errors.js';
-import type { Messages } from '../i18n/messages.js';
+import type { Messages } from '../i18n/en.js';
 import type { PublicPersona, ShareLink } from '../schema.js';
 
 export type EmbedState = 'loading' | 'ready' | 'starting' | 'live' | 'error';

@@ -1,6 +1,6 @@
 /** The templates are functions of plain state: drawn here with no element and no network. */
 import { expect } from '@open-wc/testing';
-import { render } from 'lit';
+import { html, nothing, render } from 'lit';
 import { MESSAGES } from '../../src/i18n/messages.ts';
 import { renderOrb } from '../../src/render/orb.ts';
 import { initialOf, renderFramed, renderMessage, renderPlayer } from '../../src/render/player.ts';
@@ -81,16 +81,16 @@ describe('renderers', () => {
     expect(draw(renderMessage({ ...ready, state: 'error', error: { reason: 'expired', message: '' } }, MESSAGES.en, actions)).querySelector('[data-watermark]')).to.equal(null);
     const framed = draw(renderFramed(renderPlayer(ready, presentation, actions)));
     expect(framed.querySelector('[data-watermark-frame]')!.hasAttribute('part')).to.equal(false);
-    const orb = draw(renderOrb(ready, { ...presentation, open: true, everOpened: true }, actions));
+    const orb = draw(renderOrb({ html, nothing }, ready, { ...presentation, open: true, everOpened: true }, actions, renderPlayer(ready, presentation, actions)));
     expect(orb.querySelector('[data-watermark-frame] > [part="panel"]')).to.exist;
   });
 
   it('draws a closed orb with the initial and no media, and the panel once opened', () => {
-    const closed = draw(renderOrb(ready, { ...presentation, open: false, everOpened: false }, actions));
+    const closed = draw(renderOrb({ html, nothing }, ready, { ...presentation, open: false, everOpened: false }, actions, nothing));
     expect(closed.querySelector('img, video, [part="panel"]')).to.equal(null);
     expect(closed.querySelector('[part="orb"]')!.textContent!.trim()).to.equal('F');
     expect(closed.querySelector('[part="orb"]')!.hasAttribute('aria-controls')).to.equal(false);
-    const open = draw(renderOrb(ready, { ...presentation, open: true, everOpened: true }, actions));
+    const open = draw(renderOrb({ html, nothing }, ready, { ...presentation, open: true, everOpened: true }, actions, renderPlayer(ready, presentation, actions)));
     expect(open.querySelector('[part="panel"]')!.hasAttribute('hidden')).to.equal(false);
     expect(open.querySelector('[part="orb"]')!.getAttribute('aria-controls')).to.equal('panel');
     open.querySelector<HTMLElement>('[part="close-button"]')!.click();

@@ -94,7 +94,7 @@ describe('the packed tarball', () => {
       const file = queue.shift()!;
       if (!/\.(js|d\.ts)$/.test(file)) continue;
       const text = readFileSync(join(INSTALLED, file), 'utf8');
-      for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*['"`](\.{1,2}\/[^'"`]+)['"`]/g)) {
         const resolved = new URL(specifier!, `file:///${file}`).pathname.slice(1);
         if (resolved.endsWith('.js')) {
           if (shipped.has(resolved)) reach(resolved);
@@ -320,8 +320,9 @@ describe('in Chromium', () => {
     const { code, output: markup } = await run(process.execPath, ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base, 'de'], ROOT);
     assert.equal(code, 0, markup);
     assert.match(markup, /<share-link-embed[^>]*><template shadowroot="open" shadowrootmode="open">/);
-    // The loading state: one box named for assistive technology, no text (src/render/player.ts).
-    assert.match(markup, /part="player"[^>]*role="progressbar"[^>]*aria-busy="true"/);
+    // The loading box, one textless box; its label is English on the server, which loads no other
+    // language (src/i18n/language.ts), and German once the browser has the German chunk.
+    assert.match(markup, /part="player" class="player loading" role="progressbar" aria-busy="true" aria-label="Loading…"/);
     // Without a lang attribute there is no tree to look a [lang] up in on the server: English.
     const { code: plainCode, output: plain } = await run(process.execPath, ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base], ROOT);
     assert.equal(plainCode, 0, plain);

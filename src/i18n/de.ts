@@ -1,0 +1,31 @@
+/** Visitor-facing text in German: a lazy chunk of its own (see language.ts). */
+import type { Messages } from './en.js';
+
+const de: Messages = {
+  loading: 'Wird geladen…',
+  start: 'Gespräch starten',
+  starting: 'Verbindung wird hergestellt…',
+  end: 'Gespräch beenden',
+  live: 'Live',
+  close: 'Schließen',
+  retry: 'Erneut versuchen',
+  talkTo: 'Mit {name} sprechen',
+  poweredBy: 'Bereitgestellt von',
+  errors: {
+    'invalid-token': 'Diese Einbettung ist nicht richtig eingerichtet.',
+    'not-found': 'Diesen Gesprächslink gibt es nicht.',
+    'origin-not-allowed': 'Dieses Gespräch ist auf dieser Website nicht verfügbar.',
+    disabled: 'Dieser Gesprächslink wurde deaktiviert.',
+    expired: 'Dieser Gesprächslink ist abgelaufen.',
+    'usage-limit-reached': 'Dieser Gesprächslink hat sein Limit erreicht.',
+    'rate-limited': 'Gerade zu viele Versuche aus Ihrem Netzwerk. Bitte warten Sie einen Moment.',
+    'not-embeddable': 'Dieser Gesprächslink kann nicht eingebettet werden.',
+    network: 'Keine Verbindung möglich. Prüfen Sie Ihre Verbindung.',
+    'bad-response': 'Beim Laden dieses Gesprächs ist ein Fehler aufgetreten.',
+    server: 'Der Dienst hat Probleme. Versuchen Sie es später erneut.',
+    'microphone-denied': 'Das Mikrofon ist blockiert. Erlauben Sie es und versuchen Sie es erneut.',
+    'conversation-failed': 'Das Gespräch wurde abgebrochen. Versuchen Sie es erneut.',
+  },
+};
+
+export default de;

@@ -1,0 +1,31 @@
+/** Visitor-facing text in Spanish: a lazy chunk of its own (see language.ts). */
+import type { Messages } from './en.js';
+
+const es: Messages = {
+  loading: 'Cargando…',
+  start: 'Iniciar conversación',
+  starting: 'Conectando…',
+  end: 'Terminar conversación',
+  live: 'En directo',
+  close: 'Cerrar',
+  retry: 'Reintentar',
+  talkTo: 'Hablar con {name}',
+  poweredBy: 'Con la tecnología de',
+  errors: {
+    'invalid-token': 'Esta inserción no está configurada correctamente.',
+    'not-found': 'Este enlace de conversación no existe.',
+    'origin-not-allowed': 'Esta conversación no está disponible en este sitio web.',
+    disabled: 'Este enlace de conversación se ha desactivado.',
+    expired: 'Este enlace de conversación ha caducado.',
+    'usage-limit-reached': 'Este enlace de conversación ha alcanzado su límite.',
+    'rate-limited': 'Demasiados intentos desde tu red en este momento. Espera un momento.',
+    'not-embeddable': 'Este enlace de conversación no se puede insertar.',
+    network: 'No se pudo conectar. Comprueba tu conexión.',
+    'bad-response': 'Algo salió mal al cargar esta conversación.',
+    server: 'El servicio tiene problemas. Inténtalo más tarde.',
+    'microphone-denied': 'El micrófono está bloqueado. Permítelo e inténtalo de nuevo.',
+    'conversation-failed': 'La conversación se detuvo. Inténtalo de nuevo.',
+  },
+};
+
+export default es;

@@ -1,0 +1,31 @@
+/** Visitor-facing text in French: a lazy chunk of its own (see language.ts). */
+import type { Messages } from './en.js';
+
+const fr: Messages = {
+  loading: 'Chargement…',
+  start: 'Démarrer la conversation',
+  starting: 'Connexion…',
+  end: 'Terminer la conversation',
+  live: 'En direct',
+  close: 'Fermer',
+  retry: 'Réessayer',
+  talkTo: 'Parler à {name}',
+  poweredBy: 'Propulsé par',
+  errors: {
+    'invalid-token': 'Cette intégration n’est pas configurée correctement.',
+    'not-found': 'Ce lien de conversation n’existe pas.',
+    'origin-not-allowed': 'Cette conversation n’est pas disponible sur ce site.',
+    disabled: 'Ce lien de conversation a été désactivé.',
+    expired: 'Ce lien de conversation a expiré.',
+    'usage-limit-reached': 'Ce lien de conversation a atteint sa limite.',
+    'rate-limited': 'Trop de tentatives depuis votre réseau pour le moment. Patientez un instant.',
+    'not-embeddable': 'Ce lien de conversation ne peut pas être intégré.',
+    network: 'Connexion impossible. Vérifiez votre connexion.',
+    'bad-response': 'Une erreur est survenue lors du chargement de cette conversation.',
+    server: 'Le service rencontre des difficultés. Réessayez plus tard.',
+    'microphone-denied': 'Le microphone est bloqué. Autorisez-le et réessayez.',
+    'conversation-failed': 'La conversation s’est arrêtée. Réessayez.',
+  },
+};
+
+export default fr;

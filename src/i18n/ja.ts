@@ -1,0 +1,31 @@
+/** Visitor-facing text in Japanese: a lazy chunk of its own (see language.ts). */
+import type { Messages } from './en.js';
+
+const ja: Messages = {
+  loading: '読み込み中…',
+  start: '会話を始める',
+  starting: '接続中…',
+  end: '会話を終了',
+  live: 'ライブ',
+  close: '閉じる',
+  retry: '再試行',
+  talkTo: '{name}と話す',
+  poweredBy: 'Powered by',
+  errors: {
+    'invalid-token': 'この埋め込みは正しく設定されていません。',
+    'not-found': 'この会話リンクは存在しません。',
+    'origin-not-allowed': 'この会話はこのウェブサイトではご利用いただけません。',
+    disabled: 'この会話リンクは無効になっています。',
+    expired: 'この会話リンクの有効期限が切れています。',
+    'usage-limit-reached': 'この会話リンクは利用上限に達しました。',
+    'rate-limited': '現在、お使いのネットワークからの試行が多すぎます。しばらくお待ちください。',
+    'not-embeddable': 'この会話リンクは埋め込みできません。',
+    network: '接続できませんでした。接続を確認してください。',
+    'bad-response': 'この会話の読み込み中に問題が発生しました。',
+    server: 'サービスに問題が発生しています。後でもう一度お試しください。',
+    'microphone-denied': 'マイクがブロックされています。許可してもう一度お試しください。',
+    'conversation-failed': '会話が中断されました。もう一度お試しください。',
+  },
+};
+
+export default ja;
