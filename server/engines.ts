@@ -15,6 +15,7 @@
 import { inspect } from 'node:util';
 import * as v from 'valibot';
 import type { EngineSetting } from './schemas.ts';
+import { SCRIPTED_ENGINE_PATH } from './scripted-engine.ts';
 
 /** A credential that prints as `[redacted]` wherever it ends up: logs, JSON, `util.inspect`. */
 export class Secret {
@@ -129,8 +130,6 @@ export class EngineError extends Error {
   }
 }
 
-/** The path of the scripted engine's WebSocket on the API (served by server/scripted-engine.ts). */
-export const SCRIPTED_ENGINE_PATH = '/v1/engines/scripted';
 
 /**
  * Mints what the browser needs to run the persona's conversation, or `null` when the persona has

@@ -53,14 +53,6 @@ const MAX_BAD_FRAMES = 10;
 
 const acceptWellFormed = () => true;
 
-/** The scripted engine's URL for a session, on the origin the session request came to. */
-export function scriptedEngineUrl(requestUrl: string, sessionToken: string): string {
-  const url = new URL(SCRIPTED_ENGINE_PATH, requestUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('session', sessionToken);
-  return url.href;
-}
-
 /** Answers WebSocket upgrades on `server` for the scripted engine. */
 export function attachScriptedEngine(server: Server, options: ScriptedEngineOptions = {}): ScriptedEngine {
   const {
