@@ -56,8 +56,11 @@ export interface ShareLinkEmbedEventMap {
 }
 
 // The events bubble and are composed: listeners on any element, the document or the window see them.
+// Interfaces, not type aliases: global event maps are extended by declaration merging.
+/* eslint-disable @typescript-eslint/no-empty-object-type */
 declare global {
   interface HTMLElementEventMap extends ShareLinkEmbedEventMap {}
   interface DocumentEventMap extends ShareLinkEmbedEventMap {}
   interface WindowEventMap extends ShareLinkEmbedEventMap {}
 }
+/* eslint-enable @typescript-eslint/no-empty-object-type */

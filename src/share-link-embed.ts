@@ -135,7 +135,9 @@ export class ShareLinkEmbed extends LitElement {
   #moveFocus: 'panel' | 'orb' | null = null;
   readonly #rateLimitRetry = new RetryAfterOnce();
   readonly #language = new LanguageController(this);
-  // Shown unless a validated link removes it; restored if the page removes or alters it.
+  // Shown unless a validated link removes it; restored if the page removes or alters it. A
+  // reactive controller: registered with the element by its constructor, never called from here.
+  // eslint-disable-next-line no-unused-private-class-members
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
     show: this._view.state !== 'loading' && this.#language.messages(false) !== null && this._view.shareLink?.removeWatermark !== true,

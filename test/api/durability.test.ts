@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, LEO, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 const running: RunningApi[] = [];

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { connect, migrate } from '../../server/store.ts';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, LEO, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };

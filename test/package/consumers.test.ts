@@ -40,7 +40,8 @@ interface Run {
 function run(command: string, args: string[], cwd = CONSUMERS): Promise<Run> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      // Some tools colour their report whatever the environment says.
+      // Some tools colour their report whatever the environment says (ANSI escape codes).
+      // eslint-disable-next-line no-control-regex
       const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output });
     });
