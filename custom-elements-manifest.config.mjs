@@ -18,12 +18,18 @@ function publicApiOnly() {
         for (const declaration of module.declarations ?? []) {
           if (!declaration.customElement) continue;
           declaration.attributes = declaration.attributes?.filter((attribute) => !attribute.name.startsWith('_'));
-          declaration.members = declaration.members?.filter((member) => member.privacy !== 'private' && !member.name.startsWith('#') && !member.name.startsWith('_'));
+          declaration.members = declaration.members?.filter(
+            (member) => member.privacy !== 'private' && !member.name.startsWith('#') && !member.name.startsWith('_'),
+          );
           declaration.events = declaration.events?.filter((event) => event.name.startsWith('share-link-'));
           // An attribute documented with @attr that mirrors a property (the read-only `state` and
           // `variant`, the inherited `lang`) names it, as the analyzer does for Lit's own properties.
           for (const attribute of declaration.attributes ?? []) {
-            if (!attribute.fieldName && (attribute.name === 'lang' || declaration.members?.some((member) => member.name === attribute.name))) attribute.fieldName = attribute.name;
+            if (
+              !attribute.fieldName &&
+              (attribute.name === 'lang' || declaration.members?.some((member) => member.name === attribute.name))
+            )
+              attribute.fieldName = attribute.name;
           }
         }
       }
@@ -47,19 +53,31 @@ function shippedModulesOnly() {
     packageLinkPhase({ customElementsManifest }) {
       const classes = new Map();
       for (const module of customElementsManifest.modules) {
-        const exported = new Set((module.exports ?? []).filter((entry) => entry.kind === 'js').map((entry) => entry.declaration.name));
+        const exported = new Set(
+          (module.exports ?? []).filter((entry) => entry.kind === 'js').map((entry) => entry.declaration.name),
+        );
         module.declarations = (module.declarations ?? []).filter((declaration) => exported.has(declaration.name));
         for (const declaration of module.declarations) {
-          if (declaration.customElement && declaration.tagName) classes.set(declaration.name, { module: shippedPath(module.path), tagName: declaration.tagName });
+          if (declaration.customElement && declaration.tagName)
+            classes.set(declaration.name, { module: shippedPath(module.path), tagName: declaration.tagName });
         }
       }
       for (const module of customElementsManifest.modules) {
         module.exports = (module.exports ?? []).flatMap((entry) => {
           // `export type * from './events.js'` re-exports types, which are no part of the JavaScript module.
           if (entry.kind === 'js' && entry.name === '*') return [];
-          if (entry.kind !== 'custom-element-definition') return [{ ...entry, declaration: { ...entry.declaration, module: shippedPath(entry.declaration.module) } }];
+          if (entry.kind !== 'custom-element-definition')
+            return [{ ...entry, declaration: { ...entry.declaration, module: shippedPath(entry.declaration.module) } }];
           const element = classes.get(entry.declaration.name);
-          return element ? [{ kind: 'custom-element-definition', name: element.tagName, declaration: { name: entry.declaration.name, module: element.module } }] : [];
+          return element
+            ? [
+                {
+                  kind: 'custom-element-definition',
+                  name: element.tagName,
+                  declaration: { name: entry.declaration.name, module: element.module },
+                },
+              ]
+            : [];
         });
         module.path = shippedPath(module.path);
       }
@@ -68,7 +86,12 @@ function shippedModulesOnly() {
         module.exports = module.exports.filter((entry) => entry.kind !== 'custom-element-definition');
         return found;
       });
-      customElementsManifest.modules.push({ kind: 'javascript-module', path: REGISTERING_ENTRY, declarations: [], exports: definitions });
+      customElementsManifest.modules.push({
+        kind: 'javascript-module',
+        path: REGISTERING_ENTRY,
+        declarations: [],
+        exports: definitions,
+      });
     },
   };
 }

@@ -22,7 +22,14 @@ function referenceApi(): Plugin {
     async configureServer(server) {
       const store = new EmbeddedStore(await loadDataFile(DEMO_DATA_FILE));
       const sessionSecret = generateSessionSecret();
-      const app = createApp({ store, apiKey: DEMO_API_KEY, staticRoot: FIXTURES_DIR, bundleDir: DIST_DIR, sessionSecret, engines: engineConfigFromEnv() });
+      const app = createApp({
+        store,
+        apiKey: DEMO_API_KEY,
+        staticRoot: FIXTURES_DIR,
+        bundleDir: DIST_DIR,
+        sessionSecret,
+        engines: engineConfigFromEnv(),
+      });
       const listener = getRequestListener(app.fetch);
       // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
       const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
@@ -32,12 +39,18 @@ function referenceApi(): Plugin {
       });
       // The scripted demo engine's WebSocket beside Vite's own hot-reload socket (other paths are Vite's).
       if (server.httpServer) {
-        const engine = attachScriptedEngine(server.httpServer as Server, { verifySession: (token) => verifySessionToken(token, sessionSecret).valid });
+        const engine = attachScriptedEngine(server.httpServer as Server, {
+          verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
+        });
         server.httpServer.once('close', () => void engine.close());
       }
       server.httpServer?.once('listening', () => {
-        server.config.logger.info(`  reference API: /v1 on the same origin (demo fixtures, in memory; management key "${DEMO_API_KEY}")`);
-        server.config.logger.info('  second origin: open http://localhost:5173/ to see origin-restricted links refused');
+        server.config.logger.info(
+          `  reference API: /v1 on the same origin (demo fixtures, in memory; management key "${DEMO_API_KEY}")`,
+        );
+        server.config.logger.info(
+          '  second origin: open http://localhost:5173/ to see origin-restricted links refused',
+        );
       });
     },
   };
@@ -84,8 +97,8 @@ const LAZY_GROUPS: Record<string, string>[] = [
   {
     errors: 'src/i18n/en-errors.ts',
     de: 'src/i18n/de.ts',
-  fr: 'src/i18n/fr.ts',
-  es: 'src/i18n/es.ts',
+    fr: 'src/i18n/fr.ts',
+    es: 'src/i18n/es.ts',
     ja: 'src/i18n/ja.ts',
     orb: 'src/render/orb.ts',
   },
@@ -128,7 +141,8 @@ async function buildChunks(): Promise<Map<string, string>> {
   for (const group of LAZY_GROUPS) {
     for (const [name, file] of await buildGroup(outDir, group)) built.set(name, file);
   }
-  for (const name of Object.keys(LAZY_ENTRIES)) if (!built.has(name)) throw new Error(`the lazy chunk ${name} was not built`);
+  for (const name of Object.keys(LAZY_ENTRIES))
+    if (!built.has(name)) throw new Error(`the lazy chunk ${name} was not built`);
   return built;
 }
 
@@ -152,7 +166,8 @@ async function buildGroup(outDir: string, group: Record<string, string>): Promis
           format: 'es',
           entryFileNames: 'share-link-embed-[name]-[hash].js',
           // Adapters keep their names; code they share (valibot) is `shared`.
-          chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'share-link-embed-[name]-[hash].js' : 'share-link-embed-shared-[hash].js'),
+          chunkFileNames: (chunk) =>
+            chunk.isDynamicEntry ? 'share-link-embed-[name]-[hash].js' : 'share-link-embed-shared-[hash].js',
         },
       },
     },

@@ -14,8 +14,20 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 180_000,
   // Chromium's fake microphone (a beep every half second), granted without a prompt.
-  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] } })],
-  plugins: [sdkStandInsPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceApiPlugin()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: true,
+        args: [...CHROME_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+      },
+    }),
+  ],
+  plugins: [
+    sdkStandInsPlugin(),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    referenceApiPlugin(),
+  ],
   middleware: [fakeApiMiddleware],
   testFramework: { config: { timeout: 10_000 } },
 };

@@ -46,7 +46,12 @@ async function lookups(apis: RunningApi[]): Promise<LookupFigures> {
   };
   await autocannon({ ...options, duration: 5 });
   const result = await autocannon({ ...options, duration: 5 });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 export async function postgresThroughput(): Promise<PostgresFigures> {
@@ -72,7 +77,10 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
     const link = (await created.json()) as { id: string; token: string };
     const statuses = await Promise.all(
       Array.from({ length: 500 }, (_, index) =>
-        fetch(`${apis[index % apis.length]!.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: 'https://page.example' } }).then(async (response) => {
+        fetch(`${apis[index % apis.length]!.base}/v1/embed/${link.token}/sessions`, {
+          method: 'POST',
+          headers: { Origin: 'https://page.example' },
+        }).then(async (response) => {
           await response.arrayBuffer();
           return response.status;
         }),
@@ -80,7 +88,9 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
     );
     const reportedByEachProcess = await Promise.all(
       apis.map(async (api) => {
-        const response = await fetch(`${api.base}/v1/share-links/${link.id}`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+        const response = await fetch(`${api.base}/v1/share-links/${link.id}`, {
+          headers: { Authorization: `Bearer ${API_KEY}` },
+        });
         return ((await response.json()) as { usageCount: number }).usageCount;
       }),
     );
@@ -89,7 +99,12 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
       loadAverage,
       oneProcess,
       fourProcesses,
-      starts: { sent: statuses.length, granted: statuses.filter((status) => status === 201).length, usageLimit: 50, reportedByEachProcess },
+      starts: {
+        sent: statuses.length,
+        granted: statuses.filter((status) => status === 201).length,
+        usageLimit: 50,
+        reportedByEachProcess,
+      },
     };
   } finally {
     await Promise.all(apis.map((api) => api.stop()));
@@ -108,7 +123,8 @@ async function serverVersion(url: string): Promise<string> {
 }
 
 export function postgresReport(figures: PostgresFigures): string[] {
-  const row = (label: string, pick: (lookup: LookupFigures) => string) => `| ${label} | ${pick(figures.oneProcess)} | ${pick(figures.fourProcesses)} |`;
+  const row = (label: string, pick: (lookup: LookupFigures) => string) =>
+    `| ${label} | ${pick(figures.oneProcess)} | ${pick(figures.fourProcesses)} |`;
   return [
     `## Reference API on PostgreSQL ${figures.postgres} (autocannon, 50 connections, 5 s after 5 s of warm-up)`,
     '',

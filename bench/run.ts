@@ -33,13 +33,20 @@ const PROFILES = [
   { key: '1x', label: '1× CPU', cpuRate: 1, target: 1.25 },
   { key: '4x', label: '4× CPU', cpuRate: 4, target: 1.25 },
   // Network.emulateNetworkConditions' latency is added to every request's round trip.
-  { key: 'network', label: '100 ms RTT, 1.6 Mbit/s', cpuRate: 1, target: 1.15, network: { latency: 100, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 } },
+  {
+    key: 'network',
+    label: '100 ms RTT, 1.6 Mbit/s',
+    cpuRate: 1,
+    target: 1.15,
+    network: { latency: 100, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 },
+  },
 ] as const;
 type Profile = (typeof PROFILES)[number];
 
 const executablePath = findChrome();
 if (!executablePath) throw new Error(INSTALL_HINT);
-if (COMPARE_DIR && !existsSync(join(COMPARE_DIR, 'share-link-embed.js'))) throw new Error(`BENCH_COMPARE: no share-link-embed.js in ${COMPARE_DIR}`);
+if (COMPARE_DIR && !existsSync(join(COMPARE_DIR, 'share-link-embed.js')))
+  throw new Error(`BENCH_COMPARE: no share-link-embed.js in ${COMPARE_DIR}`);
 
 console.log('building the widget and the floor…');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
@@ -121,19 +128,33 @@ const SCRIPTS: Record<Variant, string> = {
 
 function page(path: string, kind: Variant, body: string, expected = 1): string {
   const tagName = kind === 'floor' ? 'floor-embed' : 'share-link-embed';
-  const classic = kind === 'classic' ? `<script src="/dist/share-link-embed.iife.js" data-token="${PLAYER}" data-api-base="${api.base}" async></script>` : '';
-  pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title><script>window.__expected=${expected}; window.__tag='${tagName}'</script>${PROBE}
+  const classic =
+    kind === 'classic'
+      ? `<script src="/dist/share-link-embed.iife.js" data-token="${PLAYER}" data-api-base="${api.base}" async></script>`
+      : '';
+  pages.set(
+    path,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title><script>window.__expected=${expected}; window.__tag='${tagName}'</script>${PROBE}
     ${SCRIPTS[kind]}<style>body{margin:0;padding:24px;font:16px system-ui} main{width:640px}</style></head>
-    <body><main><h1>A host page</h1><p>Some text above the embed.</p>${body}<p>Some text below it.</p></main>${classic}</body></html>`);
+    <body><main><h1>A host page</h1><p>Some text above the embed.</p>${body}<p>Some text below it.</p></main>${classic}</body></html>`,
+  );
   return `${origin}${path}`;
 }
 
 const tag = (kind: Variant, token: string) =>
-  kind === 'classic' ? '' : kind === 'floor' ? `<floor-embed token="${token}" api-base="${api.base}"></floor-embed>` : `<share-link-embed token="${token}" api-base="${api.base}"></share-link-embed>`;
+  kind === 'classic'
+    ? ''
+    : kind === 'floor'
+      ? `<floor-embed token="${token}" api-base="${api.base}"></floor-embed>`
+      : `<share-link-embed token="${token}" api-base="${api.base}"></share-link-embed>`;
 
 const browser: Browser = await chromium.launch({
   executablePath,
-  args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  args: [
+    ...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')),
+    '--js-flags=--expose-gc',
+    '--enable-precise-memory-info',
+  ],
 });
 const chromiumVersion = browser.version();
 
@@ -176,7 +197,10 @@ async function load(url: string, profile: Profile): Promise<LoadSample> {
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile.network });
   }
-  const ready = tab.waitForEvent('console', { predicate: (message) => message.text() === 'bench:ready', timeout: 60_000 });
+  const ready = tab.waitForEvent('console', {
+    predicate: (message) => message.text() === 'bench:ready',
+    timeout: 60_000,
+  });
   await tab.goto(url, { waitUntil: 'commit' });
   await ready;
   const metrics = (await cdp.send('Performance.getMetrics')).metrics;
@@ -191,27 +215,44 @@ const quantile = (sorted: number[], q: number) => {
   const low = Math.floor(at);
   return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
 };
-const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+const median = (values: number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75), min: sorted[0]!, max: sorted.at(-1)! };
+  return {
+    median: quantile(sorted, 0.5),
+    p25: quantile(sorted, 0.25),
+    p75: quantile(sorted, 0.75),
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+  };
 };
 type Summary = ReturnType<typeof summary>;
 
 /** The ratio of the medians, with a 95 % bootstrap interval (seeded: the same samples give the same interval). */
 function ratioOfMedians(widget: number[], floor: number[]) {
   let seed = 0x9e3779b9;
-  const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
   const resample = (values: number[]) => values.map(() => values[Math.floor(random() * values.length)]!);
-  const ratios = Array.from({ length: 2000 }, () => median(resample(widget)) / median(resample(floor))).sort((a, b) => a - b);
+  const ratios = Array.from({ length: 2000 }, () => median(resample(widget)) / median(resample(floor))).sort(
+    (a, b) => a - b,
+  );
   return { value: median(widget) / median(floor), low: quantile(ratios, 0.025), high: quantile(ratios, 0.975) };
 }
 
 async function compareLoads(profile: Profile) {
   const variants: Variant[] = COMPARE_DIR ? ['widget', 'floor', 'compare'] : ['widget', 'floor'];
-  const urls = Object.fromEntries(variants.map((kind) => [kind, page(`/player-${kind}`, kind, tag(kind, PLAYER))])) as Record<Variant, string>;
+  const urls = Object.fromEntries(
+    variants.map((kind) => [kind, page(`/player-${kind}`, kind, tag(kind, PLAYER))]),
+  ) as Record<Variant, string>;
   for (const kind of variants) await load(urls[kind], profile); // warm the server and the disk cache of the binaries
-  const samples = Object.fromEntries(variants.map((kind) => [kind, [] as LoadSample[]])) as Record<Variant, LoadSample[]>;
+  const samples = Object.fromEntries(variants.map((kind) => [kind, [] as LoadSample[]])) as Record<
+    Variant,
+    LoadSample[]
+  >;
   for (let run = 0; run < RUNS; run++) {
     // Rotate which goes first, so drift in the machine's load falls on every variant alike.
     for (let i = 0; i < variants.length; i++) {
@@ -237,7 +278,10 @@ async function compareLoads(profile: Profile) {
   const floor = samples.floor;
   const versusFloor = (list: LoadSample[]) => ({
     runByRun: summary(list.map((sample, index) => sample.ready / floor[index]!.ready)),
-    ofMedians: ratioOfMedians(list.map((s) => s.ready), floor.map((s) => s.ready)),
+    ofMedians: ratioOfMedians(
+      list.map((s) => s.ready),
+      floor.map((s) => s.ready),
+    ),
   });
   return {
     profile: profile.key,
@@ -250,7 +294,9 @@ async function compareLoads(profile: Profile) {
     ratio: versusFloor(samples.widget),
     compareRatio: COMPARE_DIR ? versusFloor(samples.compare) : null,
     /** Files of the build requested before ready, in any run: what the critical path really is. */
-    requestedBeforeReady: [...new Set(samples.widget.flatMap((sample) => sample.resources.map((resource) => resource.path)))].sort(),
+    requestedBeforeReady: [
+      ...new Set(samples.widget.flatMap((sample) => sample.resources.map((resource) => resource.path))),
+    ].sort(),
   };
 }
 
@@ -279,7 +325,9 @@ async function criticalPath() {
   };
   const es = await measure('widget');
   const classic = await measure('classic');
-  const before = new Set([...es.files, ...classic.files].map((file) => file.path).concat(es.alsoRequested, classic.alsoRequested));
+  const before = new Set(
+    [...es.files, ...classic.files].map((file) => file.path).concat(es.alsoRequested, classic.alsoRequested),
+  );
   const chunks = readdirSync(DIST)
     .filter((name) => name.endsWith('.js') && !ENTRIES.includes(name))
     .map((name) => ({ ...weigh(`/dist/${name}`), requestedBeforeReady: before.has(`/dist/${name}`) }))
@@ -289,7 +337,12 @@ async function criticalPath() {
 
 async function manyElements(kind: 'widget' | 'floor') {
   const body = Array.from({ length: 100 }, (_, index) => tag(kind, index % 2 ? PLAYER : SECOND)).join('');
-  const url = page(`/many-${kind}`, kind, `<div style="display:grid;grid-template-columns:repeat(10,1fr);gap:4px">${body}</div>`, 100);
+  const url = page(
+    `/many-${kind}`,
+    kind,
+    `<div style="display:grid;grid-template-columns:repeat(10,1fr);gap:4px">${body}</div>`,
+    100,
+  );
   const samples: { requests: number; ready: number }[] = [];
   for (let run = 0; run < 5; run++) {
     const context = await browser.newContext();
@@ -297,11 +350,21 @@ async function manyElements(kind: 'widget' | 'floor') {
     let requests = 0;
     tab.on('request', (request) => request.url().includes('/v1/embed/') && requests++);
     await tab.goto(url);
-    await tab.waitForFunction(() => (window as unknown as { __bench: { readyAt: number } }).__bench.readyAt > 0, undefined, { timeout: 30_000 });
-    samples.push({ requests, ready: await tab.evaluate(() => (window as unknown as { __bench: { readyAt: number } }).__bench.readyAt) });
+    await tab.waitForFunction(
+      () => (window as unknown as { __bench: { readyAt: number } }).__bench.readyAt > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
+    samples.push({
+      requests,
+      ready: await tab.evaluate(() => (window as unknown as { __bench: { readyAt: number } }).__bench.readyAt),
+    });
     await context.close();
   }
-  return { requests: Math.max(...samples.map((sample) => sample.requests)), ready: summary(samples.map((sample) => sample.ready)) };
+  return {
+    requests: Math.max(...samples.map((sample) => sample.requests)),
+    ready: summary(samples.map((sample) => sample.ready)),
+  };
 }
 
 async function orbBytesBeforeOpen() {
@@ -310,7 +373,8 @@ async function orbBytesBeforeOpen() {
   const tab = await context.newPage();
   const media: { url: string; bytes: number }[] = [];
   tab.on('response', async (response) => {
-    if (response.url().includes('/media/')) media.push({ url: response.url(), bytes: (await response.body().catch(() => Buffer.alloc(0))).length });
+    if (response.url().includes('/media/'))
+      media.push({ url: response.url(), bytes: (await response.body().catch(() => Buffer.alloc(0))).length });
   });
   await tab.goto(url);
   await tab.waitForFunction(() => document.querySelector('share-link-embed')?.getAttribute('state') === 'ready');
@@ -378,7 +442,9 @@ async function memoryCycles() {
   // Plain JavaScript strings: the bundler's helpers (e.g. esbuild's __name) do not exist in the page.
   await tab.addInitScript({ content: COUNT_LIVE_TIMERS_AND_LISTENERS });
   await tab.goto(url);
-  const result = (await tab.evaluate(`(${CYCLE_1000_TIMES})(${JSON.stringify({ token: PLAYER, apiBase: api.base })})`)) as {
+  const result = (await tab.evaluate(
+    `(${CYCLE_1000_TIMES})(${JSON.stringify({ token: PLAYER, apiBase: api.base })})`,
+  )) as {
     before: { heap: number; timers: number; listeners: number };
     after: { heap: number; timers: number; listeners: number };
     afterSecondThousand: { heap: number; timers: number; listeners: number };
@@ -388,7 +454,11 @@ async function memoryCycles() {
 }
 
 async function apiThroughput() {
-  const lookup = { url: `${api.base}/v1/embed/${PLAYER}`, connections: 50, headers: { origin: 'https://page.example' } };
+  const lookup = {
+    url: `${api.base}/v1/embed/${PLAYER}`,
+    connections: 50,
+    headers: { origin: 'https://page.example' },
+  };
   // Two seconds of warm-up first: the server's first requests compile its code, which is not its speed.
   await autocannon({ ...lookup, duration: 2 });
   const result = await autocannon({ ...lookup, duration: 5 });
@@ -400,7 +470,10 @@ async function apiThroughput() {
   const link = (await create.json()) as { token: string };
   const statuses = await Promise.all(
     Array.from({ length: 500 }, () =>
-      fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: 'https://page.example' } }).then(async (response) => {
+      fetch(`${api.base}/v1/embed/${link.token}/sessions`, {
+        method: 'POST',
+        headers: { Origin: 'https://page.example' },
+      }).then(async (response) => {
         await response.arrayBuffer();
         return response.status;
       }),
@@ -494,18 +567,23 @@ function report(r: {
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const bytes = (n: number) => n.toLocaleString('en-US');
-  const ms = (s: Summary, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+  const ms = (s: Summary, digits = 0) =>
+    `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
   const spread = (s: Summary, digits = 0) =>
     `${s.median.toFixed(digits)} (IQR ${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)}; ${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
-  const ofMedians = (o: { value: number; low: number; high: number }) => `${o.value.toFixed(2)} (95 % ${o.low.toFixed(2)}–${o.high.toFixed(2)})`;
+  const ofMedians = (o: { value: number; low: number; high: number }) =>
+    `${o.value.toFixed(2)} (95 % ${o.low.toFixed(2)}–${o.high.toFixed(2)})`;
   const compared = r.loads.some((l) => l.compare);
-  const list = (files: { path: string; gzip: number }[]) => files.map((file) => `${file.path.replace('/dist/', '')} ${bytes(file.gzip)}`).join(' + ') || 'none';
+  const list = (files: { path: string; gzip: number }[]) =>
+    files.map((file) => `${file.path.replace('/dist/', '')} ${bytes(file.gzip)}`).join(' + ') || 'none';
   const lines = [
     '# Benchmark',
     '',
     `${r.date} · Chromium ${r.chromium} · ${r.cpu} · Node ${r.node} · ${r.runs} runs per variant and profile, each in a fresh context, the variants alternating.`,
     'Times are milliseconds from navigation: median (IQR; min–max) or median (min–max). The floor is a minimal Lit element making the same fetch and rendering the name.',
-    ...(compared ? [`"Before" is the build in ${process.env['BENCH_COMPARE']} (BENCH_COMPARE), timed in the same run.`] : []),
+    ...(compared
+      ? [`"Before" is the build in ${process.env['BENCH_COMPARE']} (BENCH_COMPARE), timed in the same run.`]
+      : []),
     '',
     '## Weight',
     '',
@@ -523,7 +601,14 @@ function report(r: {
     `| classic script | ${list(r.critical.classic.files)} | ${bytes(r.critical.classic.gzip)} | ${bytes(r.critical.classic.raw)} |`,
     '',
     r.critical.chunks.length
-      ? ['| lazy chunk | gzip | raw | requested before ready |', '| --- | --- | --- | --- |', ...r.critical.chunks.map((c) => `| ${c.path.replace('/dist/', '')} | ${bytes(c.gzip)} | ${bytes(c.raw)} | ${c.requestedBeforeReady ? 'yes' : 'no'} |`)].join('\n')
+      ? [
+          '| lazy chunk | gzip | raw | requested before ready |',
+          '| --- | --- | --- | --- |',
+          ...r.critical.chunks.map(
+            (c) =>
+              `| ${c.path.replace('/dist/', '')} | ${bytes(c.gzip)} | ${bytes(c.raw)} | ${c.requestedBeforeReady ? 'yes' : 'no'} |`,
+          ),
+        ].join('\n')
       : 'Lazy chunks: none yet (everything is in the entry).',
     '',
     '## Time to ready, widget ÷ floor',
@@ -532,7 +617,9 @@ function report(r: {
     '| --- | --- | --- | --- |',
     ...r.loads.flatMap((l) => [
       `| ${l.label} | ${spread(l.ratio.runByRun, 2)} | ${ofMedians(l.ratio.ofMedians)} | ≤ ${l.target.toFixed(2)} |`,
-      ...(l.compareRatio ? [`| ${l.label}, before | ${spread(l.compareRatio.runByRun, 2)} | ${ofMedians(l.compareRatio.ofMedians)} | |`] : []),
+      ...(l.compareRatio
+        ? [`| ${l.label}, before | ${spread(l.compareRatio.runByRun, 2)} | ${ofMedians(l.compareRatio.ofMedians)} | |`]
+        : []),
     ]),
     '',
     '## Loading a player',
@@ -540,7 +627,8 @@ function report(r: {
     `| profile | figure | widget | floor |${compared ? ' before |' : ''}`,
     `| --- | --- | --- | --- |${compared ? ' --- |' : ''}`,
     ...r.loads.flatMap((l) => {
-      const row = (label: string, pick: (f: typeof l.widget) => string) => `| ${l.label} | ${label} | ${pick(l.widget)} | ${pick(l.floor)} |${l.compare ? ` ${pick(l.compare)} |` : ''}`;
+      const row = (label: string, pick: (f: typeof l.widget) => string) =>
+        `| ${l.label} | ${label} | ${pick(l.widget)} | ${pick(l.floor)} |${l.compare ? ` ${pick(l.compare)} |` : ''}`;
       return [
         row('time to ready', (f) => spread(f.ready)),
         row('API request starts', (f) => ms(f.fetchStart)),
@@ -554,7 +642,12 @@ function report(r: {
       ];
     }),
     '',
-    `Files of the build requested before ready, in any run: ${[...new Set(r.loads.flatMap((l) => l.requestedBeforeReady))].filter((path) => path.startsWith('/dist/')).map((path) => path.replace('/dist/', '')).join(', ')}.`,
+    `Files of the build requested before ready, in any run: ${[
+      ...new Set(r.loads.flatMap((l) => l.requestedBeforeReady)),
+    ]
+      .filter((path) => path.startsWith('/dist/'))
+      .map((path) => path.replace('/dist/', ''))
+      .join(', ')}.`,
     '',
     '## Many elements, the orb, memory',
     '',

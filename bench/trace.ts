@@ -19,7 +19,11 @@ import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
 import { ROOT, startApi } from '../test/support/api-process.ts';
 
 const { values: options, positionals } = parseArgs({
-  options: { runs: { type: 'string', default: '30' }, cpu: { type: 'string', default: '1' }, 'no-build': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '30' },
+    cpu: { type: 'string', default: '1' },
+    'no-build': { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 });
 const RUNS = Number(options.runs);
@@ -136,7 +140,10 @@ async function sample(name: string): Promise<Sample> {
   await browser.startTracing(tab, { categories: CATEGORIES });
   // Waits on a console message, not waitForFunction: Playwright's first evaluation compiles its
   // injected script on the page's main thread, which would land inside the window being measured.
-  const ready = tab.waitForEvent('console', { predicate: (message) => message.text() === 'bench:ready', timeout: 30_000 });
+  const ready = tab.waitForEvent('console', {
+    predicate: (message) => message.text() === 'bench:ready',
+    timeout: 30_000,
+  });
   await tab.goto(`${origin}/${name}`, { waitUntil: 'commit' });
   await ready;
   // A string, not a function: tsx would add helpers (__name) the page does not have.
@@ -165,7 +172,15 @@ async function sample(name: string): Promise<Sample> {
     return totals;
   };
   const result = { ...page, afterAnswer: sumWithin(page.responseEnd, page.ready), whole: sumWithin(0, page.ready) };
-  if (DEBUG) console.log(name, JSON.stringify(page), Object.entries(result.afterAnswer).filter(([, ms]) => ms > 0.3).map(([key, ms]) => `${key} ${ms.toFixed(1)}`).join(', '));
+  if (DEBUG)
+    console.log(
+      name,
+      JSON.stringify(page),
+      Object.entries(result.afterAnswer)
+        .filter(([, ms]) => ms > 0.3)
+        .map(([key, ms]) => `${key} ${ms.toFixed(1)}`)
+        .join(', '),
+    );
   return result;
 }
 
@@ -175,7 +190,8 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const spread = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+const spread = (values: number[]) =>
+  `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
 
 try {
   const names = Object.keys(variants);
@@ -205,16 +221,29 @@ try {
     ['  … layout', (s) => s.whole['layout']!],
     ['  … paint', (s) => s.whole['paint']!],
   ];
-  console.log(`\n${RUNS} runs per variant at ${CPU}× CPU, rotating order, tracer on (it adds its own overhead to every variant). ms, median (min–max).\n`);
+  console.log(
+    `\n${RUNS} runs per variant at ${CPU}× CPU, rotating order, tracer on (it adds its own overhead to every variant). ms, median (min–max).\n`,
+  );
   console.log(`| figure | ${names.join(' | ')} |`);
   console.log(`| --- |${names.map(() => ' --- |').join('')}`);
-  for (const [label, pick] of rows) console.log(`| ${label} | ${names.map((name) => spread(samples[name]!.map(pick))).join(' | ')} |`);
+  for (const [label, pick] of rows)
+    console.log(`| ${label} | ${names.map((name) => spread(samples[name]!.map(pick))).join(' | ')} |`);
   const floor = samples['floor']!;
   console.log('\nMedian of run-by-run differences against the floor (ms):\n');
   console.log(`| figure | ${names.filter((name) => name !== 'floor').join(' | ')} |`);
-  console.log(`| --- |${names.filter((name) => name !== 'floor').map(() => ' --- |').join('')}`);
+  console.log(
+    `| --- |${names
+      .filter((name) => name !== 'floor')
+      .map(() => ' --- |')
+      .join('')}`,
+  );
   for (const [label, pick] of rows.slice(2, 8)) {
-    console.log(`| ${label} | ${names.filter((name) => name !== 'floor').map((name) => median(samples[name]!.map((s, i) => pick(s) - pick(floor[i]!))).toFixed(1)).join(' | ')} |`);
+    console.log(
+      `| ${label} | ${names
+        .filter((name) => name !== 'floor')
+        .map((name) => median(samples[name]!.map((s, i) => pick(s) - pick(floor[i]!))).toFixed(1))
+        .join(' | ')} |`,
+    );
   }
 } finally {
   await (await launched).close();

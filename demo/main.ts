@@ -11,22 +11,32 @@ import { DEMO_API_KEY } from './config.ts';
 type Child = Node | string | null | undefined | false;
 
 /** A small element builder: properties set as properties, `data-*`/`aria-*` as attributes. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Record<string, unknown> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === false) continue;
-    if (key.startsWith('on') && typeof value === 'function') element.addEventListener(key.slice(2), value as EventListener);
+    if (key.startsWith('on') && typeof value === 'function')
+      element.addEventListener(key.slice(2), value as EventListener);
     else if (key.includes('-') || key === 'part') element.setAttribute(key, value === true ? '' : String(value));
     else (element as unknown as Record<string, unknown>)[key] = value;
   }
-  element.append(...children.filter((child): child is Node | string => child !== null && child !== undefined && child !== false));
+  element.append(
+    ...children.filter((child): child is Node | string => child !== null && child !== undefined && child !== false),
+  );
   return element;
 }
 
 const $ = <T extends Element = HTMLElement>(selector: string) => document.querySelector(selector) as T;
 
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-  const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${DEMO_API_KEY}`, 'Content-Type': 'application/json', ...init.headers } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { Authorization: `Bearer ${DEMO_API_KEY}`, 'Content-Type': 'application/json', ...init.headers },
+  });
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) throw new Error((body as { message?: string } | null)?.message ?? `HTTP ${response.status}`);
   return body as T;
@@ -38,7 +48,8 @@ const listLinks = () => api<{ data: ShareLink[] }>('/v1/share-links?perPage=100'
 type Engine = { kind: 'scripted' } | { kind: 'anam' } | { kind: 'elevenlabs'; agentId: string } | null;
 const engines = new Map<string, Engine>();
 const engineOf = async (personaId: string): Promise<Engine> => {
-  if (!engines.has(personaId)) engines.set(personaId, (await api<{ engine?: Engine }>(`/v1/personas/${personaId}`)).engine ?? null);
+  if (!engines.has(personaId))
+    engines.set(personaId, (await api<{ engine?: Engine }>(`/v1/personas/${personaId}`)).engine ?? null);
   return engines.get(personaId)!;
 };
 const ENGINE_LABELS = {
@@ -46,14 +57,20 @@ const ENGINE_LABELS = {
   anam: 'Anam',
   elevenlabs: 'ElevenLabs',
 };
-const describeEngine = (engine: Engine) => (engine ? `engine: ${ENGINE_LABELS[engine.kind]}` : 'no engine: the page runs the conversation');
+const describeEngine = (engine: Engine) =>
+  engine ? `engine: ${ENGINE_LABELS[engine.kind]}` : 'no engine: the page runs the conversation';
 
 /** A heading and notes for a link, read from its fields (nothing hard-coded per fixture). */
 function describe(link: ShareLink, engine?: Engine, now = Date.now()): { title: string; notes: string[] } {
   const kind = { PLAYER_EMBED: 'Player', ORB_EMBED: 'Orb', LINK: 'Direct link' }[link.type];
   const notes: string[] = [];
   if (!link.enabled) notes.push('disabled');
-  if (link.expiresAt) notes.push(Date.parse(link.expiresAt) <= now ? `expired ${link.expiresAt.slice(0, 10)}` : `expires ${link.expiresAt.slice(0, 16).replace('T', ' ')}`);
+  if (link.expiresAt)
+    notes.push(
+      Date.parse(link.expiresAt) <= now
+        ? `expired ${link.expiresAt.slice(0, 10)}`
+        : `expires ${link.expiresAt.slice(0, 16).replace('T', ' ')}`,
+    );
   if (link.usageLimit !== null) notes.push(`${link.usageCount} of ${link.usageLimit} uses`);
   if (!link.allowAllOrigins) notes.push(`only ${link.allowedOrigins.join(', ') || 'no origin'}`);
   if (link.removeWatermark) notes.push('no watermark');
@@ -113,11 +130,19 @@ const log = (text: string) => {
 };
 
 function watchEvents(embed: ShareLinkEmbed) {
-  embed.addEventListener('share-link-ready', (event) => log(`share-link-ready: ${event.detail.persona.name}, ${event.detail.shareLink.type}`));
+  embed.addEventListener('share-link-ready', (event) =>
+    log(`share-link-ready: ${event.detail.persona.name}, ${event.detail.shareLink.type}`),
+  );
   embed.addEventListener('share-link-error', (event) => log(`share-link-error: ${event.detail.reason}`));
-  embed.addEventListener('share-link-start', (event) => log(`share-link-start: session ${event.detail.sessionToken.slice(0, 12)}…, expires ${event.detail.expiresAt.slice(11, 19)}`));
+  embed.addEventListener('share-link-start', (event) =>
+    log(
+      `share-link-start: session ${event.detail.sessionToken.slice(0, 12)}…, expires ${event.detail.expiresAt.slice(11, 19)}`,
+    ),
+  );
   embed.addEventListener('share-link-end', (event) => log(`share-link-end: ${event.detail.reason}`));
-  embed.addEventListener('share-link-message', (event) => log(`share-link-message: ${event.detail.role}: ${event.detail.text.slice(0, 60)}`));
+  embed.addEventListener('share-link-message', (event) =>
+    log(`share-link-message: ${event.detail.role}: ${event.detail.text.slice(0, 60)}`),
+  );
   embed.addEventListener('share-link-toggle', (event) => log(`share-link-toggle: open ${event.detail.open}`));
 }
 
@@ -134,7 +159,11 @@ async function setUpPlayground(links: ShareLink[]) {
   const problem = $('[data-problem]');
   const stage = $('[data-playground-stage]');
   let current = links.find((link) => link.token === 'sh_ThreeUses7kL9pQxYz') ?? links[0]!;
-  select.replaceChildren(...links.map((link) => h('option', { value: link.id, selected: link.id === current.id }, `${describe(link).title} (${link.token})`)));
+  select.replaceChildren(
+    ...links.map((link) =>
+      h('option', { value: link.id, selected: link.id === current.id }, `${describe(link).title} (${link.token})`),
+    ),
+  );
 
   const fill = (link: ShareLink) => {
     field<HTMLSelectElement>('type').value = link.type;
@@ -158,7 +187,8 @@ async function setUpPlayground(links: ShareLink[]) {
     const agentId = field<HTMLInputElement>('agentId').value.trim();
     field<HTMLElement>('agentId').closest('label')!.hidden = kind !== 'elevenlabs';
     if (kind === 'elevenlabs' && !agentId) return;
-    const engine: Engine = kind === 'elevenlabs' ? { kind, agentId } : kind === 'scripted' || kind === 'anam' ? { kind } : null;
+    const engine: Engine =
+      kind === 'elevenlabs' ? { kind, agentId } : kind === 'scripted' || kind === 'anam' ? { kind } : null;
     problem.hidden = true;
     try {
       await api(`/v1/personas/${current.personaId}`, { method: 'PATCH', body: JSON.stringify({ engine }) });
@@ -188,7 +218,10 @@ async function setUpPlayground(links: ShareLink[]) {
     problem.hidden = true;
     try {
       const typeChanged = changes.type !== undefined && changes.type !== current.type;
-      current = await api<ShareLink>(`/v1/share-links/${current.id}`, { method: 'PATCH', body: JSON.stringify(changes) });
+      current = await api<ShareLink>(`/v1/share-links/${current.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify(changes),
+      });
       fill(current);
       log(`PATCH ${Object.keys(changes).join(', ')}`);
       if (typeChanged) mountEmbed();
@@ -215,7 +248,11 @@ async function setUpPlayground(links: ShareLink[]) {
       allowAllOrigins: () => target.checked,
       expiresAt: () => (target.value ? new Date(target.value).toISOString() : null),
       usageLimit: () => (target.value === '' ? null : Number(target.value)),
-      allowedOrigins: () => target.value.split('\n').map((line) => line.trim()).filter(Boolean),
+      allowedOrigins: () =>
+        target.value
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean),
     }[target.name];
     if (value) void save({ [target.name]: value() });
   });
@@ -239,9 +276,18 @@ async function setUpPlayground(links: ShareLink[]) {
 function renderSnippets(link: ShareLink & { shareUrl?: string | null }) {
   const base = location.origin;
   const embedSnippets: [string, string][] = [
-    ['ES module', `<script type="module" src="${base}/dist/share-link-embed.js"></script>\n<share-link-embed token="${link.token}"></share-link-embed>`],
-    ['Classic script', `<script src="${base}/dist/share-link-embed.iife.js" defer></script>\n<share-link-embed token="${link.token}"></share-link-embed>`],
-    ['One-liner (adds the element to <body>; best for orbs)', `<script src="${base}/dist/share-link-embed.iife.js" data-token="${link.token}" async></script>`],
+    [
+      'ES module',
+      `<script type="module" src="${base}/dist/share-link-embed.js"></script>\n<share-link-embed token="${link.token}"></share-link-embed>`,
+    ],
+    [
+      'Classic script',
+      `<script src="${base}/dist/share-link-embed.iife.js" defer></script>\n<share-link-embed token="${link.token}"></share-link-embed>`,
+    ],
+    [
+      'One-liner (adds the element to <body>; best for orbs)',
+      `<script src="${base}/dist/share-link-embed.iife.js" data-token="${link.token}" async></script>`,
+    ],
     [
       'npm (React, Vue, Svelte, plain HTML)',
       `npm install share-link-embed\n\n// once, anywhere in your app:\nimport 'share-link-embed';\n\n// then in any template:\n<share-link-embed token="${link.token}" api-base="${base}"></share-link-embed>`,
@@ -249,7 +295,9 @@ function renderSnippets(link: ShareLink & { shareUrl?: string | null }) {
   ];
   // A LINK link is opened, not embedded: its snippet is the URL of its share page.
   const snippets: [string, string][] =
-    link.type === 'LINK' && link.shareUrl ? [['Share page (a LINK link opens directly; it cannot be embedded)', link.shareUrl]] : embedSnippets;
+    link.type === 'LINK' && link.shareUrl
+      ? [['Share page (a LINK link opens directly; it cannot be embedded)', link.shareUrl]]
+      : embedSnippets;
   $('[data-snippets]').replaceChildren(
     ...snippets.map(([title, code]) => {
       const button = h('button', { type: 'button', className: 'copy' }, 'Copy');
@@ -262,7 +310,12 @@ function renderSnippets(link: ShareLink & { shareUrl?: string | null }) {
         }
         setTimeout(() => (button.textContent = 'Copy'), 1500);
       });
-      return h('figure', { className: 'snippet' }, h('figcaption', {}, title, button), h('pre', {}, h('code', {}, code)));
+      return h(
+        'figure',
+        { className: 'snippet' },
+        h('figcaption', {}, title, button),
+        h('pre', {}, h('code', {}, code)),
+      );
     }),
   );
 }
@@ -277,10 +330,18 @@ function renderOrigins(link: ShareLink) {
   $('[data-origin-lead]').textContent =
     `The same link on two origins: this page (${here}) and a frame served from ${elsewhere}. ` +
     `Link ${restricted} allows only the origins in its list, so the server refuses the second one, and the widget says why.`;
-  const frame = h('iframe', { src: `${elsewhere}/demo/frame.html?token=${encodeURIComponent(restricted)}`, title: `The embed on ${elsewhere}` });
+  const frame = h('iframe', {
+    src: `${elsewhere}/demo/frame.html?token=${encodeURIComponent(restricted)}`,
+    title: `The embed on ${elsewhere}`,
+  });
   const local = createEmbed(restricted);
   $('[data-origins]').replaceChildren(
-    h('figure', {}, h('figcaption', {}, 'On ', h('code', {}, here), ' ', stateBadge(local)), h('div', { className: 'stage' }, local)),
+    h(
+      'figure',
+      {},
+      h('figcaption', {}, 'On ', h('code', {}, here), ' ', stateBadge(local)),
+      h('div', { className: 'stage' }, local),
+    ),
     h('figure', {}, h('figcaption', {}, 'On ', h('code', {}, elsewhere)), frame),
   );
 }
@@ -291,7 +352,9 @@ async function main() {
     await renderGallery(links);
     await setUpPlayground(links);
   } catch (error) {
-    $('[data-gallery]').replaceChildren(h('p', { className: 'problem' }, `The reference API did not answer: ${(error as Error).message}`));
+    $('[data-gallery]').replaceChildren(
+      h('p', { className: 'problem' }, `The reference API did not answer: ${(error as Error).message}`),
+    );
   }
 }
 

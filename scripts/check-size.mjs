@@ -49,7 +49,8 @@ export const gzipSize = (file) => gzipSync(readFileSync(join(DIST, file)), { lev
 export function staticImports(file) {
   const code = readFileSync(join(DIST, file), 'utf8');
   const found = new Set();
-  for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]*?from\s*)?["']\.\/([^"']+)["']/g)) found.add(match[1]);
+  for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]*?from\s*)?["']\.\/([^"']+)["']/g))
+    found.add(match[1]);
   return [...found];
 }
 
@@ -98,7 +99,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const total = files.reduce((sum, file) => sum + gzipSize(file), 0);
     const verdict = total <= budget ? 'ok' : 'OVER BUDGET';
     if (total > budget) failed = true;
-    console.log(`critical path of ${entry}: ${total} bytes gzip (${files.map((file) => `${file} ${gzipSize(file)}`).join(' + ')}; budget ${budget}, target ${TARGET}) ${verdict}`);
+    console.log(
+      `critical path of ${entry}: ${total} bytes gzip (${files.map((file) => `${file} ${gzipSize(file)}`).join(' + ')}; budget ${budget}, target ${TARGET}) ${verdict}`,
+    );
   }
   const chunks = lazyChunks(Object.keys(CRITICAL_PATH_BUDGETS)).filter((file) => !onPath.has(file));
   for (const file of chunks) {
@@ -106,11 +109,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const size = gzipSize(file);
     const verdict = size <= budget ? 'ok' : 'OVER BUDGET';
     if (size > budget) failed = true;
-    console.log(`lazy chunk ${file}: ${size} bytes gzip (budget ${budget}${pattern.source === '.*' ? ', the default' : ''}) ${verdict}`);
+    console.log(
+      `lazy chunk ${file}: ${size} bytes gzip (budget ${budget}${pattern.source === '.*' ? ', the default' : ''}) ${verdict}`,
+    );
   }
   if (!chunks.length) console.log('lazy chunks: none');
   if (failed) {
-    console.error('Over budget: find what added the bytes (node bench/sizes.mjs dist/<file>) before raising a budget in scripts/check-size.mjs.');
+    console.error(
+      'Over budget: find what added the bytes (node bench/sizes.mjs dist/<file>) before raising a budget in scripts/check-size.mjs.',
+    );
     process.exit(1);
   }
 }

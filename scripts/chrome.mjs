@@ -5,7 +5,12 @@
 import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CHROME_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+export const CHROME_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** Flags for headless Chromium on a sandboxed, offline CI machine. */
 export const CHROME_ARGS = [
@@ -41,7 +46,11 @@ export const INSTALL_HINT =
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const chrome = findChrome();
   if (!chrome) {
-    console.error(process.env.CHROME_PATH ? `CHROME_PATH=${process.env.CHROME_PATH} is not an executable. ${INSTALL_HINT}` : INSTALL_HINT);
+    console.error(
+      process.env.CHROME_PATH
+        ? `CHROME_PATH=${process.env.CHROME_PATH} is not an executable. ${INSTALL_HINT}`
+        : INSTALL_HINT,
+    );
     process.exit(1);
   }
 }

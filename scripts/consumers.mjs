@@ -17,7 +17,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONSUMERS = join(ROOT, 'test/consumers');
 const PACK_DIR = join(ROOT, '.tmp/pack');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = (command, args, cwd = ROOT) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (command, args, cwd = ROOT) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 function step(label, action) {
   try {
@@ -29,10 +30,12 @@ function step(label, action) {
 }
 
 // 1. The fixtures' dependencies, from their lock file; skipped while the lock is unchanged.
-const lockHash = createHash('sha256').update(readFileSync(join(CONSUMERS, 'package-lock.json'))).digest('hex');
+const lockHash = createHash('sha256')
+  .update(readFileSync(join(CONSUMERS, 'package-lock.json')))
+  .digest('hex');
 const stamp = join(CONSUMERS, 'node_modules/.installed-from-lock');
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
-  console.log('consumers: installing the fixtures\' dependencies (npm ci in test/consumers, once per lock file)');
+  console.log("consumers: installing the fixtures' dependencies (npm ci in test/consumers, once per lock file)");
   step('npm ci in test/consumers', () => run(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], CONSUMERS));
   writeFileSync(stamp, lockHash);
 }
@@ -59,6 +62,18 @@ step('unpacking the tarball', () => run('tar', ['-xzf', tarball, '-C', installed
 
 writeFileSync(
   join(PACK_DIR, 'build-report.json'),
-  JSON.stringify({ tarball, files: packed.files.map((file) => ({ path: file.path, size: file.size })), unpackedSize: packed.unpackedSize, before, after }, null, 2),
+  JSON.stringify(
+    {
+      tarball,
+      files: packed.files.map((file) => ({ path: file.path, size: file.size })),
+      unpackedSize: packed.unpackedSize,
+      before,
+      after,
+    },
+    null,
+    2,
+  ),
 );
-console.log(`consumers: ${packed.filename}, ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed, unpacked into test/consumers/node_modules`);
+console.log(
+  `consumers: ${packed.filename}, ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed, unpacked into test/consumers/node_modules`,
+);

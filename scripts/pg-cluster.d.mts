@@ -18,4 +18,7 @@ export interface Cluster {
   /** Stops the server and removes the cluster. */
   stop(): Promise<void>;
 }
-export declare function startCluster(options?: { fast?: boolean; settings?: Record<string, string | number> }): Promise<Cluster>;
+export declare function startCluster(options?: {
+  fast?: boolean;
+  settings?: Record<string, string | number>;
+}): Promise<Cluster>;

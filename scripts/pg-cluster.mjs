@@ -28,7 +28,9 @@ export function findPostgresBin() {
   const configured = process.env.PG_BIN;
   if (configured) return existsSync(join(configured, 'initdb')) ? configured : null;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((version) => existsSync(join(root, version, 'bin/initdb'))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((version) => existsSync(join(root, version, 'bin/initdb')))
+    : [];
   versions.sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
   if (versions[0]) return join(root, versions[0], 'bin');
   for (const folder of (process.env.PATH ?? '').split(':')) {
@@ -73,7 +75,18 @@ export async function startCluster(options = {}) {
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
     chownSync(dir, uid, gid);
   }
-  const [initdb, initdbArgs] = asOwner(bin, 'initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  const [initdb, initdbArgs] = asOwner(bin, 'initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   await run(initdb, initdbArgs).catch((error) => {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${error.stderr || error.message}`);
@@ -92,7 +105,10 @@ export async function startCluster(options = {}) {
     return run(command, commandArgs);
   };
   const startServer = async () => {
-    const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`)].join(' ');
+    const serverOptions = [
+      `-p ${port}`,
+      ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
+    ].join(' ');
     await pgCtl(['-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', serverOptions, 'start']);
   };
   // Another process may take the free port between the probe and the server's bind: try a few.
@@ -113,7 +129,14 @@ export async function startCluster(options = {}) {
   // The watchdog outlives a crashed or killed parent and cleans up after it.
   const watchdog = spawn(
     'sh',
-    ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; shift; "$@" >/dev/null 2>&1; rm -rf "$DIR"', 'pg-cluster-watchdog', String(process.pid), stopCommand[0], ...stopCommand[1]],
+    [
+      '-c',
+      'while kill -0 "$1" 2>/dev/null; do sleep 1; done; shift; "$@" >/dev/null 2>&1; rm -rf "$DIR"',
+      'pg-cluster-watchdog',
+      String(process.pid),
+      stopCommand[0],
+      ...stopCommand[1],
+    ],
     { detached: true, stdio: 'ignore', env: { ...process.env, DIR: dir } },
   );
   watchdog.unref();
@@ -169,7 +192,11 @@ export async function startCluster(options = {}) {
 /** Signals the postmaster of `data` and every process it started. */
 function signalServer(data, signal) {
   const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)]).toString().split('\n').map(Number).filter(Boolean);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)])
+    .toString()
+    .split('\n')
+    .map(Number)
+    .filter(Boolean);
   for (const pid of [postmaster, ...children]) process.kill(pid, signal);
 }
 

@@ -16,19 +16,48 @@ const host = (body: string) =>
   <body><main>${body}</main></body></html>`;
 
 const shots: { name: string; body: string; viewport?: { width: number; height: number }; open?: boolean }[] = [
-  { name: 'player', body: '<share-link-embed token="sh_2kL9pQxYzR4vN8mBwHfJc"></share-link-embed>', viewport: { width: 624, height: 380 } },
-  { name: 'orb-closed', body: '<p>A shop page with an orb in the corner.</p><share-link-embed token="sh_Orb7mBwHfJc4kL9pQxYz"></share-link-embed>', viewport: { width: 640, height: 520 } },
-  { name: 'orb-open', body: '<p>A shop page with an orb in the corner.</p><share-link-embed token="sh_Orb7mBwHfJc4kL9pQxYz"></share-link-embed>', viewport: { width: 640, height: 520 }, open: true },
-  { name: 'orb-open-phone', body: '<share-link-embed token="sh_Orb7mBwHfJc4kL9pQxYz"></share-link-embed>', viewport: { width: 375, height: 667 }, open: true },
-  { name: 'error-expired', body: '<share-link-embed token="sh_Expired9pQxYzR4vN8m"></share-link-embed>', viewport: { width: 624, height: 380 } },
-  { name: 'error-origin', body: '<share-link-embed token="sh_OriginNo3xYzR4vN8m" lang="de"></share-link-embed>', viewport: { width: 624, height: 380 } },
+  {
+    name: 'player',
+    body: '<share-link-embed token="sh_2kL9pQxYzR4vN8mBwHfJc"></share-link-embed>',
+    viewport: { width: 624, height: 380 },
+  },
+  {
+    name: 'orb-closed',
+    body: '<p>A shop page with an orb in the corner.</p><share-link-embed token="sh_Orb7mBwHfJc4kL9pQxYz"></share-link-embed>',
+    viewport: { width: 640, height: 520 },
+  },
+  {
+    name: 'orb-open',
+    body: '<p>A shop page with an orb in the corner.</p><share-link-embed token="sh_Orb7mBwHfJc4kL9pQxYz"></share-link-embed>',
+    viewport: { width: 640, height: 520 },
+    open: true,
+  },
+  {
+    name: 'orb-open-phone',
+    body: '<share-link-embed token="sh_Orb7mBwHfJc4kL9pQxYz"></share-link-embed>',
+    viewport: { width: 375, height: 667 },
+    open: true,
+  },
+  {
+    name: 'error-expired',
+    body: '<share-link-embed token="sh_Expired9pQxYzR4vN8m"></share-link-embed>',
+    viewport: { width: 624, height: 380 },
+  },
+  {
+    name: 'error-origin',
+    body: '<share-link-embed token="sh_OriginNo3xYzR4vN8m" lang="de"></share-link-embed>',
+    viewport: { width: 624, height: 380 },
+  },
 ];
 
 try {
   for (const shot of shots) {
     const url = harness.page(`/${shot.name}`, host(shot.body));
     for (const colorScheme of ['light', 'dark'] as const) {
-      const { page, context } = await harness.open(url, { colorScheme, viewport: shot.viewport ?? { width: 800, height: 600 } });
+      const { page, context } = await harness.open(url, {
+        colorScheme,
+        viewport: shot.viewport ?? { width: 800, height: 600 },
+      });
       await settledState(page);
       if (shot.open) {
         await page.locator('share-link-embed [part~="orb"]').click();

@@ -68,7 +68,10 @@ const BUNDLES = /^\/share-link-embed(\.iife|-[\w-]+)?\.js(\.map)?$/;
 
 export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 
-const STATUS_OF: Record<Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response' | 'microphone-denied' | 'conversation-failed'>, 400 | 403 | 404 | 410 | 429 | 500> = {
+const STATUS_OF: Record<
+  Exclude<ErrorReason, 'not-embeddable' | 'network' | 'bad-response' | 'microphone-denied' | 'conversation-failed'>,
+  400 | 403 | 404 | 410 | 429 | 500
+> = {
   'invalid-token': 400,
   'not-found': 404,
   'origin-not-allowed': 403,
@@ -90,7 +93,10 @@ const REASON_MESSAGES: Record<keyof typeof STATUS_OF, string> = {
   server: 'The server failed; try again later.',
 };
 
-const MESSAGES = { ...REASON_MESSAGES, engine: 'The conversation service did not answer; nothing was counted. Try again later.' };
+const MESSAGES = {
+  ...REASON_MESSAGES,
+  engine: 'The conversation service did not answer; nothing was counted. Try again later.',
+};
 
 /**
  * Only what a visitor's browser may see of a persona: never its brain, voice, tools or knowledge.
@@ -98,12 +104,18 @@ const MESSAGES = { ...REASON_MESSAGES, engine: 'The conversation service did not
  */
 export function publicPersona(persona: StoredPersona, publicUrl: string | null): PublicPersona {
   const { id, name, description, avatar } = persona;
-  const absolute = (url: string | null) => (publicUrl === null && url !== null && !/^https?:/i.test(url) ? null : absoluteMediaUrl(url, publicUrl ?? ''));
+  const absolute = (url: string | null) =>
+    publicUrl === null && url !== null && !/^https?:/i.test(url) ? null : absoluteMediaUrl(url, publicUrl ?? '');
   return {
     id,
     name,
     description,
-    avatar: { id: avatar.id, displayName: avatar.displayName, imageUrl: absolute(avatar.imageUrl), videoUrl: absolute(avatar.videoUrl) },
+    avatar: {
+      id: avatar.id,
+      displayName: avatar.displayName,
+      imageUrl: absolute(avatar.imageUrl),
+      videoUrl: absolute(avatar.videoUrl),
+    },
   };
 }
 
@@ -122,15 +134,27 @@ export function pageOrigin(c: Context): string | null {
 
 /** The origin a connection arrived on (`http://127.0.0.1:8787`), from the socket, not from `Host`. */
 function localOrigin(c: Context): string | null {
-  const socket = (c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined)?.incoming?.socket;
+  const socket = (c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined)
+    ?.incoming?.socket;
   if (!socket?.localAddress || !socket.localPort) return null;
   const address = socket.localAddress.replace(/^::ffff:(?=\d+\.)/i, '');
   return `http://${address.includes(':') ? `[${address}]` : address}:${socket.localPort}`;
 }
 
-export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir, limits, trustProxy = false, publicUrl, sessionSecret, engines = NO_ENGINE_KEYS }: AppOptions) {
+export function createApp({
+  store,
+  apiKey,
+  now = Date.now,
+  staticRoot,
+  bundleDir,
+  limits,
+  trustProxy = false,
+  publicUrl,
+  sessionSecret,
+  engines = NO_ENGINE_KEYS,
+}: AppOptions) {
   const app = new Hono();
-  const limiter = limits === false ? null : limits ?? createAbuseLimiter();
+  const limiter = limits === false ? null : (limits ?? createAbuseLimiter());
   const secret = sessionSecret ?? generateSessionSecret();
   const configuredOrigin = publicUrl ? new URL(publicUrl).origin : null;
   const mediaBase = (c: Context) => publicUrl ?? localOrigin(c);
@@ -182,7 +206,8 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
 
   // ---- Public: no credentials, CORS for any page (the policy decides who gets a link) ----------
 
-  const publicError = (c: Context, reason: keyof typeof STATUS_OF) => c.json({ error: reason, message: MESSAGES[reason] }, STATUS_OF[reason]);
+  const publicError = (c: Context, reason: keyof typeof STATUS_OF) =>
+    c.json({ error: reason, message: MESSAGES[reason] }, STATUS_OF[reason]);
 
   app.use('/v1/embed/*', async (c, next) => {
     // Echoed on success (the policy has allowed the origin) and on errors, so the widget can read
@@ -204,7 +229,10 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     c.header('Retry-After', String(retryAfterSeconds));
     // A cross-origin page can read Retry-After only when it is exposed.
     c.header('Access-Control-Expose-Headers', 'Retry-After');
-    return c.json({ error: 'rate-limited', message: `Too many requests from this address; try again in ${retryAfterSeconds} s.` }, 429);
+    return c.json(
+      { error: 'rate-limited', message: `Too many requests from this address; try again in ${retryAfterSeconds} s.` },
+      429,
+    );
   };
   /** A limiter that fails (its store is down) lets the request through: the store will refuse it if it must. */
   const decide = async (decision: () => Promise<LimitDecision>): Promise<LimitDecision> => {
@@ -239,11 +267,20 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (!found) return publicError(c, 'not-found');
     const { link, persona } = found;
     const time = now();
-    const refusal = checkShareLink(link, { origin: pageOrigin(c), now: time, isPublicSuffix, ...(isFromOwnPage(c) && { embedding: false }) });
+    const refusal = checkShareLink(link, {
+      origin: pageOrigin(c),
+      now: time,
+      isPublicSuffix,
+      ...(isFromOwnPage(c) && { embedding: false }),
+    });
     // Only the widget refuses LINK links: the same lookup serves the hosted share page.
     if (refusal && refusal !== 'not-embeddable') return publicError(c, refusal);
     if (!persona) return publicError(c, 'not-found');
-    return c.json({ shareLink: publicShareLink(link), persona: publicPersona(persona, mediaBase(c)), serverTime: new Date(time).toISOString() });
+    return c.json({
+      shareLink: publicShareLink(link),
+      persona: publicPersona(persona, mediaBase(c)),
+      serverTime: new Date(time).toISOString(),
+    });
   });
 
   app.post('/v1/embed/:token/sessions', async (c) => {
@@ -259,8 +296,18 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
         origin,
         time,
         async (link, persona) => {
-          const session = mintSessionToken({ linkId: link.id, personaId: link.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS }, secret);
-          const engine = persona ? await mintEngine(persona, { config: engines, sessionToken: session.sessionToken, publicOrigin: publicOrigin(c), now: time }) : null;
+          const session = mintSessionToken(
+            { linkId: link.id, personaId: link.personaId, origin, now: time, lifetimeMs: SESSION_LIFETIME_MS },
+            secret,
+          );
+          const engine = persona
+            ? await mintEngine(persona, {
+                config: engines,
+                sessionToken: session.sessionToken,
+                publicOrigin: publicOrigin(c),
+                now: time,
+              })
+            : null;
           return { ...session, engine };
         },
         { sharePage: isFromOwnPage(c) },
@@ -308,17 +355,22 @@ export function createApp({ store, apiKey, now = Date.now, staticRoot, bundleDir
     if (!expectedKey || given.length !== expectedKey.length || !timingSafeEqual(given, expectedKey)) {
       const failure = limiter ? await decide(() => limiter.managementFailed(client)) : null;
       if (failure && !failure.allowed) return rateLimited(c, failure.retryAfterSeconds);
-      return c.json({ error: 'unauthorized', message: 'A valid "Authorization: Bearer <key>" header is required.' }, 401);
+      return c.json(
+        { error: 'unauthorized', message: 'A valid "Authorization: Bearer <key>" header is required.' },
+        401,
+      );
     }
     await next();
   };
   const limitBody = bodyLimit({
     maxSize: 64 * 1024,
-    onError: (c) => c.json({ error: 'invalid-request', field: 'body', message: 'The body is larger than 64 KiB.' }, 413),
+    onError: (c) =>
+      c.json({ error: 'invalid-request', field: 'body', message: 'The body is larger than 64 KiB.' }, 413),
   });
   for (const path of managementPaths) management.use(path, requireKey, limitBody);
 
-  const invalid = (c: Context, field: string, message: string) => c.json({ error: 'invalid-request', field, message: `${field}: ${message}` }, 400);
+  const invalid = (c: Context, field: string, message: string) =>
+    c.json({ error: 'invalid-request', field, message: `${field}: ${message}` }, 400);
   const validationError = (c: Context, issues: readonly v.BaseIssue<unknown>[]) => {
     const path = issues[0]?.path?.map((item) => String(item.key)).join('.') || 'body';
     return c.json({ error: 'invalid-request', field: path, message: describeIssue(issues) }, 400);

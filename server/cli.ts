@@ -45,10 +45,13 @@ async function main() {
       strict: true,
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]\n       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`);
+    fail(
+      `${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]\n       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`,
+    );
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
   const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
   // The embedded store starts from the demo data; a database is seeded only when --data is given.
   const dataFile = values.data ? resolvePath(values.data) : databaseUrl ? undefined : DEMO_DATA_FILE;
@@ -73,7 +76,9 @@ async function main() {
   for (const persona of store instanceof EmbeddedStore ? store.snapshot().personas : []) {
     const kind = persona.engine?.kind;
     if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
-      console.warn(`share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`);
+      console.warn(
+        `share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`,
+      );
     }
   }
 
@@ -81,14 +86,22 @@ async function main() {
   let sessionSecret: string;
   let publicUrl: string | undefined;
   try {
-    const given = await readManagementKey({ flag: values['api-key'], file: values['api-key-file'], env: process.env['SHARE_LINK_API_KEY'] });
+    const given = await readManagementKey({
+      flag: values['api-key'],
+      file: values['api-key-file'],
+      env: process.env['SHARE_LINK_API_KEY'],
+    });
     if (given.warning) console.error(`share-link-api: ${given.warning}`);
     apiKey = given.key ?? randomBytes(18).toString('base64url');
-    if (!given.key) console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
+    if (!given.key)
+      console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
     const secret = readSessionSecret(values['session-secret'], process.env['SHARE_LINK_SESSION_SECRET']);
     if (secret.warning) console.error(`share-link-api: ${secret.warning}`);
     sessionSecret = secret.secret ?? generateSessionSecret();
-    if (!secret.secret) console.log('session tokens are signed with a generated secret: processes that share a database, and services that verify tokens, need one secret (SHARE_LINK_SESSION_SECRET)');
+    if (!secret.secret)
+      console.log(
+        'session tokens are signed with a generated secret: processes that share a database, and services that verify tokens, need one secret (SHARE_LINK_SESSION_SECRET)',
+      );
     publicUrl = values['public-url'] === undefined ? undefined : parsePublicUrl(values['public-url']);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
@@ -107,7 +120,11 @@ async function main() {
     staticRoot: FIXTURES_DIR,
     bundleDir: DIST_DIR,
     // Limits hold across processes that share a database: their counters live in it.
-    limits: values['no-limits'] ? false : store instanceof PostgresStore ? createAbuseLimiter({ counters: postgresCounters(store.sql) }) : undefined,
+    limits: values['no-limits']
+      ? false
+      : store instanceof PostgresStore
+        ? createAbuseLimiter({ counters: postgresCounters(store.sql) })
+        : undefined,
     trustProxy,
     sessionSecret,
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
@@ -121,7 +138,10 @@ async function main() {
   });
   server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
   // The scripted demo engine's WebSocket, on the same port (contract §5).
-  const engine = attachScriptedEngine(server as Server, { exclusive: true, verifySession: (token) => verifySessionToken(token, sessionSecret).valid });
+  const engine = attachScriptedEngine(server as Server, {
+    exclusive: true,
+    verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
+  });
 
   const shutdown = async () => {
     await engine.close();
@@ -133,4 +153,4 @@ async function main() {
   process.on('SIGTERM', shutdown);
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.stack ?? error.message : String(error)));
+main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

@@ -68,5 +68,7 @@ function expandIpv6(address: string): string[] {
     else right = [...right.slice(0, -1), ...groups];
   }
   const missing = tail === undefined ? 0 : 8 - left.length - right.length;
-  return [...left, ...Array.from({ length: missing }, () => '0'), ...right].map((group) => group.replace(/^0+(?=.)/, '').toLowerCase());
+  return [...left, ...Array.from({ length: missing }, () => '0'), ...right].map((group) =>
+    group.replace(/^0+(?=.)/, '').toLowerCase(),
+  );
 }

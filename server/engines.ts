@@ -70,7 +70,10 @@ export class EngineConfigError extends Error {
 export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   return {
     anam: { apiUrl: baseUrl(env, 'ANAM_API_URL', DEFAULT_ANAM_API_URL), apiKey: secret(env['ANAM_API_KEY']) },
-    elevenlabs: { apiUrl: baseUrl(env, 'ELEVENLABS_API_URL', DEFAULT_ELEVENLABS_API_URL), apiKey: secret(env['ELEVENLABS_API_KEY']) },
+    elevenlabs: {
+      apiUrl: baseUrl(env, 'ELEVENLABS_API_URL', DEFAULT_ELEVENLABS_API_URL),
+      apiKey: secret(env['ELEVENLABS_API_KEY']),
+    },
     timeoutMs: DEFAULT_ENGINE_TIMEOUT_MS,
     maxBodyBytes: DEFAULT_MAX_UPSTREAM_BODY_BYTES,
   };
@@ -92,8 +95,10 @@ function baseUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   } catch {
     throw new EngineConfigError(`${name} is not a URL: "${value.slice(0, 200)}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new EngineConfigError(`${name} must be an http: or https: URL, not "${value.slice(0, 200)}"`);
-  if (url.username || url.password || url.search || url.hash) throw new EngineConfigError(`${name} must be a base URL without credentials, query or fragment`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new EngineConfigError(`${name} must be an http: or https: URL, not "${value.slice(0, 200)}"`);
+  if (url.username || url.password || url.search || url.hash)
+    throw new EngineConfigError(`${name} must be a base URL without credentials, query or fragment`);
   return url.href;
 }
 
@@ -129,7 +134,6 @@ export class EngineError extends Error {
     super(`engine ${kind}: ${message}`);
   }
 }
-
 
 /**
  * Mints what the browser needs to run the persona's conversation, or `null` when the persona has
@@ -183,7 +187,9 @@ const ElevenLabsAgentLinkSchema = v.object({
     v.object({
       agent_id: v.string(),
       conversation_token: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)),
-      expiration_time_unix_secs: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e12)))),
+      expiration_time_unix_secs: v.optional(
+        v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e12))),
+      ),
       conversation_id: v.optional(v.nullable(v.string())),
       purpose: v.optional(v.picklist(['signed_url', 'shareable_link'])),
       token_requester_user_id: v.optional(v.nullable(v.string())),
@@ -201,7 +207,10 @@ async function mintElevenLabs(agentId: string, { config, now }: MintContext): Pr
   if (!token) throw new EngineError('elevenlabs', `agent ${agentId} has no shareable link token (token: null)`);
   const expiresInSeconds = token.expiration_time_unix_secs ?? null;
   if (expiresInSeconds !== null && expiresInSeconds * 1000 <= now) {
-    throw new EngineError('elevenlabs', `agent ${agentId}'s conversation token expired at ${new Date(expiresInSeconds * 1000).toISOString()}`);
+    throw new EngineError(
+      'elevenlabs',
+      `agent ${agentId}'s conversation token expired at ${new Date(expiresInSeconds * 1000).toISOString()}`,
+    );
   }
   return {
     kind: 'elevenlabs',
@@ -222,7 +231,12 @@ interface VendorRequest {
 
 const ENV_KEY_NAME = { anam: 'ANAM_API_KEY', elevenlabs: 'ELEVENLABS_API_KEY' } as const;
 
-async function callVendor(kind: 'anam' | 'elevenlabs', config: EngineConfig, vendor: VendorConfig, request: VendorRequest): Promise<unknown> {
+async function callVendor(
+  kind: 'anam' | 'elevenlabs',
+  config: EngineConfig,
+  vendor: VendorConfig,
+  request: VendorRequest,
+): Promise<unknown> {
   if (!vendor.apiKey) throw new EngineError(kind, `${ENV_KEY_NAME[kind]} is not set on the server`);
   const url = new URL(request.path, vendor.apiUrl.endsWith('/') ? vendor.apiUrl : `${vendor.apiUrl}/`).href;
   const where = `${request.method} ${url}`;
@@ -292,11 +306,18 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function validate<TSchema extends v.GenericSchema>(kind: 'anam' | 'elevenlabs', schema: TSchema, body: unknown): v.InferOutput<TSchema> {
+function validate<TSchema extends v.GenericSchema>(
+  kind: 'anam' | 'elevenlabs',
+  schema: TSchema,
+  body: unknown,
+): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, body);
   if (result.success) return result.output;
   const issue = result.issues[0]!;
   const path = issue.path?.map((item) => String(item.key)).join('.') || 'body';
   // The issue's message may quote the value it received: name only the field, never the value.
-  throw new EngineError(kind, `the answer does not have the documented shape (${path}: expected ${issue.expected ?? 'something else'})`);
+  throw new EngineError(
+    kind,
+    `the answer does not have the documented shape (${path}: expected ${issue.expected ?? 'something else'})`,
+  );
 }

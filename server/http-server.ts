@@ -55,7 +55,7 @@ export function serveHardened(options: HardenedServerOptions, onListening?: (inf
   server.maxRequestsPerSocket = options.maxRequestsPerSocket ?? SERVER_LIMITS.maxRequestsPerSocket;
   server.setTimeout(SERVER_LIMITS.idleSocketTimeoutMs, (socket) => socket.destroy());
 
-  const cap = options.trustProxy ? 0 : options.maxConnectionsPerAddress ?? SERVER_LIMITS.maxConnectionsPerAddress;
+  const cap = options.trustProxy ? 0 : (options.maxConnectionsPerAddress ?? SERVER_LIMITS.maxConnectionsPerAddress);
   if (cap > 0) capConnectionsPerAddress(server, cap);
 
   server.listen(options.port, options.hostname, () => onListening?.(server.address() as AddressInfo));

@@ -8,7 +8,12 @@
  * atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING` per hit, so processes that share the database
  * share the counts; see `flexibleCounters`.
  */
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 
 export interface LimitRule {
   /** Also the key prefix in a shared store: one table can hold every rule. */
@@ -51,7 +56,10 @@ export interface AbuseLimiter {
 }
 
 const ALLOWED: LimitDecision = { allowed: true };
-const refused = (msBeforeNext: number): LimitDecision => ({ allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
+const refused = (msBeforeNext: number): LimitDecision => ({
+  allowed: false,
+  retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+});
 
 /**
  * A backend on any rate-limiter-flexible limiter. `create` gets the rule's options (points,
@@ -64,9 +72,15 @@ const refused = (msBeforeNext: number): LimitDecision => ({ allowed: false, retr
  * }))
  * ```
  */
-export function flexibleCounters(create: (options: { points: number; duration: number; keyPrefix: string }) => RateLimiterAbstract): CounterBackend {
+export function flexibleCounters(
+  create: (options: { points: number; duration: number; keyPrefix: string }) => RateLimiterAbstract,
+): CounterBackend {
   return (rule) => {
-    const limiter = create({ points: rule.points, duration: rule.durationSeconds, keyPrefix: `share-link:${rule.name}` });
+    const limiter = create({
+      points: rule.points,
+      duration: rule.durationSeconds,
+      keyPrefix: `share-link:${rule.name}`,
+    });
     return {
       hit: (key) =>
         limiter.consume(key).then(

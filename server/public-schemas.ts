@@ -25,9 +25,18 @@ export const IsoDate = v.pipe(v.string(), v.check(isIsoDateTime, 'must be an ISO
 export const MediaUrl = v.nullable(v.pipe(v.string(), v.check(isHttpUrl, 'must be an http: or https: URL')));
 export const LinkType = v.picklist(LINK_TYPES);
 
-const Count = v.pipe(v.number(), v.check((value: number) => isCount(value), 'must be a whole number, 0 or more'));
+const Count = v.pipe(
+  v.number(),
+  v.check((value: number) => isCount(value), 'must be a whole number, 0 or more'),
+);
 const Text = (min: number, max: number) =>
-  v.pipe(v.string(), v.check((value: string) => value.length >= min && value.length <= max, `must be text of ${min} to ${max} characters`));
+  v.pipe(
+    v.string(),
+    v.check(
+      (value: string) => value.length >= min && value.length <= max,
+      `must be text of ${min} to ${max} characters`,
+    ),
+  );
 export const Id = Text(1, LIMITS.id);
 const Name = Text(0, LIMITS.text);
 const Credential = Text(1, LIMITS.credential);
@@ -39,53 +48,66 @@ const Credential = Text(1, LIMITS.credential);
  */
 const fields = <T extends object>(entries: T): T => Object.assign(Object.create(null) as T, entries);
 
-export const ShareLinkSchema = v.object(fields({
-  id: Id,
-  token: v.pipe(v.string(), v.regex(TOKEN_PATTERN, 'must be a share-link token')),
-  type: LinkType,
-  expiresAt: v.nullable(IsoDate),
-  usageLimit: v.nullable(Count),
-  usageCount: Count,
-  allowedOrigins: v.pipe(v.array(Text(0, LIMITS.origin)), v.maxLength(LIMITS.origins)),
-  allowAllOrigins: v.boolean(),
-  removeWatermark: v.boolean(),
-  enabled: v.boolean(),
-  isPrimary: v.boolean(),
-  createdAt: IsoDate,
-  personaId: Id,
-  personaName: Name,
-}));
+export const ShareLinkSchema = v.object(
+  fields({
+    id: Id,
+    token: v.pipe(v.string(), v.regex(TOKEN_PATTERN, 'must be a share-link token')),
+    type: LinkType,
+    expiresAt: v.nullable(IsoDate),
+    usageLimit: v.nullable(Count),
+    usageCount: Count,
+    allowedOrigins: v.pipe(v.array(Text(0, LIMITS.origin)), v.maxLength(LIMITS.origins)),
+    allowAllOrigins: v.boolean(),
+    removeWatermark: v.boolean(),
+    enabled: v.boolean(),
+    isPrimary: v.boolean(),
+    createdAt: IsoDate,
+    personaId: Id,
+    personaName: Name,
+  }),
+);
 
-export const PublicPersonaSchema = v.object(fields({
-  id: Id,
-  name: Name,
-  description: v.nullable(Text(0, LIMITS.longText)),
-  avatar: v.object(fields({ id: Id, displayName: Name, imageUrl: MediaUrl, videoUrl: MediaUrl })),
-}));
+export const PublicPersonaSchema = v.object(
+  fields({
+    id: Id,
+    name: Name,
+    description: v.nullable(Text(0, LIMITS.longText)),
+    avatar: v.object(fields({ id: Id, displayName: Name, imageUrl: MediaUrl, videoUrl: MediaUrl })),
+  }),
+);
 
-export const EmbedResponseSchema = v.object(fields({
-  shareLink: ShareLinkSchema,
-  persona: PublicPersonaSchema,
-  serverTime: IsoDate,
-}));
+export const EmbedResponseSchema = v.object(
+  fields({
+    shareLink: ShareLinkSchema,
+    persona: PublicPersonaSchema,
+    serverTime: IsoDate,
+  }),
+);
 
 /** What `POST /v1/embed/{token}/sessions` answers in `engine` (contract §5). */
 export const SessionEngineSchema = v.variant('kind', [
   v.object(fields({ kind: v.literal('anam'), sessionToken: Credential })),
   v.object(fields({ kind: v.literal('elevenlabs'), conversationToken: Credential, expiresAt: v.nullable(IsoDate) })),
-  v.object(fields({
-    kind: v.literal('scripted'),
-    url: v.pipe(v.string(), v.check((url: string) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL')),
-  })),
+  v.object(
+    fields({
+      kind: v.literal('scripted'),
+      url: v.pipe(
+        v.string(),
+        v.check((url: string) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL'),
+      ),
+    }),
+  ),
 ]);
 
-export const SessionResponseSchema = v.object(fields({
-  sessionToken: Text(16, LIMITS.credential),
-  expiresAt: IsoDate,
-  usageCount: Count,
-  // Absent from APIs older than engines: the page runs the conversation itself.
-  engine: v.optional(v.nullable(SessionEngineSchema), null),
-}));
+export const SessionResponseSchema = v.object(
+  fields({
+    sessionToken: Text(16, LIMITS.credential),
+    expiresAt: IsoDate,
+    usageCount: Count,
+    // Absent from APIs older than engines: the page runs the conversation itself.
+    engine: v.optional(v.nullable(SessionEngineSchema), null),
+  }),
+);
 
 // The widget's types and these schemas describe the same values: a change to one without the other fails the type check.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -20,16 +20,23 @@ export function isPublicSuffix(domain: string): boolean {
 export function allowlistEntryProblem(entry: string): string | null {
   const parsed = parseAllowlistEntry(entry);
   if (!parsed) return `"${entry.slice(0, 100)}" is not an origin (scheme://host[:port], no path, query or userinfo)`;
-  if (parsed.wildcard && isPublicSuffix(parsed.host)) return `"${entry}" is a wildcard over the public suffix "${parsed.host}"`;
+  if (parsed.wildcard && isPublicSuffix(parsed.host))
+    return `"${entry}" is a wildcard over the public suffix "${parsed.host}"`;
   return null;
 }
 
 const AllowedOrigins = v.pipe(
-  v.array(v.pipe(v.string(), v.maxLength(300), v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const problem = allowlistEntryProblem(dataset.value);
-    if (problem) addIssue({ message: problem });
-  }))),
+  v.array(
+    v.pipe(
+      v.string(),
+      v.maxLength(300),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        const problem = allowlistEntryProblem(dataset.value);
+        if (problem) addIssue({ message: problem });
+      }),
+    ),
+  ),
   v.maxLength(100),
 );
 
@@ -39,13 +46,24 @@ const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.M
  * A stored share link: the seeds' full shape (the public fields plus `organizationId`), with strict
  * origins. Unknown fields are kept, not lost, and never leave through the public API.
  */
-export const StoredShareLinkSchema = v.looseObject({ ...ShareLinkSchema.entries, organizationId: Id, allowedOrigins: AllowedOrigins });
+export const StoredShareLinkSchema = v.looseObject({
+  ...ShareLinkSchema.entries,
+  organizationId: Id,
+  allowedOrigins: AllowedOrigins,
+});
 
 /**
  * Media in a data file: an absolute http(s) URL, or a path on this server (`/media/cara.svg`) that
  * the public API turns into an absolute URL on its own origin, so one fixture file works on any port.
  */
-const StoredMediaUrl = v.union([MediaUrl, v.pipe(v.string(), v.maxLength(300), v.regex(/^\/(?!\/)[\w\-./]*$/, 'must be an http(s) URL or a path on this server'))]);
+const StoredMediaUrl = v.union([
+  MediaUrl,
+  v.pipe(
+    v.string(),
+    v.maxLength(300),
+    v.regex(/^\/(?!\/)[\w\-./]*$/, 'must be an http(s) URL or a path on this server'),
+  ),
+]);
 
 /** An ElevenLabs agent id: it goes into the path of an upstream URL, so only URL-safe characters. */
 const AgentId = v.pipe(v.string(), v.regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, "_" or "-"'));
@@ -75,7 +93,11 @@ export type EngineKind = EngineSetting['kind'];
 /** The seeds' full persona: the public fields checked, everything private kept as it is. */
 export const StoredPersonaSchema = v.looseObject({
   ...PublicPersonaSchema.entries,
-  avatar: v.looseObject({ ...PublicPersonaSchema.entries.avatar.entries, imageUrl: StoredMediaUrl, videoUrl: StoredMediaUrl }),
+  avatar: v.looseObject({
+    ...PublicPersonaSchema.entries.avatar.entries,
+    imageUrl: StoredMediaUrl,
+    videoUrl: StoredMediaUrl,
+  }),
   engine: v.optional(EngineSchema),
 });
 
@@ -123,7 +145,16 @@ export type CreateShareLink = v.InferOutput<typeof CreateShareLinkSchema>;
 export type UpdateShareLink = v.InferOutput<typeof UpdateShareLinkSchema>;
 
 const QueryInt = (min: number, max: number, fallback: number) =>
-  v.optional(v.pipe(v.string(), v.regex(/^\d{1,6}$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max)), String(fallback));
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,6}$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(min),
+      v.maxValue(max),
+    ),
+    String(fallback),
+  );
 
 /** `GET /v1/share-links` query, as in the seeds. */
 export const ListQuerySchema = v.strictObject({

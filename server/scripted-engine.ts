@@ -14,7 +14,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, MAX_TEXT, VisitorFrameSchema, parseFrame, type EngineFrame } from '../src/conversation/protocol.ts';
+import {
+  MAX_FRAME_BYTES,
+  MAX_TEXT,
+  VisitorFrameSchema,
+  parseFrame,
+  type EngineFrame,
+} from '../src/conversation/protocol.ts';
 
 export const SCRIPTED_ENGINE_PATH = '/v1/engines/scripted';
 
@@ -67,7 +73,9 @@ export function attachScriptedEngine(server: Server, options: ScriptedEngineOpti
   const liveSessions = new Set<string>();
 
   const refuse = (socket: Duplex, status: number, text: string) => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+    );
   };
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -124,9 +132,11 @@ export function attachScriptedEngine(server: Server, options: ScriptedEngineOpti
 
 // ---- One conversation ---------------------------------------------------------------------------
 
-const GREETING = "Hello! I'm a scripted demo persona: I can't understand words yet, but I take turns like a real one. Say something, or type a message.";
+const GREETING =
+  "Hello! I'm a scripted demo persona: I can't understand words yet, but I take turns like a real one. Say something, or type a message.";
 const VOICE_REPLIES = [
-  (seconds: number) => `I heard you speak for about ${seconds} seconds. A real engine would answer what you said; I can only take my turn.`,
+  (seconds: number) =>
+    `I heard you speak for about ${seconds} seconds. A real engine would answer what you said; I can only take my turn.`,
   () => 'Thank you. In a real conversation, Anam or ElevenLabs would understand you and answer in this same player.',
   () => 'Go on, I am listening. When you are done, you can end the conversation with the button below.',
 ];
@@ -207,10 +217,15 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
       windowStart = now;
       framesInWindow = 0;
     }
-    if (++framesInWindow > MAX_FRAMES_PER_WINDOW) return reject('too-fast', `more than ${MAX_FRAMES_PER_WINDOW} frames in ${FRAME_WINDOW_MS / 1000} s`);
+    if (++framesInWindow > MAX_FRAMES_PER_WINDOW)
+      return reject('too-fast', `more than ${MAX_FRAMES_PER_WINDOW} frames in ${FRAME_WINDOW_MS / 1000} s`);
     if (isBinary) return reject('bad-frame', 'frames are JSON text');
     const frame = parseFrame(VisitorFrameSchema, data.toString());
-    if (!frame) return reject('bad-frame', 'expected {"type":"activity","speaking":boolean}, {"type":"message","text":string} or {"type":"spoken"}');
+    if (!frame)
+      return reject(
+        'bad-frame',
+        'expected {"type":"activity","speaking":boolean}, {"type":"message","text":string} or {"type":"spoken"}',
+      );
 
     if (leaving && frame.type !== 'spoken') return;
     switch (frame.type) {

@@ -23,8 +23,13 @@ export const MIN_KEY_LENGTH = 16;
  * The management key: `--api-key`, else `--api-key-file` (its first line), else `SHARE_LINK_API_KEY`;
  * `null` when none is given. An empty key is refused; a short one comes with a warning.
  */
-export async function readManagementKey({ flag, file, env }: KeySources): Promise<{ key: string | null; warning: string | null }> {
-  if (flag !== undefined && file !== undefined) throw new ConfigError('give the management key once: --api-key or --api-key-file, not both');
+export async function readManagementKey({
+  flag,
+  file,
+  env,
+}: KeySources): Promise<{ key: string | null; warning: string | null }> {
+  if (flag !== undefined && file !== undefined)
+    throw new ConfigError('give the management key once: --api-key or --api-key-file, not both');
   let key: string | undefined;
   let source: string;
   if (flag !== undefined) {
@@ -45,19 +50,39 @@ export async function readManagementKey({ flag, file, env }: KeySources): Promis
   } else {
     return { key: null, warning: null };
   }
-  if (key.trim() === '') throw new ConfigError(`the management key from ${source} is empty; give a key of ${MIN_KEY_LENGTH} characters or more`);
-  const warning = key.length < MIN_KEY_LENGTH ? `warning: the management key from ${source} has only ${key.length} characters; use ${MIN_KEY_LENGTH} or more (e.g. openssl rand -base64 24)` : null;
+  if (key.trim() === '')
+    throw new ConfigError(
+      `the management key from ${source} is empty; give a key of ${MIN_KEY_LENGTH} characters or more`,
+    );
+  const warning =
+    key.length < MIN_KEY_LENGTH
+      ? `warning: the management key from ${source} has only ${key.length} characters; use ${MIN_KEY_LENGTH} or more (e.g. openssl rand -base64 24)`
+      : null;
   return { key, warning };
 }
 
 export const MIN_SECRET_LENGTH = 32;
 
 /** The session-token secret: `--session-secret`, else `SHARE_LINK_SESSION_SECRET`, else `null`. */
-export function readSessionSecret(flag: string | undefined, env: string | undefined): { secret: string | null; warning: string | null } {
-  const [secret, source] = flag !== undefined ? [flag, '--session-secret'] : env !== undefined ? [env, 'SHARE_LINK_SESSION_SECRET'] : [null, ''];
+export function readSessionSecret(
+  flag: string | undefined,
+  env: string | undefined,
+): { secret: string | null; warning: string | null } {
+  const [secret, source] =
+    flag !== undefined
+      ? [flag, '--session-secret']
+      : env !== undefined
+        ? [env, 'SHARE_LINK_SESSION_SECRET']
+        : [null, ''];
   if (secret === null) return { secret: null, warning: null };
-  if (secret.trim() === '') throw new ConfigError(`the session secret from ${source} is empty; give one of ${MIN_SECRET_LENGTH} characters or more`);
-  const warning = secret.length < MIN_SECRET_LENGTH ? `warning: the session secret from ${source} has only ${secret.length} characters; use ${MIN_SECRET_LENGTH} or more` : null;
+  if (secret.trim() === '')
+    throw new ConfigError(
+      `the session secret from ${source} is empty; give one of ${MIN_SECRET_LENGTH} characters or more`,
+    );
+  const warning =
+    secret.length < MIN_SECRET_LENGTH
+      ? `warning: the session secret from ${source} has only ${secret.length} characters; use ${MIN_SECRET_LENGTH} or more`
+      : null;
   return { secret, warning };
 }
 
@@ -69,8 +94,16 @@ export function parsePublicUrl(value: string): string {
   } catch {
     throw new ConfigError(`--public-url "${value}" is not a URL (e.g. https://embed.example.com)`);
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`--public-url "${value}" must be an http: or https: URL without query, fragment or credentials`);
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    throw new ConfigError(
+      `--public-url "${value}" must be an http: or https: URL without query, fragment or credentials`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }

@@ -26,8 +26,7 @@ export interface SessionClaims {
 }
 
 export type SessionTokenCheck =
-  | { valid: true; claims: SessionClaims }
-  | { valid: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+  { valid: true; claims: SessionClaims } | { valid: false; reason: 'malformed' | 'bad-signature' | 'expired' };
 
 export interface MintInput {
   linkId: string;
@@ -39,27 +38,49 @@ export interface MintInput {
 }
 
 /** Signs a new session token. Times are whole seconds in the token, so `expiresAt` is rounded down. */
-export function mintSessionToken({ linkId, personaId, origin, now, lifetimeMs }: MintInput, secret: string | Uint8Array): { sessionToken: string; expiresAt: string } {
+export function mintSessionToken(
+  { linkId, personaId, origin, now, lifetimeMs }: MintInput,
+  secret: string | Uint8Array,
+): { sessionToken: string; expiresAt: string } {
   const iat = Math.floor(now / 1000);
   const exp = Math.floor((now + lifetimeMs) / 1000);
-  const payload = base64url(JSON.stringify({ iss: ISSUER, jti: randomBytes(16).toString('base64url'), sub: linkId, persona: personaId, origin, iat, exp }));
+  const payload = base64url(
+    JSON.stringify({
+      iss: ISSUER,
+      jti: randomBytes(16).toString('base64url'),
+      sub: linkId,
+      persona: personaId,
+      origin,
+      iat,
+      exp,
+    }),
+  );
   const signed = `${HEADER}.${payload}`;
-  return { sessionToken: `${SESSION_TOKEN_PREFIX}${signed}.${sign(signed, secret)}`, expiresAt: new Date(exp * 1000).toISOString() };
+  return {
+    sessionToken: `${SESSION_TOKEN_PREFIX}${signed}.${sign(signed, secret)}`,
+    expiresAt: new Date(exp * 1000).toISOString(),
+  };
 }
 
 /**
  * Checks a session token's signature and expiry with the server's secret, without any other state.
  * `now` is ms since the epoch. Never throws: anything that is not a valid token is `malformed`.
  */
-export function verifySessionToken(token: unknown, secret: string | Uint8Array, now: number = Date.now()): SessionTokenCheck {
-  if (typeof token !== 'string' || token.length > 4096 || !token.startsWith(SESSION_TOKEN_PREFIX)) return { valid: false, reason: 'malformed' };
+export function verifySessionToken(
+  token: unknown,
+  secret: string | Uint8Array,
+  now: number = Date.now(),
+): SessionTokenCheck {
+  if (typeof token !== 'string' || token.length > 4096 || !token.startsWith(SESSION_TOKEN_PREFIX))
+    return { valid: false, reason: 'malformed' };
   const parts = token.slice(SESSION_TOKEN_PREFIX.length).split('.');
   // Only the one header this server writes: no `alg: none`, no other algorithm, no key hints.
   if (parts.length !== 3 || parts[0] !== HEADER) return { valid: false, reason: 'malformed' };
   const [header, payload, signature] = parts as [string, string, string];
   const expected = Buffer.from(sign(`${header}.${payload}`, secret));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { valid: false, reason: 'bad-signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { valid: false, reason: 'bad-signature' };
   let claims: Record<string, unknown>;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -79,7 +100,17 @@ export function verifySessionToken(token: unknown, secret: string | Uint8Array, 
     return { valid: false, reason: 'malformed' };
   }
   if (now >= (exp as number) * 1000) return { valid: false, reason: 'expired' };
-  return { valid: true, claims: { sessionId: jti, linkId: sub, personaId: persona, origin, issuedAt: (iat as number) * 1000, expiresAt: (exp as number) * 1000 } };
+  return {
+    valid: true,
+    claims: {
+      sessionId: jti,
+      linkId: sub,
+      personaId: persona,
+      origin,
+      issuedAt: (iat as number) * 1000,
+      expiresAt: (exp as number) * 1000,
+    },
+  };
 }
 
 /** A fresh secret for one process: 32 random bytes, base64url. */

@@ -64,7 +64,15 @@ export const ENGINE_CONNECT_SOURCES = [
 ] as const;
 
 /** The share page's Content-Security-Policy: no inline script, nothing from elsewhere but media and engines. */
-export function sharePageCsp({ nonce, ownOrigin, mediaOrigins }: { nonce: string; ownOrigin: string; mediaOrigins: readonly string[] }): string {
+export function sharePageCsp({
+  nonce,
+  ownOrigin,
+  mediaOrigins,
+}: {
+  nonce: string;
+  ownOrigin: string;
+  mediaOrigins: readonly string[];
+}): string {
   const own = new URL(ownOrigin);
   const ownSocket = `${own.protocol === 'https:' ? 'wss:' : 'ws:'}//${own.host}`;
   const media = [...new Set(mediaOrigins)].filter((origin) => origin !== own.origin);
@@ -111,7 +119,19 @@ share-link-embed::part(player){height:100vh;height:100dvh}
 `.trim();
 
 /** The HTML document. Only `lang`, the token (checked against its pattern) and escaped text are interpolated. */
-function pageHtml({ lang, nonce, title, body, bundlePath }: { lang: Language; nonce: string; title: string; body: string; bundlePath?: string }): string {
+function pageHtml({
+  lang,
+  nonce,
+  title,
+  body,
+  bundlePath,
+}: {
+  lang: Language;
+  nonce: string;
+  title: string;
+  body: string;
+  bundlePath?: string;
+}): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -151,7 +171,13 @@ const originOf = (url: string | null): string | null => {
 };
 
 /** `GET /s/{token}` and the 404 page for anything else under `/s/`. */
-export function sharePages({ lookup, now, publicOrigin, bundlePath = DEFAULT_BUNDLE_PATH, mediaUrls }: SharePageOptions): Hono {
+export function sharePages({
+  lookup,
+  now,
+  publicOrigin,
+  bundlePath = DEFAULT_BUNDLE_PATH,
+  mediaUrls,
+}: SharePageOptions): Hono {
   const pages = new Hono();
 
   const notFound = (c: Context) => {
@@ -173,7 +199,11 @@ export function sharePages({ lookup, now, publicOrigin, bundlePath = DEFAULT_BUN
     // The title names the persona only while the link may be used, as the API's lookup does.
     const refusal = checkShareLink(link, { origin: null, now: now(), embedding: false, isPublicSuffix });
     const title = refusal ? messages.errors[refusal] : messages.talkTo.replace('{name}', persona.name);
-    const mediaOrigins = refusal ? [] : mediaUrls(persona, c).map(originOf).filter((origin): origin is string => origin !== null);
+    const mediaOrigins = refusal
+      ? []
+      : mediaUrls(persona, c)
+          .map(originOf)
+          .filter((origin): origin is string => origin !== null);
     const nonce = randomBytes(16).toString('base64');
     setPageHeaders(c, sharePageCsp({ nonce, ownOrigin: publicOrigin(c), mediaOrigins }));
     // The element is in share-page mode: see the `share-page` attribute in src/share-link-embed.ts.

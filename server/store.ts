@@ -31,20 +31,30 @@ function poolSizeFromEnvironment(): number | undefined {
   const value = process.env['DATABASE_POOL_SIZE'];
   if (value === undefined || value === '') return undefined;
   const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new StoreStartError(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not "${value}"`);
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    throw new StoreStartError(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not "${value}"`);
   return size;
 }
 
 /** Opens the store the command line asks for. Every failure is a `StoreStartError` with one message for the operator. */
-export async function openStore({ databaseUrl, dataFile, persist = false, postgres }: OpenStoreOptions): Promise<ShareLinkStore> {
+export async function openStore({
+  databaseUrl,
+  dataFile,
+  persist = false,
+  postgres,
+}: OpenStoreOptions): Promise<ShareLinkStore> {
   if (databaseUrl) {
-    if (persist) throw new StoreStartError('--persist is for the embedded store (the data file); PostgreSQL makes every change durable itself');
+    if (persist)
+      throw new StoreStartError(
+        '--persist is for the embedded store (the data file); PostgreSQL makes every change durable itself',
+      );
     let seed;
     if (dataFile) {
       try {
         seed = { data: await loadDataFile(dataFile), file: dataFile };
       } catch (error) {
-        if (error instanceof DataFileError) throw new StoreStartError(`invalid data file ${dataFile}\n  ${error.message}`);
+        if (error instanceof DataFileError)
+          throw new StoreStartError(`invalid data file ${dataFile}\n  ${error.message}`);
         throw error;
       }
     }

@@ -8,7 +8,13 @@
  *   has given up on it.
  */
 import { ShareLinkError, isAbortError, isErrorReason, type ErrorReason } from './errors.js';
-import { isValidToken, parseEmbedResponse, parseSessionResponse, type EmbedResponse, type SessionResponse } from './schema.js';
+import {
+  isValidToken,
+  parseEmbedResponse,
+  parseSessionResponse,
+  type EmbedResponse,
+  type SessionResponse,
+} from './schema.js';
 
 export interface RequestOptions {
   /** Base URL of the API; relative URLs resolve against the page. */
@@ -75,7 +81,10 @@ export async function startSession(token: string, options: RequestOptions): Prom
 /** Builds the embed URL, refusing a malformed token before any request is made. */
 export function endpoint(apiBase: string, token: string): string {
   if (!isValidToken(token)) {
-    throw new ShareLinkError('invalid-token', `"${String(token).slice(0, 80)}" is not a share-link token (sh_ then 8 to 64 letters or digits)`);
+    throw new ShareLinkError(
+      'invalid-token',
+      `"${String(token).slice(0, 80)}" is not a share-link token (sh_ then 8 to 64 letters or digits)`,
+    );
   }
   let base: URL | undefined;
   try {
@@ -104,7 +113,12 @@ interface JsonBody {
   json: unknown;
 }
 
-async function request(url: string, method: 'GET' | 'POST', signal: AbortSignal | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<JsonBody> {
+async function request(
+  url: string,
+  method: 'GET' | 'POST',
+  signal: AbortSignal | undefined,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<JsonBody> {
   signal?.throwIfAborted();
   const attempt = new AbortController();
   let timedOut = false;
@@ -130,11 +144,19 @@ async function request(url: string, method: 'GET' | 'POST', signal: AbortSignal 
       if (error instanceof ShareLinkError) throw error;
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw new ShareLinkError('network', `the API did not answer within ${timeoutMs} ms (${url})`);
-      throw new ShareLinkError('network', `the API could not be reached (${url}): offline, blocked by CORS, or refused`);
+      throw new ShareLinkError(
+        'network',
+        `the API could not be reached (${url}): offline, blocked by CORS, or refused`,
+      );
     }
     const json = parseJson(text);
     if (!response.ok) throw errorFromResponse(response.status, json, url, response.headers.get('retry-after'));
-    if (json === undefined) throw new ShareLinkError('bad-response', `the API answered ${response.status} without a JSON body (${url})`, response.status);
+    if (json === undefined)
+      throw new ShareLinkError(
+        'bad-response',
+        `the API answered ${response.status} without a JSON body (${url})`,
+        response.status,
+      );
     return { status: response.status, json };
   } finally {
     clearTimeout(timer);
@@ -144,9 +166,15 @@ async function request(url: string, method: 'GET' | 'POST', signal: AbortSignal 
 
 async function readText(response: Response): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_BODY_CHARS) throw new ShareLinkError('bad-response', `the API's answer is too large (${declared} bytes)`, response.status);
+  if (declared > MAX_BODY_CHARS)
+    throw new ShareLinkError('bad-response', `the API's answer is too large (${declared} bytes)`, response.status);
   const text = await response.text();
-  if (text.length > MAX_BODY_CHARS) throw new ShareLinkError('bad-response', `the API's answer is too large (${text.length} characters)`, response.status);
+  if (text.length > MAX_BODY_CHARS)
+    throw new ShareLinkError(
+      'bad-response',
+      `the API's answer is too large (${text.length} characters)`,
+      response.status,
+    );
   return text;
 }
 
@@ -170,7 +198,13 @@ function errorFromResponse(status: number, json: unknown, url: string, retryAfte
   const byStatus = STATUS_REASONS[status];
   let reason: ErrorReason = byStatus ?? 'bad-response';
   if (status === 403 && isErrorReason(claimed) && FORBIDDEN_REASONS.includes(claimed)) reason = claimed;
-  if (status === 429) return new ShareLinkError('rate-limited', `the API rate-limited this visitor's address (429${retryAfter ? `, Retry-After ${retryAfter.slice(0, 40)}` : ''})${detail}`, status, parseRetryAfter(retryAfter));
+  if (status === 429)
+    return new ShareLinkError(
+      'rate-limited',
+      `the API rate-limited this visitor's address (429${retryAfter ? `, Retry-After ${retryAfter.slice(0, 40)}` : ''})${detail}`,
+      status,
+      parseRetryAfter(retryAfter),
+    );
   return new ShareLinkError(reason, `the API refused the link with ${status}${detail}`, status);
 }
 

@@ -14,7 +14,8 @@ export interface FailureContext {
   now: number;
 }
 
-const list = (origins: readonly string[]) => (origins.length ? origins.map((origin) => `"${origin}"`).join(', ') : 'none');
+const list = (origins: readonly string[]) =>
+  origins.length ? origins.map((origin) => `"${origin}"`).join(', ') : 'none';
 
 /** The widget's own policy refusals, with the link in hand. */
 export function explainRefusal(reason: PolicyReason, { token, origin, link, now }: FailureContext): string {

@@ -35,5 +35,4 @@ export class ShareLinkError extends Error {
   }
 }
 
-export const isAbortError = (error: unknown): boolean =>
-  error instanceof DOMException && error.name === 'AbortError';
+export const isAbortError = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';

@@ -5,12 +5,7 @@
  * can judge by the server's clock and the API by its own, and tests can pin both.
  */
 
-export type PolicyReason =
-  | 'origin-not-allowed'
-  | 'disabled'
-  | 'expired'
-  | 'usage-limit-reached'
-  | 'not-embeddable';
+export type PolicyReason = 'origin-not-allowed' | 'disabled' | 'expired' | 'usage-limit-reached' | 'not-embeddable';
 
 /** The fields of a share link that the rules read. */
 export interface ShareLinkRules {
@@ -43,7 +38,11 @@ export interface PolicyContext {
 /** Applies the rules in order; the first that fails wins. `null` means the link may be used. */
 export function checkShareLink(link: ShareLinkRules, context: PolicyContext): PolicyReason | null {
   const openedDirectly = context.embedding === false && link.type === 'LINK';
-  if (!openedDirectly && !link.allowAllOrigins && !isOriginAllowed(context.origin, link.allowedOrigins, context.isPublicSuffix)) {
+  if (
+    !openedDirectly &&
+    !link.allowAllOrigins &&
+    !isOriginAllowed(context.origin, link.allowedOrigins, context.isPublicSuffix)
+  ) {
     return 'origin-not-allowed';
   }
   if (!link.enabled) return 'disabled';

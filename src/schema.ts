@@ -16,8 +16,7 @@ import { ShareLinkError } from './errors.js';
 /** `sh_` then 8 to 64 letters or digits (contract §2). */
 export const TOKEN_PATTERN = /^sh_[A-Za-z0-9]{8,64}$/;
 
-export const isValidToken = (token: unknown): token is string =>
-  typeof token === 'string' && TOKEN_PATTERN.test(token);
+export const isValidToken = (token: unknown): token is string => typeof token === 'string' && TOKEN_PATTERN.test(token);
 
 export const LIMITS = {
   text: 500,
@@ -116,13 +115,19 @@ const refuse = (path: string, rule: string): never => {
   throw new ShareLinkError('bad-response', `the API answered with an invalid body (${path || 'body'}: ${rule})`);
 };
 
-const check = <T = string>(test: (value: T) => boolean, rule: string, type = 'string'): Check<T> => (value, path) =>
-  typeof value === type && test(value as T) ? (value as T) : refuse(path, rule);
+const check =
+  <T = string>(test: (value: T) => boolean, rule: string, type = 'string'): Check<T> =>
+  (value, path) =>
+    typeof value === type && test(value as T) ? (value as T) : refuse(path, rule);
 
 const text = (min: number, max: number): Check<string> =>
   check((value) => value.length >= min && value.length <= max, `must be text of ${min} to ${max} characters`);
-const nullable = <T>(inner: Check<T>): Check<T | null> => (value, path) => (value === null ? null : inner(value, path));
-const literal = <T extends string>(expected: T): Check<T> => check((value) => value === expected, `must be "${expected}"`);
+const nullable =
+  <T>(inner: Check<T>): Check<T | null> =>
+  (value, path) =>
+    value === null ? null : inner(value, path);
+const literal = <T extends string>(expected: T): Check<T> =>
+  check((value) => value === expected, `must be "${expected}"`);
 const boolean = check<boolean>(() => true, 'must be true or false', 'boolean');
 const count = check<number>(isCount, 'must be a whole number, 0 or more', 'number');
 const isoDate = check(isIsoDateTime, 'must be an ISO 8601 date-time');
@@ -130,21 +135,26 @@ const mediaUrl = nullable(check(isHttpUrl, 'must be an http: or https: URL'));
 const id = text(1, LIMITS.id);
 const name = text(0, LIMITS.text);
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const own = (value: Record<string, unknown>, key: string): unknown => (Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const own = (value: Record<string, unknown>, key: string): unknown =>
+  Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
 
 /** Reads only the shape's keys, and only as own properties, into a fresh object. */
-const object = <T>(shape: Shape<T>): Check<T> => (value, path) => {
-  if (!isObject(value)) return refuse(path, 'must be an object');
-  const output = {} as T;
-  for (const key of Object.keys(shape) as (keyof T & string)[]) {
-    output[key] = shape[key](own(value, key), path ? `${path}.${key}` : key);
-  }
-  return output;
-};
+const object =
+  <T>(shape: Shape<T>): Check<T> =>
+  (value, path) => {
+    if (!isObject(value)) return refuse(path, 'must be an object');
+    const output = {} as T;
+    for (const key of Object.keys(shape) as (keyof T & string)[]) {
+      output[key] = shape[key](own(value, key), path ? `${path}.${key}` : key);
+    }
+    return output;
+  };
 
 const origins: Check<string[]> = (value, path) => {
-  if (!Array.isArray(value) || value.length > LIMITS.origins) return refuse(path, `must be a list of at most ${LIMITS.origins} origins`);
+  if (!Array.isArray(value) || value.length > LIMITS.origins)
+    return refuse(path, `must be a list of at most ${LIMITS.origins} origins`);
   const entry = text(0, LIMITS.origin);
   const output: string[] = [];
   for (let index = 0; index < value.length; index++) output.push(entry(value[index], `${path}.${index}`));
@@ -188,7 +198,10 @@ const engine: Check<SessionEngine | null> = (value, path) => {
       : kind === 'elevenlabs'
         ? object({ kind: literal('elevenlabs'), conversationToken: credential, expiresAt: nullable(isoDate) })
         : kind === 'scripted'
-          ? object({ kind: literal('scripted'), url: check((url) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL') })
+          ? object({
+              kind: literal('scripted'),
+              url: check((url) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL'),
+            })
           : refuse(`${path}.kind`, 'must be anam, elevenlabs or scripted');
   return shape(value, path) as SessionEngine;
 };
@@ -199,4 +212,7 @@ export const parseEmbedResponse: (json: unknown) => EmbedResponse = (json) =>
 
 /** Validates `POST /v1/embed/{token}/sessions`' body, `engine` included (absent means `null`). */
 export const parseSessionResponse: (json: unknown) => SessionResponse = (json) =>
-  object<SessionResponse>({ sessionToken: text(16, LIMITS.credential), expiresAt: isoDate, usageCount: count, engine })(json, '');
+  object<SessionResponse>({ sessionToken: text(16, LIMITS.credential), expiresAt: isoDate, usageCount: count, engine })(
+    json,
+    '',
+  );

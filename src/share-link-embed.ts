@@ -11,7 +11,15 @@ import { checkShareLink } from './policy.js';
 import { loadOrb, type OrbModule } from './render/load-orb.js';
 import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
 import { WatermarkController } from './render/watermark.js';
-import { variantOf, type Actions, type EmbedState, type Placement, type Presentation, type Variant, type View } from './render/view.js';
+import {
+  variantOf,
+  type Actions,
+  type EmbedState,
+  type Placement,
+  type Presentation,
+  type Variant,
+  type View,
+} from './render/view.js';
 import { isValidToken, type PublicPersona, type SessionResponse, type ShareLink } from './schema.js';
 import { RetryAfterOnce } from './retry-after.js';
 import { styles } from './styles.js';
@@ -28,7 +36,8 @@ const BUNDLE_ORIGIN = BUNDLE_URL && new URL(BUNDLE_URL).origin;
  * origin (the element's API is the page's origin), where share pages are served, and the API
  * applies the origin rule to LINK links on every other page.
  */
-const onSharePage = (el: ShareLinkEmbed): boolean => el.hasAttribute('share-page') && `${el.apiBase || BUNDLE_ORIGIN}/`.startsWith(`${location.origin}/`);
+const onSharePage = (el: ShareLinkEmbed): boolean =>
+  el.hasAttribute('share-page') && `${el.apiBase || BUNDLE_ORIGIN}/`.startsWith(`${location.origin}/`);
 
 const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
 
@@ -140,7 +149,10 @@ export class ShareLinkEmbed extends LitElement {
   // eslint-disable-next-line no-unused-private-class-members
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
-    show: this._view.state !== 'loading' && this.#language.messages(false) !== null && this._view.shareLink?.removeWatermark !== true,
+    show:
+      this._view.state !== 'loading' &&
+      this.#language.messages(false) !== null &&
+      this._view.shareLink?.removeWatermark !== true,
     label: (this.#language.messages(false) ?? ENGLISH).poweredBy,
   }));
   #conversation: ConversationController | null = null;
@@ -231,7 +243,12 @@ export class ShareLinkEmbed extends LitElement {
       if (controller !== this.#controller) return;
       this.#session = session;
       this._view = { ...this._view, state: 'live', shareLink: { ...shareLink, usageCount: session.usageCount } };
-      const detail = { sessionToken: session.sessionToken, expiresAt: session.expiresAt, shareLink: this._view.shareLink!, persona };
+      const detail = {
+        sessionToken: session.sessionToken,
+        expiresAt: session.expiresAt,
+        shareLink: this._view.shareLink!,
+        persona,
+      };
       // A page that calls preventDefault() runs the conversation itself; else the engine's client loads now.
       if (this.#emit('share-link-start', detail, true) && session.engine != null) void this.#converse(session);
     } catch (error) {
@@ -254,7 +271,8 @@ export class ShareLinkEmbed extends LitElement {
 
   /** Shows a live `MediaStream` (e.g. from a conversation SDK) in the player's video; `null` removes it. */
   attachMediaStream(stream: MediaStream | null): void {
-    if (stream !== null && !(stream instanceof MediaStream)) throw new TypeError('attachMediaStream expects a MediaStream or null');
+    if (stream !== null && !(stream instanceof MediaStream))
+      throw new TypeError('attachMediaStream expects a MediaStream or null');
     this._media = { ...this._media, stream };
   }
 
@@ -282,7 +300,8 @@ export class ShareLinkEmbed extends LitElement {
     const messages = this.#language.messages(this._view.state === 'error');
     // The visitor's language, or the error messages, are on their way (the link waits for its
     // language; an error or a change of lang does not): meanwhile only the textless loading box.
-    if (!messages) return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
+    if (!messages)
+      return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
     const presentation: Presentation = {
       messages,
       playIdleVideo: this._media.visible && motionAllowed(),
@@ -295,13 +314,25 @@ export class ShareLinkEmbed extends LitElement {
     if (variant === 'orb') {
       const orb = this.#orb;
       const player = this._everOpened ? renderPlayer(this._view, presentation, this.#actions) : nothing;
-      return orb?.renderOrb({ html, nothing }, this._view, { ...presentation, open: this.open, everOpened: this._everOpened }, {
-        ...this.#actions,
-        toggle: () => this.#setOpen(!this.open),
-        close: () => this.#setOpen(false),
-      }, player) ?? nothing;
+      return (
+        orb?.renderOrb(
+          { html, nothing },
+          this._view,
+          { ...presentation, open: this.open, everOpened: this._everOpened },
+          {
+            ...this.#actions,
+            toggle: () => this.#setOpen(!this.open),
+            close: () => this.#setOpen(false),
+          },
+          player,
+        ) ?? nothing
+      );
     }
-    return renderFramed(variant === 'player' ? renderPlayer(this._view, presentation, this.#actions) : renderMessage(this._view, messages, this.#actions));
+    return renderFramed(
+      variant === 'player'
+        ? renderPlayer(this._view, presentation, this.#actions)
+        : renderMessage(this._view, messages, this.#actions),
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -411,10 +442,14 @@ export class ShareLinkEmbed extends LitElement {
       return true;
     }
     if (shareLink.expiresAt && this.isConnected) {
-      this.#cancelExpiry = callAt(Date.parse(shareLink.expiresAt), () => this.#serverNow(), () => {
-        this.#cancelExpiry = null;
-        this.#judge();
-      });
+      this.#cancelExpiry = callAt(
+        Date.parse(shareLink.expiresAt),
+        () => this.#serverNow(),
+        () => {
+          this.#cancelExpiry = null;
+          this.#judge();
+        },
+      );
     }
     return false;
   }
@@ -451,7 +486,11 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   /** Returns `false` if a listener cancelled a cancelable event. */
-  #emit<K extends keyof ShareLinkEmbedEventMap>(type: K, detail: ShareLinkEmbedEventMap[K]['detail'], cancelable = false): boolean {
+  #emit<K extends keyof ShareLinkEmbedEventMap>(
+    type: K,
+    detail: ShareLinkEmbedEventMap[K]['detail'],
+    cancelable = false,
+  ): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
@@ -463,7 +502,11 @@ export class ShareLinkEmbed extends LitElement {
     try {
       module = await loadConversation();
     } catch (error) {
-      if (current()) this.#ended(sessionToken, 'error', { reason: 'conversation-failed', message: `its conversation code did not load (${error})` });
+      if (current())
+        this.#ended(sessionToken, 'error', {
+          reason: 'conversation-failed',
+          message: `its conversation code did not load (${error})`,
+        });
       return;
     }
     if (!current()) return;
@@ -490,7 +533,6 @@ export class ShareLinkEmbed extends LitElement {
     else this.#judge();
   }
 
-
   #stopExpiryTimer(): void {
     this.#cancelExpiry?.();
     this.#cancelExpiry = null;
@@ -498,7 +540,8 @@ export class ShareLinkEmbed extends LitElement {
 
   /** The idle video loads and plays only while the player is on screen. */
   #watchVisibility(): void {
-    const player = this._view.persona?.avatar.videoUrl && motionAllowed() ? this.renderRoot.querySelector('[part~="player"]') : null;
+    const player =
+      this._view.persona?.avatar.videoUrl && motionAllowed() ? this.renderRoot.querySelector('[part~="player"]') : null;
     if (player === this.#observed) return;
     this.#observer?.disconnect();
     this.#observed = player;

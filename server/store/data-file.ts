@@ -23,8 +23,14 @@ export function validateDataFile(json: unknown): DataFile {
     const [collection, index, ...rest] = path.map((item) => String(item.key));
     let where = collection ?? 'the file';
     if (index !== undefined && collection) {
-      const entry = (json as Record<string, unknown[]>)[collection]?.[Number(index)] as Record<string, unknown> | undefined;
-      const label = typeof entry?.['token'] === 'string' ? entry['token'] : typeof entry?.['name'] === 'string' ? entry['name'] : undefined;
+      const entry = (json as Record<string, unknown[]>)[collection]?.[Number(index)] as
+        Record<string, unknown> | undefined;
+      const label =
+        typeof entry?.['token'] === 'string'
+          ? entry['token']
+          : typeof entry?.['name'] === 'string'
+            ? entry['name']
+            : undefined;
       where = `${collection}[${index}]${label ? ` (${JSON.stringify(label).slice(0, 80)})` : ''}`;
     }
     throw new DataFileError(`${where}${rest.length ? `: ${rest.join('.')}` : ''}: ${issue.message}`);
@@ -32,7 +38,8 @@ export function validateDataFile(json: unknown): DataFile {
   const data = result.output;
   const personaIds = new Set<string>();
   data.personas.forEach((persona, index) => {
-    if (personaIds.has(persona.id)) throw new DataFileError(`personas[${index}] ("${persona.name}"): id ${persona.id} is used twice`);
+    if (personaIds.has(persona.id))
+      throw new DataFileError(`personas[${index}] ("${persona.name}"): id ${persona.id} is used twice`);
     personaIds.add(persona.id);
   });
   const tokens = new Set<string>();
@@ -41,7 +48,8 @@ export function validateDataFile(json: unknown): DataFile {
     const where = `shareLinks[${index}] ("${link.token}")`;
     if (tokens.has(link.token)) throw new DataFileError(`${where}: token is used twice`);
     if (linkIds.has(link.id)) throw new DataFileError(`${where}: id ${link.id} is used twice`);
-    if (!personaIds.has(link.personaId)) throw new DataFileError(`${where}: personaId ${link.personaId} names no persona in the file`);
+    if (!personaIds.has(link.personaId))
+      throw new DataFileError(`${where}: personaId ${link.personaId} names no persona in the file`);
     tokens.add(link.token);
     linkIds.add(link.id);
   });

@@ -14,10 +14,25 @@
  * file holds only uses whose sessions were granted (or are being granted by a write in flight).
  */
 import { checkShareLink } from '../../src/policy.ts';
-import { isPublicSuffix, type CreateShareLink, type DataFile, type EngineSetting, type StoredPersona, type StoredShareLink, type UpdateShareLink } from '../schemas.ts';
+import {
+  isPublicSuffix,
+  type CreateShareLink,
+  type DataFile,
+  type EngineSetting,
+  type StoredPersona,
+  type StoredShareLink,
+  type UpdateShareLink,
+} from '../schemas.ts';
 import { DataFileWriter, loadDataFile } from './data-file.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeChanges, normalizeLinkDates, searchNeedle } from './shared.ts';
-import { StoreUnavailableError, type ListOptions, type Mint, type ShareLinkStore, type StartedSession, type StartOptions } from './types.ts';
+import {
+  StoreUnavailableError,
+  type ListOptions,
+  type Mint,
+  type ShareLinkStore,
+  type StartedSession,
+  type StartOptions,
+} from './types.ts';
 
 interface Waiter {
   resolve: () => void;
@@ -82,9 +97,13 @@ export class EmbeddedStore implements ShareLinkStore {
     const matching = [...this.#links.values()].filter(
       (link) =>
         (!personaId || link.personaId === personaId) &&
-        (!needle || [link.token, link.personaName, link.id, link.type].some((field) => field.toLowerCase().includes(needle))),
+        (!needle ||
+          [link.token, link.personaName, link.id, link.type].some((field) => field.toLowerCase().includes(needle))),
     );
-    return { data: matching.slice((page - 1) * perPage, page * perPage).map((link) => this.#view(link)), meta: listMeta(matching.length, page, perPage) };
+    return {
+      data: matching.slice((page - 1) * perPage, page * perPage).map((link) => this.#view(link)),
+      meta: listMeta(matching.length, page, perPage),
+    };
   }
 
   /** What would be written now (personas and links, reservations not included). */
@@ -94,10 +113,21 @@ export class EmbeddedStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async startSession<T>(token: string, origin: string | null, now: number, mint: Mint<T>, { sharePage = false }: StartOptions = {}): Promise<StartedSession<T>> {
+  async startSession<T>(
+    token: string,
+    origin: string | null,
+    now: number,
+    mint: Mint<T>,
+    { sharePage = false }: StartOptions = {},
+  ): Promise<StartedSession<T>> {
     const found = this.#byToken.get(token);
     if (!found) return { ok: false, reason: 'not-found' };
-    const refusal = checkShareLink(this.#view(found), { origin, now, isPublicSuffix, ...(sharePage && { embedding: false }) });
+    const refusal = checkShareLink(this.#view(found), {
+      origin,
+      now,
+      isPublicSuffix,
+      ...(sharePage && { embedding: false }),
+    });
     if (refusal && refusal !== 'not-embeddable') return { ok: false, reason: refusal };
     // Reserved in the same synchronous step as the check: no other start can see the use as free.
     const id = found.id;
@@ -227,7 +257,10 @@ export class EmbeddedStore implements ShareLinkStore {
           // Everything since the last durable state is undone: this write's changes and those made while it ran.
           const undone = [...batch, ...this.#waiting.splice(0)];
           this.#setLinks((JSON.parse(this.#durableText) as DataFile).shareLinks);
-          const failure = new StoreUnavailableError(`cannot write ${writer.target}: ${(error as Error).message}; the change was undone`, { cause: error });
+          const failure = new StoreUnavailableError(
+            `cannot write ${writer.target}: ${(error as Error).message}; the change was undone`,
+            { cause: error },
+          );
           for (const waiter of undone) waiter.reject(failure);
         }
       }

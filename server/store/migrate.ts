@@ -23,7 +23,9 @@ export async function migrate(sql: Sql): Promise<string[]> {
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK.toString()}::bigint)`;
     await tx`CREATE TABLE IF NOT EXISTS share_link_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`;
-    const applied = new Set((await tx<{ name: string }[]>`SELECT name FROM share_link_migrations`).map((row) => row.name));
+    const applied = new Set(
+      (await tx<{ name: string }[]>`SELECT name FROM share_link_migrations`).map((row) => row.name),
+    );
     const now: string[] = [];
     for (const [index, name] of files.entries()) {
       if (applied.has(name)) continue;

@@ -20,11 +20,28 @@
  */
 import postgres, { type Sql } from 'postgres';
 import { checkShareLink } from '../../src/policy.ts';
-import { isPublicSuffix, StoredShareLinkSchema, type CreateShareLink, type DataFile, type EngineSetting, type StoredPersona, type StoredShareLink, type UpdateShareLink } from '../schemas.ts';
+import {
+  isPublicSuffix,
+  StoredShareLinkSchema,
+  type CreateShareLink,
+  type DataFile,
+  type EngineSetting,
+  type StoredPersona,
+  type StoredShareLink,
+  type UpdateShareLink,
+} from '../schemas.ts';
 import { DataFileError } from './data-file.ts';
 import { SCHEMA_LOCK, migrate } from './migrate.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
-import { StoreStartError, StoreUnavailableError, type ListOptions, type Mint, type ShareLinkStore, type StartedSession, type StartOptions } from './types.ts';
+import {
+  StoreStartError,
+  StoreUnavailableError,
+  type ListOptions,
+  type Mint,
+  type ShareLinkStore,
+  type StartedSession,
+  type StartOptions,
+} from './types.ts';
 
 export interface PostgresOptions {
   /**
@@ -88,7 +105,8 @@ function toLink(row: LinkRow): StoredShareLink {
   };
 }
 
-const extraFields = (link: StoredShareLink) => Object.fromEntries(Object.entries(link).filter(([key]) => !KNOWN_FIELDS.has(key)));
+const extraFields = (link: StoredShareLink) =>
+  Object.fromEntries(Object.entries(link).filter(([key]) => !KNOWN_FIELDS.has(key)));
 const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso)));
 
 /** A pool for this process. Connections open lazily, on the first query. */
@@ -111,9 +129,21 @@ export function describeDatabase(sql: Sql): string {
 }
 
 const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET',
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED',
-  '28P01', '28000', '3D000', '57P03', // bad password, no such role or database, the server is starting
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  '28P01',
+  '28000',
+  '3D000',
+  '57P03', // bad password, no such role or database, the server is starting
 ]);
 
 export class PostgresStore implements ShareLinkStore {
@@ -133,7 +163,10 @@ export class PostgresStore implements ShareLinkStore {
    * Connects, migrates the schema and, given a data file, seeds it (see `seed`). Every failure is
    * a `StoreStartError` whose message names the database (or the data file entry) and the error.
    */
-  static async open(url: string, options: PostgresOptions & { seed?: { data: DataFile; file: string } } = {}): Promise<PostgresStore> {
+  static async open(
+    url: string,
+    options: PostgresOptions & { seed?: { data: DataFile; file: string } } = {},
+  ): Promise<PostgresStore> {
     let sql: Sql;
     try {
       sql = connect(url, options);
@@ -147,10 +180,16 @@ export class PostgresStore implements ShareLinkStore {
       if (options.seed) await store.seed(options.seed.data);
     } catch (error) {
       await sql.end({ timeout: 0 }).catch(() => undefined);
-      if (error instanceof DataFileError) throw new StoreStartError(`data file ${options.seed?.file} conflicts with the database at ${where}: ${error.message}`);
+      if (error instanceof DataFileError)
+        throw new StoreStartError(
+          `data file ${options.seed?.file} conflicts with the database at ${where}: ${error.message}`,
+        );
       const { code, message } = error as Error & { code?: string };
-      const problem = code && CONNECTION_ERRORS.has(code) ? 'cannot reach PostgreSQL' : 'cannot prepare the database on PostgreSQL';
-      throw new StoreStartError(`${problem} at ${where}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`);
+      const problem =
+        code && CONNECTION_ERRORS.has(code) ? 'cannot reach PostgreSQL' : 'cannot prepare the database on PostgreSQL';
+      throw new StoreStartError(
+        `${problem} at ${where}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
+      );
     }
     return store;
   }
@@ -165,16 +204,25 @@ export class PostgresStore implements ShareLinkStore {
     return this.sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK.toString()}::bigint)`;
       const tokens = data.shareLinks.map((link) => link.token);
-      const taken = new Map((await tx<{ id: string; token: string }[]>`SELECT id, token FROM share_links WHERE token = ANY(${tokens}::text[])`).map((row) => [row.token, row.id]));
+      const taken = new Map(
+        (
+          await tx<
+            { id: string; token: string }[]
+          >`SELECT id, token FROM share_links WHERE token = ANY(${tokens}::text[])`
+        ).map((row) => [row.token, row.id]),
+      );
       data.shareLinks.forEach((link, index) => {
         const owner = taken.get(link.token);
         if (owner !== undefined && owner !== link.id) {
-          throw new DataFileError(`shareLinks[${index}] ("${link.token}"): the token belongs to share link ${owner} in the database, not to ${link.id}`);
+          throw new DataFileError(
+            `shareLinks[${index}] ("${link.token}"): the token belongs to share link ${owner} in the database, not to ${link.id}`,
+          );
         }
       });
       let personas = 0;
       for (const persona of data.personas) {
-        const inserted = await tx`INSERT INTO personas (id, name, data) VALUES (${persona.id}, ${persona.name}, ${tx.json(persona as never)}) ON CONFLICT (id) DO NOTHING`;
+        const inserted =
+          await tx`INSERT INTO personas (id, name, data) VALUES (${persona.id}, ${persona.name}, ${tx.json(persona as never)}) ON CONFLICT (id) DO NOTHING`;
         personas += inserted.count;
       }
       let shareLinks = 0;
@@ -195,7 +243,10 @@ export class PostgresStore implements ShareLinkStore {
   // ---- Reads -----------------------------------------------------------------------------------
 
   async persona(id: string): Promise<StoredPersona | undefined> {
-    const rows = await this.#query('persona', () => this.sql<{ data: StoredPersona }[]>`SELECT data FROM personas WHERE id = ${id}`);
+    const rows = await this.#query(
+      'persona',
+      () => this.sql<{ data: StoredPersona }[]>`SELECT data FROM personas WHERE id = ${id}`,
+    );
     return rows[0]?.data;
   }
 
@@ -219,7 +270,9 @@ export class PostgresStore implements ShareLinkStore {
     const [counted, rows] = await this.#query('list', () =>
       sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', (tx) => [
         tx<{ total: number }[]>`SELECT count(*)::int AS total FROM share_links ${where}`,
-        tx<LinkRow[]>`SELECT * FROM share_links ${where} ORDER BY position LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
+        tx<
+          LinkRow[]
+        >`SELECT * FROM share_links ${where} ORDER BY position LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
       ]),
     );
     return { data: rows.map(toLink), meta: listMeta(counted[0]!.total, page, perPage) };
@@ -227,7 +280,13 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async startSession<T>(token: string, origin: string | null, now: number, mint: Mint<T>, { sharePage = false }: StartOptions = {}): Promise<StartedSession<T>> {
+  async startSession<T>(
+    token: string,
+    origin: string | null,
+    now: number,
+    mint: Mint<T>,
+    { sharePage = false }: StartOptions = {},
+  ): Promise<StartedSession<T>> {
     for (let attempt = 1; ; attempt++) {
       const row = await this.#readByToken(token);
       if (!row) return { ok: false, reason: 'not-found' };
@@ -240,12 +299,15 @@ export class PostgresStore implements ShareLinkStore {
       // revision: a PATCH in between makes it count nothing and the start judges again. A refused
       // origin never touches the count, so the count stays exact even under a flood of forged
       // origins (reserving first and giving back would, for a moment, refuse real visitors).
-      const reserved = await this.#query('session start', () => this.sql<{ usage_count: string }[]>`
+      const reserved = await this.#query(
+        'session start',
+        () => this.sql<{ usage_count: string }[]>`
         UPDATE share_links SET usage_count = usage_count + 1
         WHERE id = ${link.id} AND revision = ${row.revision} AND enabled
           AND (expires_at IS NULL OR expires_at > ${new Date(now)})
           AND (usage_limit IS NULL OR usage_count < usage_limit)
-        RETURNING usage_count`);
+        RETURNING usage_count`,
+      );
       // No row: the link changed since it was read (used up, or patched). Read it again to name the reason.
       if (!reserved[0]) continue;
       const usageCount = Number(reserved[0].usage_count);
@@ -255,8 +317,11 @@ export class PostgresStore implements ShareLinkStore {
       try {
         minted = await mint(counted, persona);
       } catch (error) {
-        await this.#query('give back a use', () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${link.id} AND usage_count > 0`)
-          .catch((failure: Error) => reportStoreFailure(failure));
+        await this.#query(
+          'give back a use',
+          () =>
+            this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${link.id} AND usage_count > 0`,
+        ).catch((failure: Error) => reportStoreFailure(failure));
         throw error;
       }
       return { ok: true, usageCount, link: counted, persona, minted };
@@ -267,10 +332,15 @@ export class PostgresStore implements ShareLinkStore {
     return this.#query('create', () =>
       this.sql.begin(async (tx) => {
         // The persona's row lock serialises primary changes for its links (create and update take it first).
-        const [persona] = await tx<{ name: string }[]>`SELECT name FROM personas WHERE id = ${input.personaId} FOR UPDATE`;
+        const [persona] = await tx<
+          { name: string }[]
+        >`SELECT name FROM personas WHERE id = ${input.personaId} FOR UPDATE`;
         if (!persona) return undefined;
-        const [first] = await tx<{ organization_id: string }[]>`SELECT organization_id FROM share_links ORDER BY position LIMIT 1`;
-        if (input.isPrimary) await tx`UPDATE share_links SET is_primary = false WHERE persona_id = ${input.personaId} AND is_primary`;
+        const [first] = await tx<
+          { organization_id: string }[]
+        >`SELECT organization_id FROM share_links ORDER BY position LIMIT 1`;
+        if (input.isPrimary)
+          await tx`UPDATE share_links SET is_primary = false WHERE persona_id = ${input.personaId} AND is_primary`;
         for (;;) {
           const link = newShareLink(input, now, persona, first?.organization_id ?? ZERO_UUID);
           const [row] = await tx<LinkRow[]>`
@@ -291,7 +361,9 @@ export class PostgresStore implements ShareLinkStore {
   async update(id: string, changes: UpdateShareLink): Promise<StoredShareLink | undefined> {
     const columns: Record<string, unknown> = {};
     if (changes.type !== undefined) columns['type'] = changes.type;
-    if (changes.expiresAt !== undefined) columns['expires_at'] = changes.expiresAt === null ? null : new Date(Date.parse(normalizeDate(changes.expiresAt)));
+    if (changes.expiresAt !== undefined)
+      columns['expires_at'] =
+        changes.expiresAt === null ? null : new Date(Date.parse(normalizeDate(changes.expiresAt)));
     if (changes.usageLimit !== undefined) columns['usage_limit'] = changes.usageLimit;
     if (changes.usageCount !== undefined) columns['usage_count'] = changes.usageCount;
     if (changes.allowedOrigins !== undefined) columns['allowed_origins'] = changes.allowedOrigins;
@@ -309,7 +381,9 @@ export class PostgresStore implements ShareLinkStore {
           await tx`SELECT 1 FROM personas WHERE id = ${current.persona_id} FOR UPDATE`;
           await tx`UPDATE share_links SET is_primary = false WHERE persona_id = ${current.persona_id} AND is_primary AND id <> ${id}`;
         }
-        const [row] = await tx<LinkRow[]>`UPDATE share_links SET ${tx(columns)}, revision = revision + 1 WHERE id = ${id} RETURNING *`;
+        const [row] = await tx<
+          LinkRow[]
+        >`UPDATE share_links SET ${tx(columns)}, revision = revision + 1 WHERE id = ${id} RETURNING *`;
         return row && toLink(row);
       }),
     );
@@ -319,8 +393,12 @@ export class PostgresStore implements ShareLinkStore {
     // jsonb: set the private `engine` field, or remove it; the rest of the persona is left as stored.
     const rows = await this.#query('persona engine', () =>
       engine
-        ? this.sql<{ data: StoredPersona }[]>`UPDATE personas SET data = jsonb_set(data, '{engine}', ${this.sql.json(engine)}) WHERE id = ${id} RETURNING data`
-        : this.sql<{ data: StoredPersona }[]>`UPDATE personas SET data = data - 'engine' WHERE id = ${id} RETURNING data`,
+        ? this.sql<
+            { data: StoredPersona }[]
+          >`UPDATE personas SET data = jsonb_set(data, '{engine}', ${this.sql.json(engine)}) WHERE id = ${id} RETURNING data`
+        : this.sql<
+            { data: StoredPersona }[]
+          >`UPDATE personas SET data = data - 'engine' WHERE id = ${id} RETURNING data`,
     );
     return rows[0]?.data;
   }
@@ -338,8 +416,11 @@ export class PostgresStore implements ShareLinkStore {
 
   /** The link and its persona in one query. */
   async #readByToken(token: string): Promise<(LinkRow & { persona: StoredPersona | null }) | undefined> {
-    const rows = await this.#query('lookup', () => this.sql<(LinkRow & { persona: StoredPersona | null })[]>`
-      SELECT l.*, p.data AS persona FROM share_links l LEFT JOIN personas p ON p.id = l.persona_id WHERE l.token = ${token}`);
+    const rows = await this.#query(
+      'lookup',
+      () => this.sql<(LinkRow & { persona: StoredPersona | null })[]>`
+      SELECT l.*, p.data AS persona FROM share_links l LEFT JOIN personas p ON p.id = l.persona_id WHERE l.token = ${token}`,
+    );
     return rows[0];
   }
 
@@ -347,14 +428,21 @@ export class PostgresStore implements ShareLinkStore {
   async #query<T>(what: string, run: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`PostgreSQL did not answer within ${this.#queryTimeoutMs} ms (${what})`)), this.#queryTimeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(new StoreUnavailableError(`PostgreSQL did not answer within ${this.#queryTimeoutMs} ms (${what})`)),
+        this.#queryTimeoutMs,
+      );
     });
     try {
       return await Promise.race([run(), deadline]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       const { code, message } = error as Error & { code?: string };
-      throw new StoreUnavailableError(`PostgreSQL at ${describeDatabase(this.sql)}: ${what} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { cause: error });
+      throw new StoreUnavailableError(
+        `PostgreSQL at ${describeDatabase(this.sql)}: ${what} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }

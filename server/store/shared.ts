@@ -41,7 +41,12 @@ export function normalizeChanges(changes: UpdateShareLink): UpdateShareLink {
 }
 
 /** A new link as `POST /v1/share-links` makes it: fresh id and token, no uses yet. */
-export function newShareLink(input: CreateShareLink, now: number, persona: Pick<StoredPersona, 'name'>, organizationId: string): StoredShareLink {
+export function newShareLink(
+  input: CreateShareLink,
+  now: number,
+  persona: Pick<StoredPersona, 'name'>,
+  organizationId: string,
+): StoredShareLink {
   return {
     ...input,
     expiresAt: input.expiresAt === null ? null : normalizeDate(input.expiresAt),
@@ -80,8 +85,11 @@ export function reportStoreFailure(error: Error): void {
     unreported++;
     return;
   }
-  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
-  console.error(`[share-link-api] store unavailable: ${error.message}${cause}${unreported ? ` (and ${unreported} more since the last report)` : ''}`);
+  const cause =
+    error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
+  console.error(
+    `[share-link-api] store unavailable: ${error.message}${cause}${unreported ? ` (and ${unreported} more since the last report)` : ''}`,
+  );
   lastReport = time;
   unreported = 0;
 }

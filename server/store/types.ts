@@ -57,7 +57,13 @@ export interface ShareLinkStore {
    * is given back and the error propagates: nothing is counted. Resolves only once the count is durable.
    * N concurrent starts on a link with k uses left grant exactly k, across processes on PostgreSQL.
    */
-  startSession<T>(token: string, origin: string | null, now: number, mint: Mint<T>, options?: StartOptions): Promise<StartedSession<T>>;
+  startSession<T>(
+    token: string,
+    origin: string | null,
+    now: number,
+    mint: Mint<T>,
+    options?: StartOptions,
+  ): Promise<StartedSession<T>>;
   /** Sets (or, with `null`, removes) a persona's private conversation engine; `undefined` when no persona has this id. */
   setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined>;
   /** Waits for pending writes and releases connections. */

@@ -130,8 +130,14 @@ export class ConversationController implements ReactiveController {
     adapterModule.catch(() => undefined);
 
     try {
-      if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('the page is not a secure context (https), so the browser offers no microphone', 'NotSupportedError');
-      this.#microphone = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } });
+      if (!navigator.mediaDevices?.getUserMedia)
+        throw new DOMException(
+          'the page is not a secure context (https), so the browser offers no microphone',
+          'NotSupportedError',
+        );
+      this.#microphone = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      });
     } catch (error) {
       return this.#fail('microphone-denied', describeMicrophoneError(error));
     }
@@ -143,7 +149,10 @@ export class ConversationController implements ReactiveController {
     try {
       ({ connect } = await adapterModule);
     } catch (error) {
-      return this.#fail('conversation-failed', `the ${engine.kind} engine's client could not be loaded (${String(error)})`);
+      return this.#fail(
+        'conversation-failed',
+        `the ${engine.kind} engine's client could not be loaded (${String(error)})`,
+      );
     }
     if (this.#done) return;
     let adapter: ConversationAdapter;
@@ -162,7 +171,11 @@ export class ConversationController implements ReactiveController {
         },
       });
     } catch (error) {
-      if (!this.#done) this.#fail('conversation-failed', `could not connect to the ${engine.kind} engine: ${error instanceof Error ? error.message : String(error)}`);
+      if (!this.#done)
+        this.#fail(
+          'conversation-failed',
+          `could not connect to the ${engine.kind} engine: ${error instanceof Error ? error.message : String(error)}`,
+        );
       return;
     }
     if (this.#done) {
@@ -184,10 +197,14 @@ export class ConversationController implements ReactiveController {
     if (this.#done) return;
     const last = this.#captions.at(-1);
     // A streamed turn grows in place; a new turn starts a new line.
-    if (last && last.role === role && !last.final) this.#captions = [...this.#captions.slice(0, -1), { role, text, final }];
+    if (last && last.role === role && !last.final)
+      this.#captions = [...this.#captions.slice(0, -1), { role, text, final }];
     else this.#captions = [...this.#captions, { role, text, final }].slice(-MAX_CAPTIONS);
     this.#host.requestUpdate();
-    if (final) this.#host.dispatchEvent(new CustomEvent('share-link-message', { detail: { role, text }, bubbles: true, composed: true }));
+    if (final)
+      this.#host.dispatchEvent(
+        new CustomEvent('share-link-message', { detail: { role, text }, bubbles: true, composed: true }),
+      );
   }
 
   #fail(reason: ConversationFailure['reason'], message: string): void {
@@ -225,7 +242,8 @@ export class ConversationController implements ReactiveController {
     const t = this.#t;
     const status = this.#status;
     const connected = status === 'listening' || status === 'speaking';
-    const icon = (path: string) => html`<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path d=${path} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>`;
+    const icon = (path: string) =>
+      html`<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path d=${path} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>`;
     return html`<div class="convo" data-status=${status}>
       <div part="captions" class="captions" role="log" aria-live="polite" aria-label=${t.captions} tabindex="0">
         ${this.#captions.map(({ role, text }) => html`<p><b>${role === 'visitor' ? t.you : personaName}:</b> ${text}</p>`)}
@@ -252,7 +270,9 @@ function stopTracks(stream: MediaStream | null): void {
 function describeMicrophoneError(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
   const detail = error instanceof Error ? error.message : String(error);
-  if (name === 'NotAllowedError' || name === 'SecurityError') return `the microphone was refused, by the visitor or the browser (${name}: ${detail})`;
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return `no microphone was found (${String(name)}: ${detail})`;
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return `the microphone was refused, by the visitor or the browser (${name}: ${detail})`;
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return `no microphone was found (${String(name)}: ${detail})`;
   return `the microphone could not be opened (${String(name ?? 'Error')}: ${detail})`;
 }

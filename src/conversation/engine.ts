@@ -20,9 +20,16 @@ export const ENGINE_KINDS = ['scripted', 'anam', 'elevenlabs'] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 
 export const EngineAnswerSchema = v.variant('kind', [
-  v.object(fields({ kind: v.literal('scripted'), url: v.pipe(v.string(), v.maxLength(8192), v.check(isSocketUrl, 'must be a ws: or wss: URL')) })),
+  v.object(
+    fields({
+      kind: v.literal('scripted'),
+      url: v.pipe(v.string(), v.maxLength(8192), v.check(isSocketUrl, 'must be a ws: or wss: URL')),
+    }),
+  ),
   v.object(fields({ kind: v.literal('anam'), sessionToken: Secret })),
-  v.object(fields({ kind: v.literal('elevenlabs'), conversationToken: Secret, expiresAt: v.optional(v.nullable(v.string())) })),
+  v.object(
+    fields({ kind: v.literal('elevenlabs'), conversationToken: Secret, expiresAt: v.optional(v.nullable(v.string())) }),
+  ),
 ]);
 
 export type EngineAnswer = v.InferOutput<typeof EngineAnswerSchema>;
@@ -34,8 +41,12 @@ export function parseEngine(json: unknown): { engine: EngineAnswer } | { problem
   if (result.success) return { engine: result.output };
   const kind = (json as { kind?: unknown } | null)?.kind;
   const unsupported = typeof kind === 'string' && !(ENGINE_KINDS as readonly string[]).includes(kind);
-  if (unsupported) return { problem: `the engine "${kind.slice(0, 40)}" is not supported by this version of the widget`, unsupported };
+  if (unsupported)
+    return { problem: `the engine "${kind.slice(0, 40)}" is not supported by this version of the widget`, unsupported };
   const issue = result.issues[0];
   const path = issue?.path?.map((item) => String(item.key)).join('.');
-  return { problem: `the API's engine answer is invalid (${path ? `engine.${path}: ` : ''}${issue?.message ?? 'invalid'})`, unsupported };
+  return {
+    problem: `the API's engine answer is invalid (${path ? `engine.${path}: ` : ''}${issue?.message ?? 'invalid'})`,
+    unsupported,
+  };
 }

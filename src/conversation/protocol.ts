@@ -34,7 +34,13 @@ export const VisitorFrameSchema = v.variant('type', [
 export const EngineFrameSchema = v.variant('type', [
   v.object(fields({ type: v.literal('mode'), mode: v.picklist(['listening', 'speaking']) })),
   v.object(fields({ type: v.literal('transcript'), role: v.picklist(['visitor', 'persona']), text: Text })),
-  v.object(fields({ type: v.literal('error'), code: v.pipe(v.string(), v.maxLength(40)), message: v.pipe(v.string(), v.maxLength(MAX_TEXT)) })),
+  v.object(
+    fields({
+      type: v.literal('error'),
+      code: v.pipe(v.string(), v.maxLength(40)),
+      message: v.pipe(v.string(), v.maxLength(MAX_TEXT)),
+    }),
+  ),
   v.object(fields({ type: v.literal('end'), reason: v.pipe(v.string(), v.maxLength(40)) })),
 ]);
 
@@ -42,7 +48,10 @@ export type VisitorFrame = v.InferOutput<typeof VisitorFrameSchema>;
 export type EngineFrame = v.InferOutput<typeof EngineFrameSchema>;
 
 /** Parses one text frame; `null` for anything that is not valid JSON of the schema. */
-export function parseFrame<TSchema extends v.GenericSchema>(schema: TSchema, text: string): v.InferOutput<TSchema> | null {
+export function parseFrame<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  text: string,
+): v.InferOutput<TSchema> | null {
   let json: unknown;
   try {
     json = JSON.parse(text);

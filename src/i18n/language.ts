@@ -52,7 +52,9 @@ export class LanguageController {
 
   #language(): Language {
     // Server-side rendering (Lit SSR's DOM shim) has attributes but no tree to look up a [lang] in.
-    return languageOf(this.host.getAttribute('lang') || (isServer ? null : this.host.closest('[lang]')?.getAttribute('lang')));
+    return languageOf(
+      this.host.getAttribute('lang') || (isServer ? null : this.host.closest('[lang]')?.getAttribute('lang')),
+    );
   }
 
   /**

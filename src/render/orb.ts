@@ -35,13 +35,15 @@ export function renderOrb({ html, nothing }: Lit, view: View, p: OrbPresentation
     }
   };
   return html`<div class="orb-root" @keydown=${onKeydown}>
-    ${p.everOpened
-      ? // The frame, not a part, holds the panel and the watermark beside it (see watermark.ts).
-        html`<div class="panel-frame" data-watermark-frame ?hidden=${!p.open}><div part="panel" class="panel" id="panel" role="dialog" aria-label=${name} ?hidden=${!p.open}>
+    ${
+      p.everOpened
+        ? // The frame, not a part, holds the panel and the watermark beside it (see watermark.ts).
+          html`<div class="panel-frame" data-watermark-frame ?hidden=${!p.open}><div part="panel" class="panel" id="panel" role="dialog" aria-label=${name} ?hidden=${!p.open}>
           <button part="close-button" class="close" type="button" aria-label=${t.close} @click=${act.close}><svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg></button>
           ${player}
         </div></div>`
-      : nothing}
+        : nothing
+    }
     <button
       part="orb"
       class="orb"

@@ -8,7 +8,14 @@ import type { Messages } from '../i18n/en.js';
 import { initialOf } from './initial.js';
 import type { Actions, Presentation, View } from './view.js';
 
-const RETRYABLE = new Set(['network', 'server', 'bad-response', 'rate-limited', 'microphone-denied', 'conversation-failed']);
+const RETRYABLE = new Set([
+  'network',
+  'server',
+  'bad-response',
+  'rate-limited',
+  'microphone-denied',
+  'conversation-failed',
+]);
 
 export { initialOf };
 
@@ -65,7 +72,8 @@ export function renderPlayer(view: View, p: Presentation, act: Actions) {
  */
 export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry'>) {
   const error = view.error;
-  if (!error) return html`<div part="player" class="player loading" role="progressbar" aria-busy="true" aria-label=${t.loading}></div>`;
+  if (!error)
+    return html`<div part="player" class="player loading" role="progressbar" aria-busy="true" aria-label=${t.loading}></div>`;
   return html`<div part="player" class="player message" data-state=${view.state}>
     <p part="message" role="status">${t.errors[error.reason]}</p>
     ${RETRYABLE.has(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}

@@ -49,4 +49,8 @@ export interface OrbActions extends Actions {
 
 /** A `LINK` link is a player only on its share page (`sharePage`), where it is opened directly. */
 export const variantOf = (link: ShareLink | null, sharePage = false): Variant | null =>
-  link?.type === 'ORB_EMBED' ? 'orb' : link?.type === 'PLAYER_EMBED' || (sharePage && link?.type === 'LINK') ? 'player' : null;
+  link?.type === 'ORB_EMBED'
+    ? 'orb'
+    : link?.type === 'PLAYER_EMBED' || (sharePage && link?.type === 'LINK')
+      ? 'player'
+      : null;

@@ -39,7 +39,12 @@ export class WatermarkController implements ReactiveController {
     this.#ensure();
     if (!this.#observer && typeof MutationObserver !== 'undefined') {
       this.#observer = new MutationObserver(() => this.#ensure());
-      this.#observer.observe(this.host.renderRoot, { childList: true, subtree: true, attributes: true, characterData: true });
+      this.#observer.observe(this.host.renderRoot, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+        characterData: true,
+      });
     }
   }
 

@@ -21,7 +21,12 @@ const snapshot = () => JSON.stringify(api.store.snapshot());
  * has closed; a server that answers before reading a huge body may cut the upload short, which is
  * expected (EPIPE, ECONNRESET) once its answer has arrived.
  */
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const { port } = new URL(api.base);
     let answer: { status: number; body: string } | undefined;
@@ -53,7 +58,11 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
 describe('adversarial origins, with real Origin headers', () => {
   let token: string;
   before(async () => {
-    const response = await fetch(`${api.base}/v1/share-links`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ personaId: CARA, allowedOrigins: ALLOWLIST }) });
+    const response = await fetch(`${api.base}/v1/share-links`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ personaId: CARA, allowedOrigins: ALLOWLIST }),
+    });
     assert.equal(response.status, 201);
     token = ((await response.json()) as { token: string }).token;
   });
@@ -85,13 +94,41 @@ describe('adversarial origins, with real Origin headers', () => {
 });
 
 describe('fuzzing', () => {
-  const segment = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('v1', 'embed', 'share-links', 'personas', 'sessions', '..', '%2e%2e', 'sh_2kL9pQxYzR4vN8mBwHfJc', '%00', '__proto__'));
-  const path = fc.array(segment, { minLength: 0, maxLength: 5 }).map((parts) => `/${parts.map((part) => encodeURIComponent(part).replaceAll('%25', '%')).join('/')}`);
-  const query = fc.dictionary(fc.constantFrom('page', 'perPage', 'search', 'personaId', '__proto__', 'x'), fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String)), { maxKeys: 4 });
+  const segment = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom(
+      'v1',
+      'embed',
+      'share-links',
+      'personas',
+      'sessions',
+      '..',
+      '%2e%2e',
+      'sh_2kL9pQxYzR4vN8mBwHfJc',
+      '%00',
+      '__proto__',
+    ),
+  );
+  const path = fc
+    .array(segment, { minLength: 0, maxLength: 5 })
+    .map((parts) => `/${parts.map((part) => encodeURIComponent(part).replaceAll('%25', '%')).join('/')}`);
+  const query = fc.dictionary(
+    fc.constantFrom('page', 'perPage', 'search', 'personaId', '__proto__', 'x'),
+    fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String)),
+    { maxKeys: 4 },
+  );
   const body = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
     fc.string({ maxLength: 200 }),
-    fc.constantFrom('{', '{"personaId":', '[]', 'null', '{"__proto__":{"enabled":false}}', '{"usageLimit":1e999}', '\u0000'),
+    fc.constantFrom(
+      '{',
+      '{"personaId":',
+      '[]',
+      'null',
+      '{"__proto__":{"enabled":false}}',
+      '{"usageLimit":1e999}',
+      '\u0000',
+    ),
   );
   const method = fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD');
 
@@ -100,7 +137,12 @@ describe('fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(method, path, query, body, async (verb, where, params, text) => {
         const search = new URLSearchParams(params).toString();
-        const response = await raw(verb, `/v1${where}${search ? `?${search}` : ''}`, { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, verb === 'GET' || verb === 'HEAD' ? undefined : text);
+        const response = await raw(
+          verb,
+          `/v1${where}${search ? `?${search}` : ''}`,
+          { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+          verb === 'GET' || verb === 'HEAD' ? undefined : text,
+        );
         assert.ok(response.status < 500, `${verb} ${where}?${search} → ${response.status}: ${response.body}`);
       }),
       { numRuns: 400 },
@@ -115,7 +157,10 @@ describe('fuzzing', () => {
       fc.asyncProperty(fc.constantFrom('POST', 'PATCH'), body, async (verb, text) => {
         const where = verb === 'POST' ? '/v1/share-links' : `/v1/share-links/${missingId}`;
         const response = await raw(verb, where, { ...jsonHeaders }, text);
-        assert.ok(response.status === 400 || response.status === 404 || response.status === 413, `${verb} ${text.slice(0, 80)} → ${response.status}: ${response.body}`);
+        assert.ok(
+          response.status === 400 || response.status === 404 || response.status === 413,
+          `${verb} ${text.slice(0, 80)} → ${response.status}: ${response.body}`,
+        );
         if (response.status === 400) assert.ok(typeof JSON.parse(response.body).field === 'string');
       }),
       { numRuns: 400 },
@@ -126,7 +171,12 @@ describe('fuzzing', () => {
   it('refuses unknown fields and prototype keys in writes', async () => {
     const id = '00000000-0000-4000-8000-000000000001';
     const before = snapshot();
-    for (const text of ['{"__proto__":{"enabled":false}}', '{"constructor":{"prototype":{"x":1}}}', '{"token":"sh_stolenToken123"}', '{"usageCount":-1}']) {
+    for (const text of [
+      '{"__proto__":{"enabled":false}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+      '{"token":"sh_stolenToken123"}',
+      '{"usageCount":-1}',
+    ]) {
       const response = await raw('PATCH', `/v1/share-links/${id}`, jsonHeaders, text);
       assert.equal(response.status, 400, text);
     }
@@ -135,7 +185,12 @@ describe('fuzzing', () => {
   });
 
   it('answers huge bodies with 413 before reading them', async () => {
-    const response = await raw('POST', '/v1/share-links', { ...jsonHeaders }, `{"personaId":"${'x'.repeat(5_000_000)}"}`);
+    const response = await raw(
+      'POST',
+      '/v1/share-links',
+      { ...jsonHeaders },
+      `{"personaId":"${'x'.repeat(5_000_000)}"}`,
+    );
     assert.equal(response.status, 413);
   });
 
@@ -153,7 +208,13 @@ describe('fuzzing', () => {
 
 describe('concurrent writes beside session starts', () => {
   it('loses no update and exceeds no limit', async () => {
-    const created = await (await fetch(`${api.base}/v1/share-links`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ personaId: CARA, allowAllOrigins: true, usageLimit: 30 }) })).json() as { id: string; token: string };
+    const created = (await (
+      await fetch(`${api.base}/v1/share-links`, {
+        method: 'POST',
+        headers: jsonHeaders,
+        body: JSON.stringify({ personaId: CARA, allowAllOrigins: true, usageLimit: 30 }),
+      })
+    ).json()) as { id: string; token: string };
     const patches = [
       { removeWatermark: true },
       { allowedOrigins: ['https://a.example'] },
@@ -162,14 +223,31 @@ describe('concurrent writes beside session starts', () => {
       { type: 'ORB_EMBED' },
     ];
     const work = [
-      ...patches.map((changes) => fetch(`${api.base}/v1/share-links/${created.id}`, { method: 'PATCH', headers: jsonHeaders, body: JSON.stringify(changes) }).then((response) => response.status)),
-      ...Array.from({ length: 100 }, () => fetch(`${api.base}/v1/embed/${created.token}/sessions`, { method: 'POST', headers: { Origin: 'https://page.example' } }).then((response) => response.status)),
+      ...patches.map((changes) =>
+        fetch(`${api.base}/v1/share-links/${created.id}`, {
+          method: 'PATCH',
+          headers: jsonHeaders,
+          body: JSON.stringify(changes),
+        }).then((response) => response.status),
+      ),
+      ...Array.from({ length: 100 }, () =>
+        fetch(`${api.base}/v1/embed/${created.token}/sessions`, {
+          method: 'POST',
+          headers: { Origin: 'https://page.example' },
+        }).then((response) => response.status),
+      ),
     ];
     const statuses = await Promise.all(work);
-    assert.deepEqual(statuses.slice(0, patches.length), patches.map(() => 200));
+    assert.deepEqual(
+      statuses.slice(0, patches.length),
+      patches.map(() => 200),
+    );
     const granted = statuses.slice(patches.length).filter((status) => status === 201).length;
     assert.equal(granted, 30);
-    const link = await (await fetch(`${api.base}/v1/share-links/${created.id}`, { headers: auth })).json() as Record<string, unknown>;
+    const link = (await (await fetch(`${api.base}/v1/share-links/${created.id}`, { headers: auth })).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(link['usageCount'], 30);
     assert.equal(link['removeWatermark'], true);
     assert.deepEqual(link['allowedOrigins'], ['https://a.example']);

@@ -7,12 +7,36 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, chmod, chown, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rmdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  readdir,
+  readlink,
+  rmdir,
+  stat,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import {
+  API_KEY,
+  DEMO_DATA,
+  LOAD_TEST_ARGS,
+  copyOfDemoData,
+  runApiToExit,
+  startApi,
+  type RunningApi,
+} from '../support/api-process.ts';
 
 const run = promisify(execFile);
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
@@ -66,18 +90,38 @@ async function fillDisk(dir: string): Promise<string> {
   return filler;
 }
 
-const request = async (api: RunningApi, method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => {
-  const response = await fetch(`${api.base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: response.status, body: response.status === 204 ? null : ((await response.json()) as Record<string, unknown>) };
+const request = async (
+  api: RunningApi,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = auth,
+) => {
+  const response = await fetch(`${api.base}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return {
+    status: response.status,
+    body: response.status === 204 ? null : ((await response.json()) as Record<string, unknown>),
+  };
 };
-const start = (api: RunningApi, token: string) => request(api, 'POST', `/v1/embed/${token}/sessions`, undefined, { Origin: 'https://page.example' });
+const start = (api: RunningApi, token: string) =>
+  request(api, 'POST', `/v1/embed/${token}/sessions`, undefined, { Origin: 'https://page.example' });
 const createLink = async (api: RunningApi, fields: Record<string, unknown> = {}) => {
-  const { status, body } = await request(api, 'POST', '/v1/share-links', { personaId: LEO, allowAllOrigins: true, ...fields });
+  const { status, body } = await request(api, 'POST', '/v1/share-links', {
+    personaId: LEO,
+    allowAllOrigins: true,
+    ...fields,
+  });
   assert.equal(status, 201);
   return body as { id: string; token: string };
 };
 const onDisk = async (data: string, id: string) =>
-  (JSON.parse(await readFile(data, 'utf8')) as { shareLinks: { id: string; usageCount: number; enabled: boolean }[] }).shareLinks.find((link) => link.id === id);
+  (
+    JSON.parse(await readFile(data, 'utf8')) as { shareLinks: { id: string; usageCount: number; enabled: boolean }[] }
+  ).shareLinks.find((link) => link.id === id);
 const temporaryFiles = async (dir: string) => (await readdir(dir)).filter((name) => name.includes('.tmp-'));
 
 describe('durable or nothing', () => {
@@ -89,7 +133,10 @@ describe('durable or nothing', () => {
     const fileBefore = await readFile(data, 'utf8');
 
     for (let attempt = 0; attempt < 3; attempt++) {
-      assert.deepEqual(await start(api, link.token), { status: 503, body: { error: 'server', message: 'The server failed; try again later.' } });
+      assert.deepEqual(await start(api, link.token), {
+        status: 503,
+        body: { error: 'server', message: 'The server failed; try again later.' },
+      });
     }
     assert.equal((await request(api, 'PATCH', `/v1/share-links/${link.id}`, { enabled: false })).status, 503);
     assert.equal((await request(api, 'POST', '/v1/share-links', { personaId: LEO })).status, 503);
@@ -98,7 +145,11 @@ describe('durable or nothing', () => {
     const inMemory = (await request(api, 'GET', `/v1/share-links/${link.id}`)).body!;
     assert.equal(inMemory['usageCount'], 0, 'three refused starts used nothing up');
     assert.equal(inMemory['enabled'], true, 'the refused patch took no effect');
-    assert.equal(((await request(api, 'GET', '/v1/share-links')).body!['meta'] as { total: number }).total, 13, 'no link created, none deleted');
+    assert.equal(
+      ((await request(api, 'GET', '/v1/share-links')).body!['meta'] as { total: number }).total,
+      13,
+      'no link created, none deleted',
+    );
     assert.equal(await readFile(data, 'utf8'), fileBefore);
     assert.deepEqual(await temporaryFiles(dir), [], 'no half-written temporary file left');
 
@@ -132,11 +183,17 @@ describe('durable or nothing', () => {
     await remount(readOnly.dir, 'ro');
     const full = await dataOnTmpfs();
     await fillDisk(full.dir);
-    for (const [data, error] of [[readOnly.data, /EROFS|read-only/], [full.data, /ENOSPC|no space/]] as const) {
+    for (const [data, error] of [
+      [readOnly.data, /EROFS|read-only/],
+      [full.data, /ENOSPC|no space/],
+    ] as const) {
       const { code, output } = await runApiToExit(['--data', data, '--persist']);
       assert.equal(code, 1);
       assert.equal(output.trim().split('\n').length, 1, output);
-      assert.match(output, new RegExp(`^share-link-api: --persist: cannot write the data file ${data.replaceAll('.', '\\.')}: `));
+      assert.match(
+        output,
+        new RegExp(`^share-link-api: --persist: cannot write the data file ${data.replaceAll('.', '\\.')}: `),
+      );
       assert.match(output, error);
     }
     // Without --persist the file is only read: the same files serve.

@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import {
+  API_KEY,
+  DEMO_DATA,
+  LOAD_TEST_ARGS,
+  copyOfDemoData,
+  createLink,
+  runApiToExit,
+  startApi,
+  type RunningApi,
+} from '../support/api-process.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 const running: RunningApi[] = [];
@@ -20,21 +29,27 @@ async function launch(options: Parameters<typeof startApi>[0] = {}) {
   return api;
 }
 
-
 const startSession = (api: RunningApi, token: string) =>
-  fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: { Origin: 'https://page.example' } }).then(async (response) => {
-    await response.arrayBuffer();
-    return response.status;
-  });
+  fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: { Origin: 'https://page.example' } }).then(
+    async (response) => {
+      await response.arrayBuffer();
+      return response.status;
+    },
+  );
 
 const usageCount = async (api: RunningApi, id: string) =>
-  ((await (await fetch(`${api.base}/v1/share-links/${id}`, { headers: auth })).json()) as { usageCount: number }).usageCount;
+  ((await (await fetch(`${api.base}/v1/share-links/${id}`, { headers: auth })).json()) as { usageCount: number })
+    .usageCount;
 
 describe('concurrent session starts', () => {
   it('grants exactly 10 of 200 concurrent starts on a link with 10 uses left', async () => {
     const api = await launch();
     const link = await createLink(api, { usageLimit: 15 });
-    await fetch(`${api.base}/v1/share-links/${link.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ usageCount: 5 }) });
+    await fetch(`${api.base}/v1/share-links/${link.id}`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ usageCount: 5 }),
+    });
     const statuses = await Promise.all(Array.from({ length: 200 }, () => startSession(api, link.token)));
     assert.equal(statuses.filter((status) => status === 201).length, 10);
     assert.equal(statuses.filter((status) => status === 403).length, 190);
@@ -107,7 +122,9 @@ describe('--persist', () => {
 });
 
 describe('the data file', () => {
-  async function withData(mutate: (data: { personas: Record<string, unknown>[]; shareLinks: Record<string, unknown>[] }) => unknown) {
+  async function withData(
+    mutate: (data: { personas: Record<string, unknown>[]; shareLinks: Record<string, unknown>[] }) => unknown,
+  ) {
     const file = await copyOfDemoData();
     const data = JSON.parse(await readFile(DEMO_DATA, 'utf8'));
     const replaced = mutate(data);
@@ -119,13 +136,37 @@ describe('the data file', () => {
   const cases: [string, Parameters<typeof withData>[0], RegExp][] = [
     ['truncated JSON', () => ({ raw: '{"personas": [' }), /not valid JSON/],
     ['a wrong top-level shape', () => ({ raw: '[]' }), /the file|personas/],
-    ['a link with a bad date', (d) => (d.shareLinks[2]!['expiresAt'] = 'soon'), /shareLinks\[2\] \("sh_Expired9pQxYzR4vN8m"\): expiresAt/],
-    ['a link with a negative count', (d) => (d.shareLinks[4]!['usageCount'] = -1), /shareLinks\[4\] \("sh_UsedUp2kL9pQxYzR4v"\): usageCount/],
+    [
+      'a link with a bad date',
+      (d) => (d.shareLinks[2]!['expiresAt'] = 'soon'),
+      /shareLinks\[2\] \("sh_Expired9pQxYzR4vN8m"\): expiresAt/,
+    ],
+    [
+      'a link with a negative count',
+      (d) => (d.shareLinks[4]!['usageCount'] = -1),
+      /shareLinks\[4\] \("sh_UsedUp2kL9pQxYzR4v"\): usageCount/,
+    ],
     ['a link with a bad token', (d) => (d.shareLinks[0]!['token'] = 'abc'), /shareLinks\[0\] \("abc"\): token/],
-    ['a link with a path in an origin', (d) => (d.shareLinks[6]!['allowedOrigins'] = ['https://shop.example/x']), /shareLinks\[6\].*allowedOrigins\.0.*not an origin/],
-    ['a persona with a javascript: image', (d) => ((d.personas[1]!['avatar'] as Record<string, unknown>)['imageUrl'] = 'javascript:alert(1)'), /personas\[1\] \("Leo"\): avatar\.imageUrl/],
-    ['a link to a missing persona', (d) => (d.shareLinks[3]!['personaId'] = '00000000-0000-4000-8000-999999999999'), /shareLinks\[3\].*names no persona/],
-    ['a token used twice', (d) => (d.shareLinks[5]!['token'] = d.shareLinks[0]!['token']), /shareLinks\[5\].*token is used twice/],
+    [
+      'a link with a path in an origin',
+      (d) => (d.shareLinks[6]!['allowedOrigins'] = ['https://shop.example/x']),
+      /shareLinks\[6\].*allowedOrigins\.0.*not an origin/,
+    ],
+    [
+      'a persona with a javascript: image',
+      (d) => ((d.personas[1]!['avatar'] as Record<string, unknown>)['imageUrl'] = 'javascript:alert(1)'),
+      /personas\[1\] \("Leo"\): avatar\.imageUrl/,
+    ],
+    [
+      'a link to a missing persona',
+      (d) => (d.shareLinks[3]!['personaId'] = '00000000-0000-4000-8000-999999999999'),
+      /shareLinks\[3\].*names no persona/,
+    ],
+    [
+      'a token used twice',
+      (d) => (d.shareLinks[5]!['token'] = d.shareLinks[0]!['token']),
+      /shareLinks\[5\].*token is used twice/,
+    ],
   ];
   for (const [what, mutate, message] of cases) {
     it(`refuses ${what}, naming the entry, and exits 1`, async () => {

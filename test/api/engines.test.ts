@@ -12,7 +12,13 @@ import { after, before, beforeEach, describe, it, mock } from 'node:test';
 import { engineConfigFromEnv, type EngineConfig } from '../../server/engines.ts';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { runApiToExit, startApi } from '../support/api-process.ts';
-import { FAKE_ELEVENLABS_EXPIRY_SECS, startFakeAnam, startFakeElevenLabs, type FakeVendor, type VendorBehaviour } from '../support/fake-vendors.ts';
+import {
+  FAKE_ELEVENLABS_EXPIRY_SECS,
+  startFakeAnam,
+  startFakeElevenLabs,
+  type FakeVendor,
+  type VendorBehaviour,
+} from '../support/fake-vendors.ts';
 
 import { ENGINES_DATA } from '../support/fixtures.ts';
 const ANAM_PERSONA = 'a1d4c3b2-0000-4000-8000-00000000a001';
@@ -36,7 +42,12 @@ let api: InProcessApi;
 /** Engine settings as the CLI reads them from the environment, pointed at the fakes, with a short timeout. */
 const configFor = (env: Record<string, string>): EngineConfig => ({ ...engineConfigFromEnv(env), timeoutMs: 400 });
 const fullConfig = () =>
-  configFor({ ANAM_API_URL: anam.url, ANAM_API_KEY: ANAM_KEY, ELEVENLABS_API_URL: elevenlabs.url, ELEVENLABS_API_KEY: ELEVENLABS_KEY });
+  configFor({
+    ANAM_API_URL: anam.url,
+    ANAM_API_KEY: ANAM_KEY,
+    ELEVENLABS_API_URL: elevenlabs.url,
+    ELEVENLABS_API_KEY: ELEVENLABS_KEY,
+  });
 
 before(async () => {
   anam = await startFakeAnam(ANAM_KEY);
@@ -63,7 +74,9 @@ const usage = (target: InProcessApi, token: string) => target.store.linkByToken(
 /** Runs `run` with console.error captured; returns what was logged. */
 async function capturingErrors<T>(run: () => Promise<T>): Promise<{ result: T; logged: string }> {
   const lines: string[] = [];
-  const spy = mock.method(console, 'error', (...args: unknown[]) => lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ')));
+  const spy = mock.method(console, 'error', (...args: unknown[]) =>
+    lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ')),
+  );
   try {
     return { result: await run(), logged: lines.join('\n') };
   } finally {
@@ -82,7 +95,10 @@ describe('minting each engine', () => {
     assert.deepEqual(Object.keys(body.engine).sort(), ['kind', 'sessionToken']);
     assert.equal(body.engine.kind, 'anam');
     assert.match(body.engine.sessionToken, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-    assert.equal(JSON.parse(Buffer.from(body.engine.sessionToken.split('.')[1], 'base64url').toString()).personaId, ANAM_PERSONA);
+    assert.equal(
+      JSON.parse(Buffer.from(body.engine.sessionToken.split('.')[1], 'base64url').toString()).personaId,
+      ANAM_PERSONA,
+    );
     assert.equal(body.usageCount, before + 1);
     assert.equal(usage(api, TOKENS.anam), before + 1);
 
@@ -138,10 +154,17 @@ describe('minting each engine', () => {
   });
 
   it('scripted: on the configured public URL, wss: for https:', async () => {
-    const behindProxy = await startInProcessApi({ data: ENGINES_DATA, engines: fullConfig(), publicUrl: 'https://api.example.com/' });
+    const behindProxy = await startInProcessApi({
+      data: ENGINES_DATA,
+      engines: fullConfig(),
+      publicUrl: 'https://api.example.com/',
+    });
     try {
       const body = await (await start(behindProxy, TOKENS.scripted)).json();
-      assert.equal(body.engine.url, `wss://api.example.com/v1/engines/scripted?session=${encodeURIComponent(body.sessionToken)}`);
+      assert.equal(
+        body.engine.url,
+        `wss://api.example.com/v1/engines/scripted?session=${encodeURIComponent(body.sessionToken)}`,
+      );
     } finally {
       await behindProxy.close();
     }
@@ -214,12 +237,18 @@ describe('upstream failures: 502, nothing counted, no key anywhere', () => {
   it('a vendor that cannot be reached (connection refused)', async () => {
     const closed = await startFakeAnam(ANAM_KEY);
     await closed.close();
-    const unreachable = await startInProcessApi({ data: ENGINES_DATA, engines: configFor({ ANAM_API_URL: closed.url, ANAM_API_KEY: ANAM_KEY }) });
+    const unreachable = await startInProcessApi({
+      data: ENGINES_DATA,
+      engines: configFor({ ANAM_API_URL: closed.url, ANAM_API_KEY: ANAM_KEY }),
+    });
     try {
       const { result: response, logged } = await capturingErrors(() => start(unreachable, TOKENS.anam));
       assert.equal(response.status, 502);
       assert.equal(usage(unreachable, TOKENS.anam), 0);
-      assert.match(logged, /engine anam: POST http:\/\/127\.0\.0\.1:\d+\/v1\/auth\/session-token failed: network error ECONNREFUSED/);
+      assert.match(
+        logged,
+        /engine anam: POST http:\/\/127\.0\.0\.1:\d+\/v1\/auth\/session-token failed: network error ECONNREFUSED/,
+      );
       assert.ok(!logged.includes(ANAM_KEY), 'no key in the log');
     } finally {
       await unreachable.close();
@@ -227,9 +256,15 @@ describe('upstream failures: 502, nothing counted, no key anywhere', () => {
   });
 
   it('a persona whose engine needs a key the server does not have: 502 without calling anyone', async () => {
-    const keyless = await startInProcessApi({ data: ENGINES_DATA, engines: configFor({ ANAM_API_URL: anam.url, ELEVENLABS_API_URL: elevenlabs.url }) });
+    const keyless = await startInProcessApi({
+      data: ENGINES_DATA,
+      engines: configFor({ ANAM_API_URL: anam.url, ELEVENLABS_API_URL: elevenlabs.url }),
+    });
     try {
-      for (const [token, variable] of [[TOKENS.anam, 'ANAM_API_KEY'], [TOKENS.elevenlabs, 'ELEVENLABS_API_KEY']] as const) {
+      for (const [token, variable] of [
+        [TOKENS.anam, 'ANAM_API_KEY'],
+        [TOKENS.elevenlabs, 'ELEVENLABS_API_KEY'],
+      ] as const) {
         const { result: response, logged } = await capturingErrors(() => start(keyless, token));
         assert.equal(response.status, 502);
         assert.equal((await response.json()).error, 'server');
@@ -255,7 +290,9 @@ describe('upstream failures: 502, nothing counted, no key anywhere', () => {
       const { result: failed } = await capturingErrors(() => start(persisted, TOKENS.anam));
       assert.equal(failed.status, 502);
       await persisted.store.flush();
-      const onDisk = JSON.parse(await readFile(file, 'utf8')) as { shareLinks: { token: string; usageCount: number }[] };
+      const onDisk = JSON.parse(await readFile(file, 'utf8')) as {
+        shareLinks: { token: string; usageCount: number }[];
+      };
       assert.equal(onDisk.shareLinks.find((link) => link.token === TOKENS.anam)!.usageCount, 1);
     } finally {
       await persisted.close();
@@ -274,14 +311,23 @@ describe('concurrency: k uses left, some mints failing', () => {
       // Every other mint fails; each takes a moment, so the starts overlap.
       vendor().behaviour = (n) => (n % 2 === 0 ? 'status-500' : 'ok');
       vendor().delayMs = 20;
-      const { result: responses } = await capturingErrors(() => Promise.all(Array.from({ length: 30 }, () => start(api, token))));
+      const { result: responses } = await capturingErrors(() =>
+        Promise.all(Array.from({ length: 30 }, () => start(api, token))),
+      );
       const statuses = responses.map((response) => response.status);
       const granted = statuses.filter((status) => status === 201).length;
-      assert.ok(statuses.every((status) => status === 201 || status === 502 || status === 403), statuses.join());
+      assert.ok(
+        statuses.every((status) => status === 201 || status === 502 || status === 403),
+        statuses.join(),
+      );
       assert.ok(granted <= 5, `granted ${granted} of 5`);
       assert.ok(granted >= 1 && statuses.includes(502), `both outcomes happened: ${statuses.join()}`);
       assert.equal(link.usageCount, granted, 'every failure was given back');
-      const tokens = await Promise.all(responses.filter((response) => response.status === 201).map(async (response) => (await response.json()).sessionToken));
+      const tokens = await Promise.all(
+        responses
+          .filter((response) => response.status === 201)
+          .map(async (response) => (await response.json()).sessionToken),
+      );
       assert.equal(new Set(tokens).size, granted);
     });
 
@@ -290,7 +336,9 @@ describe('concurrency: k uses left, some mints failing', () => {
       await api.store.update(link.id, { usageCount: 0, usageLimit: 5 });
       vendor().behaviour = () => 'status-500';
       vendor().delayMs = 20;
-      const { result: responses } = await capturingErrors(() => Promise.all(Array.from({ length: 20 }, () => start(api, token))));
+      const { result: responses } = await capturingErrors(() =>
+        Promise.all(Array.from({ length: 20 }, () => start(api, token))),
+      );
       const statuses = responses.map((response) => response.status);
       assert.equal(statuses.filter((status) => status === 201).length, 0);
       assert.ok(statuses.filter((status) => status === 502).length >= 5, statuses.join());
@@ -322,7 +370,12 @@ describe('engine stays private', () => {
 describe('configuration', () => {
   it('keys print as [redacted] in logs, JSON and util.inspect', () => {
     const config = fullConfig();
-    for (const printed of [inspect(config, { depth: 10 }), JSON.stringify(config), String(config.anam.apiKey), `${config.elevenlabs.apiKey}`]) {
+    for (const printed of [
+      inspect(config, { depth: 10 }),
+      JSON.stringify(config),
+      String(config.anam.apiKey),
+      `${config.elevenlabs.apiKey}`,
+    ]) {
       assert.ok(!printed.includes(ANAM_KEY) && !printed.includes(ELEVENLABS_KEY), printed);
     }
     assert.equal(config.anam.apiKey!.reveal(), ANAM_KEY);
@@ -338,7 +391,10 @@ describe('configuration', () => {
   });
 
   it('a base URL with a path keeps it', async () => {
-    const prefixed = await startInProcessApi({ data: ENGINES_DATA, engines: configFor({ ANAM_API_URL: `${anam.url}/proxy/anam`, ANAM_API_KEY: ANAM_KEY }) });
+    const prefixed = await startInProcessApi({
+      data: ENGINES_DATA,
+      engines: configFor({ ANAM_API_URL: `${anam.url}/proxy/anam`, ANAM_API_KEY: ANAM_KEY }),
+    });
     try {
       await capturingErrors(() => start(prefixed, TOKENS.anam));
       assert.equal(anam.requests[0]?.path, '/proxy/anam/v1/auth/session-token');
@@ -361,7 +417,10 @@ describe('configuration', () => {
   for (const [engine, message] of [
     [{ kind: 'vapi' }, /personas\[1\] \("Elle"\): engine\.kind: must be \{"kind":"anam"\}/],
     [{ kind: 'elevenlabs' }, /personas\[1\] \("Elle"\): engine\.agentId/],
-    [{ kind: 'elevenlabs', agentId: '../../v1/user' }, /personas\[1\] \("Elle"\): engine\.agentId: must be 1 to 100 letters, digits/],
+    [
+      { kind: 'elevenlabs', agentId: '../../v1/user' },
+      /personas\[1\] \("Elle"\): engine\.agentId: must be 1 to 100 letters, digits/,
+    ],
     [{ kind: 'anam', personaId: 'x' }, /personas\[1\] \("Elle"\): engine\.personaId/],
     ['anam', /personas\[1\] \("Elle"\): engine: must be/],
   ] as const) {
@@ -381,7 +440,10 @@ describe('configuration', () => {
   it('warns at start about personas whose engine has no key, naming the variable, never a key', async () => {
     const running = await startApi({ data: ENGINES_DATA });
     try {
-      assert.match(running.output(), /persona "Ana" uses engine anam, but ANAM_API_KEY is not set: its sessions will answer 502/);
+      assert.match(
+        running.output(),
+        /persona "Ana" uses engine anam, but ANAM_API_KEY is not set: its sessions will answer 502/,
+      );
       assert.match(running.output(), /persona "Elle" uses engine elevenlabs, but ELEVENLABS_API_KEY is not set/);
     } finally {
       await running.stop();

@@ -39,7 +39,22 @@ async function tempFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-const PUBLIC_LINK_FIELDS = ['allowAllOrigins', 'allowedOrigins', 'createdAt', 'enabled', 'expiresAt', 'id', 'isPrimary', 'personaId', 'personaName', 'removeWatermark', 'token', 'type', 'usageCount', 'usageLimit'];
+const PUBLIC_LINK_FIELDS = [
+  'allowAllOrigins',
+  'allowedOrigins',
+  'createdAt',
+  'enabled',
+  'expiresAt',
+  'id',
+  'isPrimary',
+  'personaId',
+  'personaName',
+  'removeWatermark',
+  'token',
+  'type',
+  'usageCount',
+  'usageLimit',
+];
 
 describe('the public shareLink is an allow-list', () => {
   it('never sends fields stored beside the public ones (notes, secrets, organisation data)', async () => {
@@ -68,7 +83,9 @@ describe('the public shareLink is an allow-list', () => {
 describe('media URLs come from the public URL, never from Host', () => {
   it('by default names the address the connection arrived on, whatever Host says', async () => {
     const api = await inProcess();
-    const answer = await send(api.base, 'GET', `/v1/embed/${PLAYER}`, { headers: { Host: 'evil.example', Origin: PAGE, 'X-Forwarded-Host': 'evil.example' } });
+    const answer = await send(api.base, 'GET', `/v1/embed/${PLAYER}`, {
+      headers: { Host: 'evil.example', Origin: PAGE, 'X-Forwarded-Host': 'evil.example' },
+    });
     assert.equal(answer.status, 200);
     const avatar = (answer.json()['persona'] as { avatar: { imageUrl: string; videoUrl: string } }).avatar;
     assert.equal(avatar.imageUrl, `${api.base}/media/cara.svg`);
@@ -78,17 +95,31 @@ describe('media URLs come from the public URL, never from Host', () => {
   it('uses publicUrl, with its path as a prefix', async () => {
     const api = await inProcess({ publicUrl: 'https://embed.example.com/widget' });
     const answer = await send(api.base, 'GET', `/v1/embed/${PLAYER}`, { headers: { Host: 'evil.example' } });
-    assert.equal((answer.json()['persona'] as { avatar: { imageUrl: string } }).avatar.imageUrl, 'https://embed.example.com/widget/media/cara.svg');
+    assert.equal(
+      (answer.json()['persona'] as { avatar: { imageUrl: string } }).avatar.imageUrl,
+      'https://embed.example.com/widget/media/cara.svg',
+    );
   });
 
   it('the CLI: --public-url, else the listening address; a bad --public-url stops it with one line', async () => {
     const plain = await cli();
     const forged = await send(plain.base, 'GET', `/v1/embed/${PLAYER}`, { headers: { Host: 'evil.example:666' } });
-    assert.equal((forged.json()['persona'] as { avatar: { imageUrl: string } }).avatar.imageUrl, `${plain.base}/media/cara.svg`);
+    assert.equal(
+      (forged.json()['persona'] as { avatar: { imageUrl: string } }).avatar.imageUrl,
+      `${plain.base}/media/cara.svg`,
+    );
     const configured = await cli({ extra: ['--public-url', 'https://cdn.example.net/'] });
     const answer = await send(configured.base, 'GET', `/v1/embed/${PLAYER}`, { headers: { Host: 'evil.example' } });
-    assert.equal((answer.json()['persona'] as { avatar: { imageUrl: string } }).avatar.imageUrl, 'https://cdn.example.net/media/cara.svg');
-    for (const bad of ['not a url', 'javascript:alert(1)', 'https://user:pw@cdn.example.net', 'https://cdn.example.net/?q=1']) {
+    assert.equal(
+      (answer.json()['persona'] as { avatar: { imageUrl: string } }).avatar.imageUrl,
+      'https://cdn.example.net/media/cara.svg',
+    );
+    for (const bad of [
+      'not a url',
+      'javascript:alert(1)',
+      'https://user:pw@cdn.example.net',
+      'https://cdn.example.net/?q=1',
+    ]) {
       const { code, output } = await runApiToExit(['--data', DEMO_DATA, '--public-url', bad]);
       assert.equal(code, 1, output);
       assert.match(output, /^share-link-api: --public-url .* (is not a URL|must be an http: or https: URL)/m);
@@ -129,7 +160,10 @@ describe('the management key', () => {
   it('comes from SHARE_LINK_API_KEY, kept out of ps', async () => {
     const key = 'an-environment-key-0123456789';
     const api = await cli({ apiKey: null, env: { SHARE_LINK_API_KEY: key } });
-    assert.equal((await fetch(`${api.base}/v1/share-links`, { headers: { Authorization: `Bearer ${key}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${api.base}/v1/share-links`, { headers: { Authorization: `Bearer ${key}` } })).status,
+      200,
+    );
     assert.equal((await fetch(`${api.base}/v1/share-links`, { headers: auth })).status, 401);
     assert.doesNotMatch(api.output(), new RegExp(key), 'the key is not printed');
   });
@@ -137,7 +171,10 @@ describe('the management key', () => {
   it('comes from --api-key-file (its first line)', async () => {
     const key = 'a-key-from-a-file-0123456789';
     const api = await cli({ apiKey: null, extra: ['--api-key-file', await tempFile('key', `${key}\n`)] });
-    assert.equal((await fetch(`${api.base}/v1/share-links`, { headers: { Authorization: `Bearer ${key}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${api.base}/v1/share-links`, { headers: { Authorization: `Bearer ${key}` } })).status,
+      200,
+    );
   });
 
   it('is refused when empty, unreadable or given twice, with one clear line', async () => {
@@ -146,7 +183,11 @@ describe('the management key', () => {
       [['--api-key', '   '], {}, /management key from --api-key is empty/],
       [[], { SHARE_LINK_API_KEY: '' }, /management key from SHARE_LINK_API_KEY is empty/],
       [['--api-key-file', await tempFile('empty-key', '\n')], {}, /management key from --api-key-file .* is empty/],
-      [['--api-key-file', '/nonexistent/key'], {}, /cannot read the management key from --api-key-file \/nonexistent\/key/],
+      [
+        ['--api-key-file', '/nonexistent/key'],
+        {},
+        /cannot read the management key from --api-key-file \/nonexistent\/key/,
+      ],
       [['--api-key', 'x'.repeat(20), '--api-key-file', '/tmp/k'], {}, /--api-key or --api-key-file, not both/],
     ];
     for (const [args, env, message] of cases) {

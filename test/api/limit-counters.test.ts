@@ -36,10 +36,21 @@ describe('abuse limits counted in PostgreSQL, shared by processes', () => {
   it('grants exactly 10 of 40 concurrent starts of one client on one link, spread over two pools (two processes)', async () => {
     const first = await migratedPool();
     const second = await migratedPool(first.url);
-    const limiters = [createAbuseLimiter({ counters: postgresCounters(first.sql) }), createAbuseLimiter({ counters: postgresCounters(second.sql) })];
-    const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => limiters[i % 2]!.sessionStart('192.0.2.9', 'sh_SharedCount123')));
-    assert.equal(decisions.filter((decision) => decision.allowed).length, 10, 'exactly the limit across both processes');
-    const rows = await first.sql<{ points: number }[]>`SELECT points FROM share_link_rate_limits WHERE key LIKE '%sh_SharedCount123%'`;
+    const limiters = [
+      createAbuseLimiter({ counters: postgresCounters(first.sql) }),
+      createAbuseLimiter({ counters: postgresCounters(second.sql) }),
+    ];
+    const decisions = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => limiters[i % 2]!.sessionStart('192.0.2.9', 'sh_SharedCount123')),
+    );
+    assert.equal(
+      decisions.filter((decision) => decision.allowed).length,
+      10,
+      'exactly the limit across both processes',
+    );
+    const rows = await first.sql<
+      { points: number }[]
+    >`SELECT points FROM share_link_rate_limits WHERE key LIKE '%sh_SharedCount123%'`;
     const points = rows[0]?.points ?? 0;
     assert.ok(points >= 11, `the database counted every attempt that reached it (${points})`);
   });
@@ -54,7 +65,9 @@ for (const [name, makeBackend] of BACKENDS) {
 
     it('grants exactly 10 of 30 concurrent session starts of one client on one link', async () => {
       const limiter = createAbuseLimiter({ counters: backend() });
-      const decisions = await Promise.all(Array.from({ length: 30 }, () => limiter.sessionStart('192.0.2.1', 'sh_Concurrent123')));
+      const decisions = await Promise.all(
+        Array.from({ length: 30 }, () => limiter.sessionStart('192.0.2.1', 'sh_Concurrent123')),
+      );
       assert.equal(decisions.filter((decision) => decision.allowed).length, 10);
       for (const decision of decisions.filter((each) => !each.allowed)) {
         assert.ok(!decision.allowed && decision.retryAfterSeconds >= 599 && decision.retryAfterSeconds <= 600);
@@ -80,7 +93,10 @@ for (const [name, makeBackend] of BACKENDS) {
     });
 
     it('opens a new window once the old one has passed', async () => {
-      const limiter = createAbuseLimiter({ counters: backend(), rules: { lookup: { name: `lookup-${name}-short`, points: 3, durationSeconds: 1 } } });
+      const limiter = createAbuseLimiter({
+        counters: backend(),
+        rules: { lookup: { name: `lookup-${name}-short`, points: 3, durationSeconds: 1 } },
+      });
       const first = await Promise.all(Array.from({ length: 5 }, () => limiter.lookup('192.0.2.5')));
       assert.equal(first.filter((decision) => decision.allowed).length, 3);
       await new Promise((resolve) => setTimeout(resolve, 1_300));

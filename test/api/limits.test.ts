@@ -28,7 +28,21 @@ async function limitedApi(options: InProcessOptions<EmbeddedStore> = {}) {
 }
 
 async function newLink(api: InProcessApi, fields: Record<string, unknown> = {}) {
-  const link = await api.store.create({ personaId: CARA, type: 'PLAYER_EMBED', expiresAt: null, usageLimit: null, allowedOrigins: [], allowAllOrigins: true, removeWatermark: false, enabled: true, isPrimary: false, ...fields }, api.clock.now);
+  const link = await api.store.create(
+    {
+      personaId: CARA,
+      type: 'PLAYER_EMBED',
+      expiresAt: null,
+      usageLimit: null,
+      allowedOrigins: [],
+      allowAllOrigins: true,
+      removeWatermark: false,
+      enabled: true,
+      isPrimary: false,
+      ...fields,
+    },
+    api.clock.now,
+  );
   return link!;
 }
 
@@ -37,17 +51,22 @@ function assertRateLimited(answer: Answer, maxSeconds: number) {
   assert.equal(answer.json()['error'], 'rate-limited');
   assert.equal(typeof answer.json()['message'], 'string');
   const retryAfter = Number(answer.headers['retry-after']);
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds, `Retry-After ${answer.headers['retry-after']}`);
+  assert.ok(
+    Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds,
+    `Retry-After ${answer.headers['retry-after']}`,
+  );
 }
 
-const start = (api: InProcessApi, token: string, from: string, headers: Record<string, string> = {}) => send(api.base, 'POST', `/v1/embed/${token}/sessions`, { from, headers });
+const start = (api: InProcessApi, token: string, from: string, headers: Record<string, string> = {}) =>
+  send(api.base, 'POST', `/v1/embed/${token}/sessions`, { from, headers });
 
 describe('session starts: 10 per link per 10 minutes per client address', () => {
   it('refuses the 11th start from one address, whatever Origin it forges, and counts nothing more', async () => {
     const api = await limitedApi();
     const link = await newLink(api, { usageLimit: 1000 });
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await start(api, link.token, ATTACKER, { Origin: `https://forged-${i}.example` })).status);
+    for (let i = 0; i < 25; i++)
+      statuses.push((await start(api, link.token, ATTACKER, { Origin: `https://forged-${i}.example` })).status);
     assert.deepEqual(statuses, [...Array(10).fill(201), ...Array(15).fill(429)]);
     assert.equal(api.store.linkByToken(link.token)!.usageCount, 10, 'refused starts count nothing');
     assertRateLimited(await start(api, link.token, ATTACKER, { Origin: 'https://page.example' }), 600);
@@ -75,9 +94,18 @@ describe('session starts: 10 per link per 10 minutes per client address', () => 
   });
 
   it('lets a used-up address start again once its window has passed', async () => {
-    const api = await limitedApi({ limits: createAbuseLimiter({ rules: { sessionStart: { name: 'session-start', points: 2, durationSeconds: 1 } } }) });
+    const api = await limitedApi({
+      limits: createAbuseLimiter({ rules: { sessionStart: { name: 'session-start', points: 2, durationSeconds: 1 } } }),
+    });
     const link = await newLink(api);
-    assert.deepEqual([(await start(api, link.token, ATTACKER)).status, (await start(api, link.token, ATTACKER)).status, (await start(api, link.token, ATTACKER)).status], [201, 201, 429]);
+    assert.deepEqual(
+      [
+        (await start(api, link.token, ATTACKER)).status,
+        (await start(api, link.token, ATTACKER)).status,
+        (await start(api, link.token, ATTACKER)).status,
+      ],
+      [201, 201, 429],
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_300));
     assert.equal((await start(api, link.token, ATTACKER)).status, 201);
   });
@@ -88,7 +116,10 @@ describe('lookups: 300 per minute per client address, 404s included', () => {
     const api = await limitedApi();
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
-      const { status } = await send(api.base, 'GET', `/v1/embed/sh_Unknown${String(i).padStart(10, '0')}`, { from: ATTACKER, headers: { Origin: `https://forged-${i}.example` } });
+      const { status } = await send(api.base, 'GET', `/v1/embed/sh_Unknown${String(i).padStart(10, '0')}`, {
+        from: ATTACKER,
+        headers: { Origin: `https://forged-${i}.example` },
+      });
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
     assert.deepEqual([...statuses], [[404, 300]]);
@@ -103,16 +134,47 @@ describe('management keys: 10 failures per 10 minutes per client address', () =>
   it('answers 429 after 10 wrong keys, even to the right key, and still serves another address', async () => {
     const api = await limitedApi();
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER, headers: { Authorization: `Bearer guess-${i}` } })).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push(
+        (
+          await send(api.base, 'GET', '/v1/share-links', {
+            from: ATTACKER,
+            headers: { Authorization: `Bearer guess-${i}` },
+          })
+        ).status,
+      );
     statuses.push((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER })).status);
     assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
-    assertRateLimited(await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER, headers: { Authorization: `Bearer ${API_KEY}` } }), 600);
-    assert.equal((await send(api.base, 'GET', '/v1/share-links', { from: VISITOR, headers: { Authorization: `Bearer ${API_KEY}` } })).status, 200);
+    assertRateLimited(
+      await send(api.base, 'GET', '/v1/share-links', {
+        from: ATTACKER,
+        headers: { Authorization: `Bearer ${API_KEY}` },
+      }),
+      600,
+    );
+    assert.equal(
+      (
+        await send(api.base, 'GET', '/v1/share-links', {
+          from: VISITOR,
+          headers: { Authorization: `Bearer ${API_KEY}` },
+        })
+      ).status,
+      200,
+    );
   });
 
   it('does not count the right key against the client', async () => {
     const api = await limitedApi();
-    for (let i = 0; i < 30; i++) assert.equal((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER, headers: { Authorization: `Bearer ${API_KEY}` } })).status, 200);
+    for (let i = 0; i < 30; i++)
+      assert.equal(
+        (
+          await send(api.base, 'GET', '/v1/share-links', {
+            from: ATTACKER,
+            headers: { Authorization: `Bearer ${API_KEY}` },
+          })
+        ).status,
+        200,
+      );
   });
 });
 
@@ -121,7 +183,8 @@ describe('which address counts', () => {
     const api = await limitedApi();
     const link = await newLink(api);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `203.0.113.${i}` })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `203.0.113.${i}` })).status);
     assert.equal(statuses.at(-1), 429);
   });
 
@@ -130,19 +193,33 @@ describe('which address counts', () => {
     const link = await newLink(api);
     const statuses: number[] = [];
     // The client writes whatever it likes on the left; the proxy appends the address it saw.
-    for (let i = 0; i < 11; i++) statuses.push((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.7` })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.7` })).status,
+      );
     assert.equal(statuses.at(-1), 429);
-    assert.equal((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '203.0.113.8' })).status, 201, 'another client behind the proxy');
+    assert.equal(
+      (await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '203.0.113.8' })).status,
+      201,
+      'another client behind the proxy',
+    );
     // One IPv6 subscriber's /64 is one client.
-    for (let i = 0; i < 10; i++) await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `2001:db8:1:2::${i.toString(16)}` });
-    assert.equal((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '[2001:db8:1:2:ffff::1]:4711' })).status, 429);
+    for (let i = 0; i < 10; i++)
+      await start(api, link.token, ATTACKER, { 'X-Forwarded-For': `2001:db8:1:2::${i.toString(16)}` });
+    assert.equal(
+      (await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '[2001:db8:1:2:ffff::1]:4711' })).status,
+      429,
+    );
     assert.equal((await start(api, link.token, ATTACKER, { 'X-Forwarded-For': '2001:db8:1:3::1' })).status, 201);
   });
 });
 
 describe('a failing limiter store', () => {
   it('lets requests through and says so, rather than refusing every visitor', async () => {
-    const failing = { hit: () => Promise.reject(new Error('store down')), check: () => Promise.reject(new Error('store down')) };
+    const failing = {
+      hit: () => Promise.reject(new Error('store down')),
+      check: () => Promise.reject(new Error('store down')),
+    };
     const api = await limitedApi({ limits: createAbuseLimiter({ counters: () => failing }) });
     const errors: unknown[] = [];
     const original = console.error;
@@ -163,12 +240,20 @@ describe('the CLI', () => {
   it('has the limits on by default, and says so when --no-limits turns them off', async () => {
     api = await startApi({ limits: true });
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await send(api.base, 'POST', `/v1/embed/${PLAYER}/sessions`, { headers: { Origin: `https://forged-${i}.example` } })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (
+          await send(api.base, 'POST', `/v1/embed/${PLAYER}/sessions`, {
+            headers: { Origin: `https://forged-${i}.example` },
+          })
+        ).status,
+      );
     assert.deepEqual(statuses, [...Array(10).fill(201), 429]);
     await api.stop();
     closeClients();
     api = await startApi({ limits: false });
-    for (let i = 0; i < 11; i++) assert.equal((await send(api.base, 'POST', `/v1/embed/${PLAYER}/sessions`)).status, 201);
+    for (let i = 0; i < 11; i++)
+      assert.equal((await send(api.base, 'POST', `/v1/embed/${PLAYER}/sessions`)).status, 201);
     assert.match(api.output(), /abuse limits are off \(--no-limits\)/);
   });
 });

@@ -20,23 +20,33 @@ describe('management authentication', () => {
     ['a key without the Bearer scheme', { Authorization: 'test-key' }],
   ] as const) {
     it(`answers 401 with ${what}`, async () => {
-      for (const path of ['/v1/share-links', `/v1/share-links/00000000-0000-4000-8000-000000000001`, `/v1/personas/${CARA}`]) {
+      for (const path of [
+        '/v1/share-links',
+        `/v1/share-links/00000000-0000-4000-8000-000000000001`,
+        `/v1/personas/${CARA}`,
+      ]) {
         const response = await get(path, headers);
         assert.equal(response.status, 401, path);
         assert.equal((await response.json()).error, 'unauthorized');
       }
-      assert.equal((await send('POST', '/v1/share-links', { personaId: CARA }, { 'Content-Type': 'application/json', ...headers })).status, 401);
+      assert.equal(
+        (await send('POST', '/v1/share-links', { personaId: CARA }, { 'Content-Type': 'application/json', ...headers }))
+          .status,
+        401,
+      );
     });
   }
 
   it('sends no CORS headers: management is same-origin only', async () => {
-    const response = await fetch(`${api.base}/v1/share-links`, { headers: { ...auth, Origin: 'https://evil.example' } });
+    const response = await fetch(`${api.base}/v1/share-links`, {
+      headers: { ...auth, Origin: 'https://evil.example' },
+    });
     assert.equal(response.headers.get('access-control-allow-origin'), null);
   });
 });
 
 describe('GET /v1/share-links', () => {
-  it('lists with the seeds\' pagination meta', async () => {
+  it("lists with the seeds' pagination meta", async () => {
     const body = await (await get('/v1/share-links?perPage=5&page=2')).json();
     assert.equal(body.data.length, 5);
     assert.deepEqual(body.meta, { total: 12, lastPage: 3, currentPage: 2, perPage: 5, prev: 1, next: 3 });
@@ -49,7 +59,10 @@ describe('GET /v1/share-links', () => {
     assert.ok(leo.data.length >= 3);
     assert.ok(leo.data.every((link: { personaId: string }) => link.personaId === LEO));
     const found = await (await get('/v1/share-links?search=DISABLED')).json();
-    assert.deepEqual(found.data.map((link: { token: string }) => link.token), ['sh_Disabled4vN8mBwHfJ']);
+    assert.deepEqual(
+      found.data.map((link: { token: string }) => link.token),
+      ['sh_Disabled4vN8mBwHfJ'],
+    );
   });
 
   for (const [query, field] of [
@@ -97,10 +110,15 @@ describe('writes', () => {
     assert.equal(link.enabled, true);
     assert.equal(link.allowAllOrigins, false);
 
-    const patched = await (await send('PATCH', `/v1/share-links/${link.id}`, { enabled: false, allowedOrigins: ['https://*.shop.example'] })).json();
+    const patched = await (
+      await send('PATCH', `/v1/share-links/${link.id}`, { enabled: false, allowedOrigins: ['https://*.shop.example'] })
+    ).json();
     assert.equal(patched.enabled, false);
     assert.equal(patched.type, 'ORB_EMBED', 'fields not named stay as they were');
-    assert.equal((await fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: 'https://a.shop.example' } })).status, 403);
+    assert.equal(
+      (await fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: 'https://a.shop.example' } })).status,
+      403,
+    );
 
     assert.equal((await send('DELETE', `/v1/share-links/${link.id}`, '')).status, 204);
     assert.equal((await get(`/v1/share-links/${link.id}`)).status, 404);
@@ -110,7 +128,10 @@ describe('writes', () => {
   it('keeps at most one primary link per persona', async () => {
     const link = await (await send('POST', '/v1/share-links', { personaId: CARA, isPrimary: true })).json();
     const all = await (await get(`/v1/share-links?personaId=${CARA}&perPage=100`)).json();
-    assert.deepEqual(all.data.filter((each: { isPrimary: boolean }) => each.isPrimary).map((each: { id: string }) => each.id), [link.id]);
+    assert.deepEqual(
+      all.data.filter((each: { isPrimary: boolean }) => each.isPrimary).map((each: { id: string }) => each.id),
+      [link.id],
+    );
   });
 
   const badBodies: [string, unknown, string][] = [
@@ -125,8 +146,16 @@ describe('writes', () => {
     ['an origin with a path', { personaId: CARA, allowedOrigins: ['https://shop.example/path'] }, 'allowedOrigins.0'],
     ['an origin list as a string', { personaId: CARA, allowedOrigins: 'https://shop.example' }, 'allowedOrigins'],
     ['a wildcard over a TLD', { personaId: CARA, allowedOrigins: ['https://*.com'] }, 'allowedOrigins.0'],
-    ['a wildcard over a public suffix', { personaId: CARA, allowedOrigins: ['https://ok.example', 'https://*.co.uk'] }, 'allowedOrigins.1'],
-    ['a wildcard over a private public suffix', { personaId: CARA, allowedOrigins: ['https://*.github.io'] }, 'allowedOrigins.0'],
+    [
+      'a wildcard over a public suffix',
+      { personaId: CARA, allowedOrigins: ['https://ok.example', 'https://*.co.uk'] },
+      'allowedOrigins.1',
+    ],
+    [
+      'a wildcard over a private public suffix',
+      { personaId: CARA, allowedOrigins: ['https://*.github.io'] },
+      'allowedOrigins.0',
+    ],
     ['an unknown field', { personaId: CARA, colour: 'red' }, 'colour'],
     ['a boolean as a string', { personaId: CARA, enabled: 'true' }, 'enabled'],
     ['an array body', [], 'body'],

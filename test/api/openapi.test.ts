@@ -17,8 +17,20 @@ import { engineConfigFromEnv } from '../../server/engines.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
 import { ENGINES_DATA } from '../support/fixtures.ts';
 
-type Operation = { responses: Record<string, { $ref?: string; headers?: Record<string, { required?: boolean; schema: object }>; content?: Record<string, { schema: object }> }> };
-type Document = { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Operation['responses'][string]> } };
+type Operation = {
+  responses: Record<
+    string,
+    {
+      $ref?: string;
+      headers?: Record<string, { required?: boolean; schema: object }>;
+      content?: Record<string, { schema: object }>;
+    }
+  >;
+};
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { responses: Record<string, Operation['responses'][string]> };
+};
 
 let api: InProcessApi;
 /** The same API with tiny abuse limits, to reach every 429. */
@@ -32,7 +44,15 @@ addFormats.default(ajv);
 before(async () => {
   api = await startInProcessApi();
   const tiny = { points: 1, durationSeconds: 600 };
-  limited = await startInProcessApi({ limits: createAbuseLimiter({ rules: { lookup: { ...tiny, name: 'lookup', points: 2 }, sessionStart: { ...tiny, name: 'session-start' }, managementAuth: { ...tiny, name: 'management-auth' } } }) });
+  limited = await startInProcessApi({
+    limits: createAbuseLimiter({
+      rules: {
+        lookup: { ...tiny, name: 'lookup', points: 2 },
+        sessionStart: { ...tiny, name: 'session-start' },
+        managementAuth: { ...tiny, name: 'management-auth' },
+      },
+    }),
+  });
   enginesApi = await startInProcessApi({ data: ENGINES_DATA, engines: engineConfigFromEnv({}) });
   doc = parse(await readFile(join(ROOT, 'openapi.yaml'), 'utf8'));
   ajv.addSchema(doc, 'openapi');
@@ -62,7 +82,10 @@ async function check(method: string, path: string, init: RequestInit = {}, base 
     if (required) assert.ok(value !== null, `${name} ${response.status} lacks the documented ${header} header`);
     if (value !== null) {
       const validate = ajv.compile(schema);
-      assert.ok(validate(/^\d+$/.test(value) ? Number(value) : value), `${name} ${response.status}: ${header}: ${value}: ${ajv.errorsText(validate.errors)}`);
+      assert.ok(
+        validate(/^\d+$/.test(value) ? Number(value) : value),
+        `${name} ${response.status}: ${header}: ${value}: ${ajv.errorsText(validate.errors)}`,
+      );
     }
   }
   if (documented.content?.['text/html']) {
@@ -77,7 +100,10 @@ async function check(method: string, path: string, init: RequestInit = {}, base 
   }
   const validate = ajv.compile(resolvingAgainstDocument(schema));
   const body = await response.json();
-  assert.ok(validate(body), `${name} ${response.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+  assert.ok(
+    validate(body),
+    `${name} ${response.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+  );
 }
 
 /** Rewrites local `#/components/...` refs so the schema resolves against the registered document. */
@@ -99,7 +125,12 @@ it('documents every answer of the public endpoints', async () => {
   await check('POST', '/v1/embed/sh_Expired9pQxYzR4vN8m/sessions', origin);
   await check('POST', '/v1/embed/sh_Unknown0000000000/sessions', origin);
   await check('POST', '/v1/embed/sh_/sessions', origin);
-  for (const token of ['sh_ScriptedEngine0001', 'sh_NoEngine000000001', 'sh_AnamEngine0000001', 'sh_ElevenEngine000001']) {
+  for (const token of [
+    'sh_ScriptedEngine0001',
+    'sh_NoEngine000000001',
+    'sh_AnamEngine0000001',
+    'sh_ElevenEngine000001',
+  ]) {
     await check('POST', `/v1/embed/${token}/sessions`, origin, enginesApi.base);
   }
 });
@@ -123,12 +154,27 @@ it('documents every answer of the management endpoints', async () => {
   await check('GET', '/v1/personas/00000000-0000-4000-8000-999999999999', { headers: auth });
   await check('GET', '/v1/personas/x', { headers: auth });
   await check('GET', `/v1/personas/${personaId}`);
-  await check('PATCH', `/v1/personas/${personaId}`, { headers: jsonHeaders, body: JSON.stringify({ engine: { kind: 'elevenlabs', agentId: 'agent_1' } }) });
-  await check('PATCH', `/v1/personas/${personaId}`, { headers: jsonHeaders, body: JSON.stringify({ engine: { kind: 'scripted' } }) });
-  await check('PATCH', `/v1/personas/${personaId}`, { headers: jsonHeaders, body: JSON.stringify({ engine: { kind: 'nope' } }) });
-  await check('PATCH', '/v1/personas/00000000-0000-4000-8000-999999999999', { headers: jsonHeaders, body: JSON.stringify({ engine: null }) });
+  await check('PATCH', `/v1/personas/${personaId}`, {
+    headers: jsonHeaders,
+    body: JSON.stringify({ engine: { kind: 'elevenlabs', agentId: 'agent_1' } }),
+  });
+  await check('PATCH', `/v1/personas/${personaId}`, {
+    headers: jsonHeaders,
+    body: JSON.stringify({ engine: { kind: 'scripted' } }),
+  });
+  await check('PATCH', `/v1/personas/${personaId}`, {
+    headers: jsonHeaders,
+    body: JSON.stringify({ engine: { kind: 'nope' } }),
+  });
+  await check('PATCH', '/v1/personas/00000000-0000-4000-8000-999999999999', {
+    headers: jsonHeaders,
+    body: JSON.stringify({ engine: null }),
+  });
   await check('PATCH', `/v1/personas/${personaId}`, { body: '{}' });
-  await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'ORB_EMBED' }) });
+  await check('POST', '/v1/share-links', {
+    headers: jsonHeaders,
+    body: JSON.stringify({ personaId, type: 'ORB_EMBED' }),
+  });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'LINK' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: JSON.stringify({ personaId, type: 'NOPE' }) });
   await check('POST', '/v1/share-links', { headers: jsonHeaders, body: 'x'.repeat(70_000) });
@@ -180,7 +226,12 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
     await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{"enabled":false}' }, down.base);
     await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, down.base);
     await check('GET', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: auth }, down.base);
-    await check('PATCH', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: jsonHeaders, body: '{"engine":null}' }, down.base);
+    await check(
+      'PATCH',
+      '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61',
+      { headers: jsonHeaders, body: '{"engine":null}' },
+      down.base,
+    );
   } finally {
     await down.close();
     await store.close();
@@ -191,7 +242,12 @@ it('exercised every documented operation and status', () => {
   const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
     Object.entries(item)
       .filter(([method]) => method !== 'parameters')
-      .flatMap(([method, operation]) => Object.keys(operation.responses).map((status) => `${method.toUpperCase()} ${template} ${status}`)),
+      .flatMap(([method, operation]) =>
+        Object.keys(operation.responses).map((status) => `${method.toUpperCase()} ${template} ${status}`),
+      ),
   );
-  assert.deepEqual(documented.filter((entry) => !exercised.has(entry)), []);
+  assert.deepEqual(
+    documented.filter((entry) => !exercised.has(entry)),
+    [],
+  );
 });

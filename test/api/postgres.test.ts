@@ -10,7 +10,16 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { connect, migrate } from '../../server/store.ts';
-import { API_KEY, DEMO_DATA, LOAD_TEST_ARGS, copyOfDemoData, createLink, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import {
+  API_KEY,
+  DEMO_DATA,
+  LOAD_TEST_ARGS,
+  copyOfDemoData,
+  createLink,
+  runApiToExit,
+  startApi,
+  type RunningApi,
+} from '../support/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
@@ -29,17 +38,22 @@ async function launch(databaseUrl: string, options: { data?: string | null } = {
   return api;
 }
 
-
 const patch = async (api: RunningApi, id: string, changes: Record<string, unknown>) => {
-  const response = await fetch(`${api.base}/v1/share-links/${id}`, { method: 'PATCH', headers: auth, body: JSON.stringify(changes) });
+  const response = await fetch(`${api.base}/v1/share-links/${id}`, {
+    method: 'PATCH',
+    headers: auth,
+    body: JSON.stringify(changes),
+  });
   assert.equal(response.status, 200);
 };
 
 const startSession = (api: RunningApi, token: string) =>
-  fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }).then(async (response) => {
-    await response.arrayBuffer();
-    return response.status;
-  });
+  fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }).then(
+    async (response) => {
+      await response.arrayBuffer();
+      return response.status;
+    },
+  );
 
 const lookup = async (api: RunningApi, token: string, origin = PAGE) => {
   const response = await fetch(`${api.base}/v1/embed/${token}`, { headers: { Origin: origin } });
@@ -47,7 +61,8 @@ const lookup = async (api: RunningApi, token: string, origin = PAGE) => {
 };
 
 const usageCount = async (api: RunningApi, id: string) =>
-  ((await (await fetch(`${api.base}/v1/share-links/${id}`, { headers: auth })).json()) as { usageCount: number }).usageCount;
+  ((await (await fetch(`${api.base}/v1/share-links/${id}`, { headers: auth })).json()) as { usageCount: number })
+    .usageCount;
 
 describe('four API processes on one database', () => {
   let apis: RunningApi[];
@@ -59,7 +74,9 @@ describe('four API processes on one database', () => {
 
   it('grant exactly 50 of 500 concurrent starts spread over them, and every process reports 50', async () => {
     const link = await createLink(apis[0]!, { usageLimit: 50 });
-    const statuses = await Promise.all(Array.from({ length: 500 }, (_, index) => startSession(apis[index % 4]!, link.token)));
+    const statuses = await Promise.all(
+      Array.from({ length: 500 }, (_, index) => startSession(apis[index % 4]!, link.token)),
+    );
     assert.equal(statuses.filter((status) => status === 201).length, 50);
     assert.equal(statuses.filter((status) => status === 403).length, 450);
     assert.deepEqual(await Promise.all(apis.map((api) => usageCount(api, link.id))), [50, 50, 50, 50]);
@@ -77,7 +94,10 @@ describe('four API processes on one database', () => {
       assert.deepEqual(await lookup(api, link.token), { status: 403, error: 'origin-not-allowed' });
       assert.equal((await lookup(api, link.token, 'https://a.example')).status, 200);
     }
-    assert.equal((await fetch(`${apis[3]!.base}/v1/share-links/${link.id}`, { method: 'DELETE', headers: auth })).status, 204);
+    assert.equal(
+      (await fetch(`${apis[3]!.base}/v1/share-links/${link.id}`, { method: 'DELETE', headers: auth })).status,
+      204,
+    );
     for (const api of apis) assert.deepEqual(await lookup(api, link.token), { status: 404, error: 'not-found' });
   });
 
@@ -115,8 +135,14 @@ describe('abuse limits across processes on one database', () => {
     const apis = await Promise.all([0, 1].map(() => startApi({ databaseUrl: url, data: DEMO_DATA, limits: true })));
     running.push(...apis);
     const link = await createLink(apis[0]!, { usageLimit: 1000 });
-    const statuses = await Promise.all(Array.from({ length: 30 }, (_, index) => startSession(apis[index % 2]!, link.token)));
-    assert.equal(statuses.filter((status) => status === 201).length, 10, `one client gets 10 starts in all: ${statuses.join(' ')}`);
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => startSession(apis[index % 2]!, link.token)),
+    );
+    assert.equal(
+      statuses.filter((status) => status === 201).length,
+      10,
+      `one client gets 10 starts in all: ${statuses.join(' ')}`,
+    );
     assert.equal(statuses.filter((status) => status === 429).length, 20);
     assert.deepEqual(await Promise.all(apis.map((api) => usageCount(api, link.id))), [10, 10]);
   });
@@ -157,7 +183,9 @@ describe('seeding with --data', () => {
     const [second, third] = await Promise.all([launch(url, { data: file }), launch(url, { data: file })]);
     for (const api of [second, third]) {
       assert.equal(await usageCount(api, threeUses), before + 1, 'the count is not reset');
-      const kept = await (await fetch(`${api.base}/v1/share-links/00000000-0000-4000-8000-000000000009`, { headers: auth })).json();
+      const kept = await (
+        await fetch(`${api.base}/v1/share-links/00000000-0000-4000-8000-000000000009`, { headers: auth })
+      ).json();
       assert.equal(kept.removeWatermark, false, 'an existing row is left as it is');
       assert.equal((await lookup(api, added.token)).status, 200, 'a missing id is inserted');
     }
@@ -167,7 +195,8 @@ describe('seeding with --data', () => {
     // The private persona fields are in the database, where only the management API reads them.
     const sql = connect(url, { poolSize: 1 });
     try {
-      const [row] = await sql`SELECT data->'brain'->>'systemPrompt' AS prompt FROM personas WHERE id = ${'3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61'}`;
+      const [row] =
+        await sql`SELECT data->'brain'->>'systemPrompt' AS prompt FROM personas WHERE id = ${'3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61'}`;
       assert.match(String(row!['prompt']), /SECRET-PROMPT/);
     } finally {
       await sql.end();
@@ -185,7 +214,10 @@ describe('seeding with --data', () => {
     await writeFile(file, JSON.stringify(data));
     const { code, output } = await runApiToExit(['--database-url', url, '--data', file]);
     assert.equal(code, 1);
-    assert.match(output, /shareLinks\[5\] \("sh_UsedUp2kL9pQxYzR4v"\): the token belongs to share link 00000000-0000-4000-8000-000000000005 in the database/);
+    assert.match(
+      output,
+      /shareLinks\[5\] \("sh_UsedUp2kL9pQxYzR4v"\): the token belongs to share link 00000000-0000-4000-8000-000000000005 in the database/,
+    );
     assert.doesNotMatch(output, /listening on|at .*\.ts:\d+/, 'no start, no stack trace');
     const api = await launch(url);
     assert.equal((await lookup(api, newcomer.token)).status, 404, 'nothing of the file was inserted');
@@ -214,7 +246,12 @@ describe('an unreachable database at start', () => {
     for (const { code, output } of runs) {
       assert.equal(code, 1);
       assert.equal(output.trim().split('\n').length, 1, output);
-      assert.match(output, new RegExp(`^share-link-api: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${new URL(url).port}/nowhere: .*ECONNREFUSED`));
+      assert.match(
+        output,
+        new RegExp(
+          `^share-link-api: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${new URL(url).port}/nowhere: .*ECONNREFUSED`,
+        ),
+      );
       assert.doesNotMatch(output, /hunter2/, 'never the password');
     }
   });
@@ -243,14 +280,21 @@ describe('a database that goes away while the API runs', () => {
 
     await cluster.stopServer();
     const answers = await Promise.all([
-      ...Array.from({ length: 10 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } }))),
-      ...Array.from({ length: 10 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }))),
+      ...Array.from({ length: 10 }, () =>
+        timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } })),
+      ),
+      ...Array.from({ length: 10 }, () =>
+        timed(() =>
+          fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }),
+        ),
+      ),
       timed(() => fetch(`${api.base}/v1/share-links/${link.id}`, { headers: auth })),
     ]);
     for (const [index, { response, body, ms }] of answers.entries()) {
       assert.equal(response.status, 503);
       assert.equal(body.error, 'server');
-      if (index < 20) assert.equal(response.headers.get('access-control-allow-origin'), PAGE, 'the widget can read why');
+      if (index < 20)
+        assert.equal(response.headers.get('access-control-allow-origin'), PAGE, 'the widget can read why');
       assert.ok(ms < 10_000, `answered in ${ms} ms, not left hanging`);
     }
 
@@ -268,8 +312,14 @@ describe('a database that goes away while the API runs', () => {
     let answers;
     try {
       answers = await Promise.all([
-        ...Array.from({ length: 5 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } }))),
-        ...Array.from({ length: 5 }, () => timed(() => fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }))),
+        ...Array.from({ length: 5 }, () =>
+          timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } })),
+        ),
+        ...Array.from({ length: 5 }, () =>
+          timed(() =>
+            fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }),
+          ),
+        ),
       ]);
     } finally {
       cluster.thaw();

@@ -10,7 +10,8 @@ let api: InProcessApi;
 before(async () => (api = await startInProcessApi()));
 after(() => api.close());
 
-const embed = (token: string, headers: Record<string, string> = { Origin: PAGE }) => fetch(`${api.base}/v1/embed/${token}`, { headers });
+const embed = (token: string, headers: Record<string, string> = { Origin: PAGE }) =>
+  fetch(`${api.base}/v1/embed/${token}`, { headers });
 const start = (token: string, headers: Record<string, string> = { Origin: PAGE }) =>
   fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers });
 

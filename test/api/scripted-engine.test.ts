@@ -40,7 +40,9 @@ class Client {
       this.ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
       this.ws.once('error', reject);
     });
-    this.closed = new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     this.ws.on('message', (data) => {
       const frame = parseFrame(EngineFrameSchema, data.toString());
       if (frame) this.frames.push(frame);
@@ -54,7 +56,11 @@ class Client {
   }
 
   /** Resolves with the first frame after index `from` that matches. */
-  async next(match: (frame: EngineFrame) => boolean, from = 0, what = 'a frame'): Promise<EngineFrame & { index: number }> {
+  async next(
+    match: (frame: EngineFrame) => boolean,
+    from = 0,
+    what = 'a frame',
+  ): Promise<EngineFrame & { index: number }> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const index = this.frames.findIndex((frame, i) => i >= from && match(frame));
@@ -104,7 +110,11 @@ describe('POST /v1/embed/{token}/sessions answers the engine', () => {
 
 describe('PATCH /v1/personas/{id}: the playground switches an engine', () => {
   const patch = (id: string, body: unknown, headers: Record<string, string> = jsonHeaders) =>
-    fetch(`${api.base}/v1/personas/${id}`, { method: 'PATCH', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${api.base}/v1/personas/${id}`, {
+      method: 'PATCH',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('sets and removes the engine, and the next session follows it', async () => {
     const set = await patch(MALLORY, { engine: { kind: 'scripted' } });
@@ -152,7 +162,11 @@ describe('a scripted conversation', () => {
     const client = await greeted((await startSession()).engine!.url);
     const from = client.frames.length;
     client.send({ type: 'message', text: '  Hello   there ' });
-    const echo = await client.next((frame) => frame.type === 'transcript' && frame.role === 'visitor', from, 'the visitor echo');
+    const echo = await client.next(
+      (frame) => frame.type === 'transcript' && frame.role === 'visitor',
+      from,
+      'the visitor echo',
+    );
     assert.equal((echo as { text: string }).text, 'Hello there');
     const speaking = await client.next(isMode('speaking'), echo.index);
     const reply = await client.next(isPersonaLine, speaking.index, 'the reply');
@@ -188,7 +202,16 @@ describe('a scripted conversation', () => {
 describe('the engine refuses what it should', () => {
   it('answers bad frames with an error frame and keeps the conversation', async () => {
     const client = await greeted((await startSession()).engine!.url);
-    const bad = ['not json', '{"type":"shout"}', '{"type":"message"}', '{"type":"message","text":""}', `{"type":"message","text":"${'x'.repeat(501)}"}`, '{"type":"spoken","extra":1}', '[]', 'null'];
+    const bad = [
+      'not json',
+      '{"type":"shout"}',
+      '{"type":"message"}',
+      '{"type":"message","text":""}',
+      `{"type":"message","text":"${'x'.repeat(501)}"}`,
+      '{"type":"spoken","extra":1}',
+      '[]',
+      'null',
+    ];
     for (const frame of bad) {
       const from = client.frames.length;
       client.send(frame);
@@ -246,7 +269,9 @@ describe('the engine with its own options', () => {
   let strict: InProcessApi;
   const good = `st_${'g'.repeat(32)}`;
   before(async () => {
-    strict = await startInProcessApi({ engine: { verifySession: (token) => token === good, idleTimeoutMs: 400, speakingMsPerChar: 1 } });
+    strict = await startInProcessApi({
+      engine: { verifySession: (token) => token === good, idleTimeoutMs: 400, speakingMsPerChar: 1 },
+    });
   });
   after(() => strict.close());
 

@@ -22,12 +22,16 @@ before(async () => (api = await startInProcessApi({ sessionSecret: SECRET })));
 after(() => api.close());
 
 async function grant(token = UNLIMITED, origin: string | null = PAGE) {
-  const response = await fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: origin ? { Origin: origin } : {} });
+  const response = await fetch(`${api.base}/v1/embed/${token}/sessions`, {
+    method: 'POST',
+    headers: origin ? { Origin: origin } : {},
+  });
   assert.equal(response.status, 201);
   return (await response.json()) as { sessionToken: string; expiresAt: string };
 }
 
-const decodePart = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+const decodePart = (part: string) =>
+  JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('tokens from the API', () => {
   it('name the link, the persona, the origin and the expiry, and verify with the secret alone', async () => {
@@ -68,16 +72,27 @@ describe('tokens from the API', () => {
 describe('verifySessionToken refuses', () => {
   it('a token after its expiry', async () => {
     const { sessionToken, expiresAt } = await grant();
-    assert.deepEqual(verifySessionToken(sessionToken, SECRET, Date.parse(expiresAt)), { valid: false, reason: 'expired' });
+    assert.deepEqual(verifySessionToken(sessionToken, SECRET, Date.parse(expiresAt)), {
+      valid: false,
+      reason: 'expired',
+    });
     assert.equal(verifySessionToken(sessionToken, SECRET, Date.parse(expiresAt) - 1).valid, true);
   });
 
   it('another secret, and any changed claim', async () => {
     const { sessionToken } = await grant();
-    assert.deepEqual(verifySessionToken(sessionToken, 'another-secret-another-secret-!!', api.clock.now), { valid: false, reason: 'bad-signature' });
+    assert.deepEqual(verifySessionToken(sessionToken, 'another-secret-another-secret-!!', api.clock.now), {
+      valid: false,
+      reason: 'bad-signature',
+    });
     const [header, payload, signature] = sessionToken.slice(3).split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...decodePart(payload), origin: 'https://evil.example' })).toString('base64url');
-    assert.deepEqual(verifySessionToken(`st_${header}.${forged}.${signature}`, SECRET, api.clock.now), { valid: false, reason: 'bad-signature' });
+    const forged = Buffer.from(JSON.stringify({ ...decodePart(payload), origin: 'https://evil.example' })).toString(
+      'base64url',
+    );
+    assert.deepEqual(verifySessionToken(`st_${header}.${forged}.${signature}`, SECRET, api.clock.now), {
+      valid: false,
+      reason: 'bad-signature',
+    });
     const later = Buffer.from(JSON.stringify({ ...decodePart(payload), exp: 4_000_000_000 })).toString('base64url');
     assert.equal(verifySessionToken(`st_${header}.${later}.${signature}`, SECRET, api.clock.now).valid, false);
   });
@@ -87,7 +102,19 @@ describe('verifySessionToken refuses', () => {
     const [, payload] = sessionToken.slice(3).split('.') as [string, string, string];
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const hs512 = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url');
-    for (const token of [`st_${none}.${payload}.`, `st_${hs512}.${payload}.${'A'.repeat(86)}`, sessionToken.slice(3), 'st_', 'st_a.b.c', `${sessionToken}.x`, 'x'.repeat(5000), 42, null, undefined, {}]) {
+    for (const token of [
+      `st_${none}.${payload}.`,
+      `st_${hs512}.${payload}.${'A'.repeat(86)}`,
+      sessionToken.slice(3),
+      'st_',
+      'st_a.b.c',
+      `${sessionToken}.x`,
+      'x'.repeat(5000),
+      42,
+      null,
+      undefined,
+      {},
+    ]) {
       const check = verifySessionToken(token, SECRET, api.clock.now);
       assert.equal(check.valid, false, String(token).slice(0, 60));
     }
@@ -95,10 +122,17 @@ describe('verifySessionToken refuses', () => {
 
   it('a well-signed payload that is not our claims', () => {
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-    for (const claims of [{}, { iss: 'someone-else', jti: 'x', sub: 'l', persona: 'p', origin: null, iat: 1, exp: 9e9 }, { iss: 'share-link-embed', jti: 'x', sub: 'l', persona: 'p', origin: 5, iat: 1, exp: 9e9 }]) {
+    for (const claims of [
+      {},
+      { iss: 'someone-else', jti: 'x', sub: 'l', persona: 'p', origin: null, iat: 1, exp: 9e9 },
+      { iss: 'share-link-embed', jti: 'x', sub: 'l', persona: 'p', origin: 5, iat: 1, exp: 9e9 },
+    ]) {
       const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
       const signature = createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url');
-      assert.deepEqual(verifySessionToken(`st_${header}.${payload}.${signature}`, SECRET, 0), { valid: false, reason: 'malformed' });
+      assert.deepEqual(verifySessionToken(`st_${header}.${payload}.${signature}`, SECRET, 0), {
+        valid: false,
+        reason: 'malformed',
+      });
     }
   });
 });
@@ -110,7 +144,9 @@ describe('docs/session-tokens.md', () => {
     assert.ok(snippet, 'the verify snippet is in the doc');
     const file = join(await mkdtemp(join(tmpdir(), 'session-snippet-')), 'verify.mjs');
     await writeFile(file, snippet);
-    const { verifySessionToken: verifyFromDoc } = (await import(pathToFileURL(file).href)) as { verifySessionToken: (token: string, secret: string, now?: number) => Record<string, unknown> | null };
+    const { verifySessionToken: verifyFromDoc } = (await import(pathToFileURL(file).href)) as {
+      verifySessionToken: (token: string, secret: string, now?: number) => Record<string, unknown> | null;
+    };
     const { sessionToken, expiresAt } = await grant();
     const claims = verifyFromDoc(sessionToken, SECRET, api.clock.now);
     assert.equal(claims?.['sub'], api.store.linkByToken(UNLIMITED)!.id);
@@ -132,8 +168,13 @@ describe('the CLI', () => {
     } finally {
       await withSecret.stop();
     }
-    const generated = await startApi({ env: { SHARE_LINK_SESSION_SECRET: '' }, extra: [] }).catch((error: Error) => error);
-    assert.ok(generated instanceof Error && /session secret .* is empty/.test(generated.message), 'an empty secret is refused');
+    const generated = await startApi({ env: { SHARE_LINK_SESSION_SECRET: '' }, extra: [] }).catch(
+      (error: Error) => error,
+    );
+    assert.ok(
+      generated instanceof Error && /session secret .* is empty/.test(generated.message),
+      'an empty secret is refused',
+    );
     const without = await startApi();
     try {
       assert.match(without.output(), /signed with a generated secret.*SHARE_LINK_SESSION_SECRET/);
@@ -143,7 +184,10 @@ describe('the CLI', () => {
   });
 
   it('mints tokens whose expiry is whole seconds', () => {
-    const { sessionToken, expiresAt } = mintSessionToken({ linkId: 'l', personaId: 'p', origin: null, now: 1_500, lifetimeMs: 1_000 }, SECRET);
+    const { sessionToken, expiresAt } = mintSessionToken(
+      { linkId: 'l', personaId: 'p', origin: null, now: 1_500, lifetimeMs: 1_000 },
+      SECRET,
+    );
     assert.equal(expiresAt, new Date(2_000).toISOString());
     assert.equal(verifySessionToken(sessionToken, SECRET, 1_999).valid, true);
     assert.equal(verifySessionToken(sessionToken, SECRET, 2_000).valid, false);

@@ -27,12 +27,18 @@ let api: InProcessApi;
 before(async () => (api = await startInProcessApi({ data: ENGINES_DATA })));
 after(() => api.close());
 
-const page = (token: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${api.base}/s/${token}`, { headers, method });
+const page = (token: string, headers: Record<string, string> = {}, method = 'GET') =>
+  fetch(`${api.base}/s/${token}`, { headers, method });
 
 /** `{ directive: [sources] }` from a Content-Security-Policy header. */
 function parseCsp(header: string | null): Record<string, string[]> {
   assert.ok(header, 'a Content-Security-Policy header');
-  return Object.fromEntries(header.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  return Object.fromEntries(
+    header
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 }
 
 function assertPageHeaders(response: Response) {
@@ -44,7 +50,11 @@ function assertPageHeaders(response: Response) {
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
   const csp = parseCsp(response.headers.get('content-security-policy'));
   assert.deepEqual(csp['default-src'], ["'none'"]);
-  assert.deepEqual(csp['script-src'], ["'self'"], 'scripts only from this origin: no inline script, no eval, no other host');
+  assert.deepEqual(
+    csp['script-src'],
+    ["'self'"],
+    'scripts only from this origin: no inline script, no eval, no other host',
+  );
   assert.deepEqual(csp['frame-ancestors'], ["'none'"]);
   assert.deepEqual(csp['base-uri'], ["'none'"]);
   assert.deepEqual(csp['form-action'], ["'none'"]);
@@ -63,7 +73,11 @@ describe('GET /s/{token}: a LINK link', () => {
     assert.match(html, /<meta name="robots" content="noindex">/);
     assert.match(html, /<meta name="referrer" content="no-referrer">/);
     assert.match(html, new RegExp(`<share-link-embed token="${LINKS.plain}" share-page></share-link-embed>`));
-    assert.deepEqual(html.match(/<script[^>]*>/g), ['<script type="module" src="/share-link-embed.js">'], 'one script, the bundle, nothing inline');
+    assert.deepEqual(
+      html.match(/<script[^>]*>/g),
+      ['<script type="module" src="/share-link-embed.js">'],
+      'one script, the bundle, nothing inline',
+    );
     assert.match(html, /<title>Talk to Plain<\/title>/);
     const nonce = /<style nonce="([^"]+)">/.exec(html)?.[1];
     assert.deepEqual(csp['style-src'], [`'nonce-${nonce}'`], 'the one style element carries the nonce');
@@ -71,7 +85,11 @@ describe('GET /s/{token}: a LINK link', () => {
   });
 
   it('uses a fresh nonce for every page', async () => {
-    const nonces = await Promise.all([1, 2, 3].map(async () => parseCsp((await page(LINKS.plain)).headers.get('content-security-policy'))['style-src']![0]));
+    const nonces = await Promise.all(
+      [1, 2, 3].map(
+        async () => parseCsp((await page(LINKS.plain)).headers.get('content-security-policy'))['style-src']![0],
+      ),
+    );
     assert.equal(new Set(nonces).size, 3);
   });
 
@@ -81,11 +99,18 @@ describe('GET /s/{token}: a LINK link', () => {
     // The fixture's poster is on this origin, its idle video on a media host.
     assert.deepEqual(csp['img-src'], ["'self'", 'https://media.example.net']);
     assert.deepEqual(csp['media-src'], ["'self'", 'https://media.example.net']);
-    assert.deepEqual(csp['connect-src'], ["'self'", `ws://${host}`, 'https://*.anam.ai', 'wss://*.anam.ai', 'https://*.elevenlabs.io', 'wss://*.elevenlabs.io']);
+    assert.deepEqual(csp['connect-src'], [
+      "'self'",
+      `ws://${host}`,
+      'https://*.anam.ai',
+      'wss://*.anam.ai',
+      'https://*.elevenlabs.io',
+      'wss://*.elevenlabs.io',
+    ]);
     assert.deepEqual(csp['worker-src'], ["'self'", 'blob:']);
   });
 
-  it("does not tell which engine a persona uses: the same policy for every engine, and no engine in the page", async () => {
+  it('does not tell which engine a persona uses: the same policy for every engine, and no engine in the page', async () => {
     const withoutNonce = (csp: string | null) => csp!.replace(/'nonce-[^']+'/, "'nonce'");
     const policies = new Set<string>();
     for (const token of [LINKS.plain, LINKS.scripted, LINKS.elevenlabs]) {
@@ -101,7 +126,9 @@ describe('GET /s/{token}: a LINK link', () => {
   it('on the configured public URL, the engine socket is wss: on that host', async () => {
     const behindProxy = await startInProcessApi({ data: ENGINES_DATA, publicUrl: 'https://api.example.com' });
     try {
-      const csp = parseCsp((await fetch(`${behindProxy.base}/s/${LINKS.plain}`)).headers.get('content-security-policy'));
+      const csp = parseCsp(
+        (await fetch(`${behindProxy.base}/s/${LINKS.plain}`)).headers.get('content-security-policy'),
+      );
       assert.equal(csp['connect-src']![1], 'wss://api.example.com');
     } finally {
       await behindProxy.close();
@@ -137,7 +164,7 @@ describe('language', () => {
   }
 });
 
-describe("a LINK link that cannot be used: still a page, whose element shows why", () => {
+describe('a LINK link that cannot be used: still a page, whose element shows why', () => {
   for (const [which, reason] of [
     ['expired', 'expired'],
     ['disabled', 'disabled'],
@@ -189,7 +216,10 @@ describe('nothing stored is interpolated unescaped', () => {
   it('a persona name made of markup is text in the title', async () => {
     const html = await (await page(LINKS.markup)).text();
     const title = /<title>([^<]*)<\/title>/.exec(html)?.[1];
-    assert.equal(title, 'Talk to &#60;img src=x onerror=&#34;window.__pwned=1&#34;&#62;&#34;Mal&#39;&#60;/title&#62;&#60;script&#62;window.__pwned=1&#60;/script&#62;');
+    assert.equal(
+      title,
+      'Talk to &#60;img src=x onerror=&#34;window.__pwned=1&#34;&#62;&#34;Mal&#39;&#60;/title&#62;&#60;script&#62;window.__pwned=1&#60;/script&#62;',
+    );
     assert.doesNotMatch(html, /<img|onerror="|<script>window/);
     assert.equal(html.match(/<script/g)?.length, 1, 'only the bundle');
   });
@@ -200,16 +230,29 @@ describe("the share page's own requests", () => {
   // Sec-Fetch-Site (which page scripts cannot set) says it comes from this very origin.
   const ownPage = { 'Sec-Fetch-Site': 'same-origin' };
 
-  it("may use a LINK link whatever its allowed origins: they say where a link may be embedded", async () => {
+  it('may use a LINK link whatever its allowed origins: they say where a link may be embedded', async () => {
     assert.equal((await fetch(`${api.base}/v1/embed/${LINKS.plain}`)).status, 403);
-    assert.equal((await fetch(`${api.base}/v1/embed/${LINKS.plain}`, { headers: { Origin: 'https://elsewhere.example', 'Sec-Fetch-Site': 'cross-site' } })).status, 403);
+    assert.equal(
+      (
+        await fetch(`${api.base}/v1/embed/${LINKS.plain}`, {
+          headers: { Origin: 'https://elsewhere.example', 'Sec-Fetch-Site': 'cross-site' },
+        })
+      ).status,
+      403,
+    );
     assert.equal((await fetch(`${api.base}/v1/embed/${LINKS.plain}`, { headers: ownPage })).status, 200);
     const before = api.store.linkByToken(LINKS.plain)!.usageCount;
-    const refused = await fetch(`${api.base}/v1/embed/${LINKS.plain}/sessions`, { method: 'POST', headers: { Origin: 'https://elsewhere.example' } });
+    const refused = await fetch(`${api.base}/v1/embed/${LINKS.plain}/sessions`, {
+      method: 'POST',
+      headers: { Origin: 'https://elsewhere.example' },
+    });
     assert.equal(refused.status, 403);
     assert.equal((await refused.json()).error, 'origin-not-allowed');
     assert.equal(api.store.linkByToken(LINKS.plain)!.usageCount, before);
-    const granted = await fetch(`${api.base}/v1/embed/${LINKS.plain}/sessions`, { method: 'POST', headers: { ...ownPage, Origin: api.base } });
+    const granted = await fetch(`${api.base}/v1/embed/${LINKS.plain}/sessions`, {
+      method: 'POST',
+      headers: { ...ownPage, Origin: api.base },
+    });
     assert.equal(granted.status, 201);
     assert.equal(api.store.linkByToken(LINKS.plain)!.usageCount, before + 1);
   });
@@ -220,7 +263,10 @@ describe("the share page's own requests", () => {
       [LINKS.expired, 410, 'expired'],
       [LINKS.usedUp, 403, 'usage-limit-reached'],
     ] as const) {
-      for (const request of [fetch(`${api.base}/v1/embed/${token}`, { headers: ownPage }), fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: ownPage })]) {
+      for (const request of [
+        fetch(`${api.base}/v1/embed/${token}`, { headers: ownPage }),
+        fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: ownPage }),
+      ]) {
         const response = await request;
         assert.equal(response.status, status, token);
         assert.equal((await response.json()).error, reason);
@@ -230,7 +276,10 @@ describe("the share page's own requests", () => {
 
   it("do not open an embed link's allowed origins", async () => {
     assert.equal((await fetch(`${api.base}/v1/embed/${RESTRICTED_EMBED}`, { headers: ownPage })).status, 403);
-    assert.equal((await fetch(`${api.base}/v1/embed/${RESTRICTED_EMBED}/sessions`, { method: 'POST', headers: ownPage })).status, 403);
+    assert.equal(
+      (await fetch(`${api.base}/v1/embed/${RESTRICTED_EMBED}/sessions`, { method: 'POST', headers: ownPage })).status,
+      403,
+    );
   });
 });
 
@@ -244,32 +293,58 @@ describe('shareUrl in management answers', () => {
   });
 
   it('gives it on get, create and update, following the type', async () => {
-    const created = await (await fetch(`${api.base}/v1/share-links`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ personaId: PLAIN_PERSONA, type: 'LINK' }) })).json();
+    const created = await (
+      await fetch(`${api.base}/v1/share-links`, {
+        method: 'POST',
+        headers: jsonHeaders,
+        body: JSON.stringify({ personaId: PLAIN_PERSONA, type: 'LINK' }),
+      })
+    ).json();
     assert.equal(created.shareUrl, `${api.base}/s/${created.token}`);
     assert.equal((await fetch(created.shareUrl)).status, 200, 'the URL opens the page');
     const got = await (await fetch(`${api.base}/v1/share-links/${created.id}`, { headers: auth })).json();
     assert.equal(got.shareUrl, created.shareUrl);
-    const embed = await (await fetch(`${api.base}/v1/share-links/${created.id}`, { method: 'PATCH', headers: jsonHeaders, body: JSON.stringify({ type: 'PLAYER_EMBED' }) })).json();
+    const embed = await (
+      await fetch(`${api.base}/v1/share-links/${created.id}`, {
+        method: 'PATCH',
+        headers: jsonHeaders,
+        body: JSON.stringify({ type: 'PLAYER_EMBED' }),
+      })
+    ).json();
     assert.equal(embed.shareUrl, null);
     assert.equal((await fetch(`${api.base}/s/${created.token}`)).status, 404, 'an embed link has no page');
-    const back = await (await fetch(`${api.base}/v1/share-links/${created.id}`, { method: 'PATCH', headers: jsonHeaders, body: JSON.stringify({ type: 'LINK' }) })).json();
+    const back = await (
+      await fetch(`${api.base}/v1/share-links/${created.id}`, {
+        method: 'PATCH',
+        headers: jsonHeaders,
+        body: JSON.stringify({ type: 'LINK' }),
+      })
+    ).json();
     assert.equal(back.shareUrl, created.shareUrl);
   });
 
   it('is never stored, never writable, never public', async () => {
     const id = api.store.linkByToken(LINKS.plain)!.id;
-    const patched = await fetch(`${api.base}/v1/share-links/${id}`, { method: 'PATCH', headers: jsonHeaders, body: JSON.stringify({ shareUrl: 'https://evil.example' }) });
+    const patched = await fetch(`${api.base}/v1/share-links/${id}`, {
+      method: 'PATCH',
+      headers: jsonHeaders,
+      body: JSON.stringify({ shareUrl: 'https://evil.example' }),
+    });
     assert.equal(patched.status, 400);
     assert.equal((await patched.json()).field, 'shareUrl');
     assert.equal('shareUrl' in api.store.linkByToken(LINKS.plain)!, false);
-    const lookup = await (await fetch(`${api.base}/v1/embed/${LINKS.plain}`, { headers: { 'Sec-Fetch-Site': 'same-origin' } })).json();
+    const lookup = await (
+      await fetch(`${api.base}/v1/embed/${LINKS.plain}`, { headers: { 'Sec-Fetch-Site': 'same-origin' } })
+    ).json();
     assert.equal('shareUrl' in lookup.shareLink, false);
   });
 
   it('uses the configured public URL', async () => {
     const behindProxy = await startInProcessApi({ data: ENGINES_DATA, publicUrl: 'https://api.example.com/' });
     try {
-      const link = await (await fetch(`${behindProxy.base}/v1/share-links/${api.store.linkByToken(LINKS.plain)!.id}`, { headers: auth })).json();
+      const link = await (
+        await fetch(`${behindProxy.base}/v1/share-links/${api.store.linkByToken(LINKS.plain)!.id}`, { headers: auth })
+      ).json();
       assert.equal(link.shareUrl, `https://api.example.com/s/${LINKS.plain}`);
     } finally {
       await behindProxy.close();

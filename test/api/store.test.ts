@@ -21,7 +21,13 @@ interface Backend {
 
 const BACKENDS: Backend[] = [
   { name: 'embedded', open: async () => new EmbeddedStore(await loadDataFile(DEMO_DATA)) },
-  { name: 'PostgreSQL', open: async () => PostgresStore.open(await freshDatabase('store'), { seed: { data: await loadDataFile(DEMO_DATA), file: DEMO_DATA } }) },
+  {
+    name: 'PostgreSQL',
+    open: async () =>
+      PostgresStore.open(await freshDatabase('store'), {
+        seed: { data: await loadDataFile(DEMO_DATA), file: DEMO_DATA },
+      }),
+  },
 ];
 
 interface Link {
@@ -45,17 +51,28 @@ for (const backend of BACKENDS) {
 
     const get = (path: string, headers: Record<string, string> = auth) => fetch(`${api.base}${path}`, { headers });
     const send = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${api.base}${path}`, { method, headers: jsonHeaders, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const response = await fetch(`${api.base}${path}`, {
+        method,
+        headers: jsonHeaders,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       return { status: response.status, body: response.status === 204 ? null : await response.json() };
     };
     const createLink = async (fields: Record<string, unknown>): Promise<Link> => {
-      const { status, body } = await send('POST', '/v1/share-links', { personaId: LEO, allowAllOrigins: true, ...fields });
+      const { status, body } = await send('POST', '/v1/share-links', {
+        personaId: LEO,
+        allowAllOrigins: true,
+        ...fields,
+      });
       assert.equal(status, 201, JSON.stringify(body));
       return body as Link;
     };
     const linkNow = async (id: string): Promise<Link> => (await (await get(`/v1/share-links/${id}`)).json()) as Link;
     const start = async (token: string, origin: string | null = PAGE) => {
-      const response = await fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: origin ? { Origin: origin } : {} });
+      const response = await fetch(`${api.base}/v1/embed/${token}/sessions`, {
+        method: 'POST',
+        headers: origin ? { Origin: origin } : {},
+      });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const starts = async (count: number, token: string, origin: (index: number) => string = () => PAGE) =>
@@ -63,26 +80,38 @@ for (const backend of BACKENDS) {
 
     describe('management', () => {
       // First, while the store holds only the data file's links.
-      it('lists in the data file\'s order, with the seeds\' pagination meta', async () => {
+      it("lists in the data file's order, with the seeds' pagination meta", async () => {
         const page = await (await get('/v1/share-links?perPage=5&page=2')).json();
         assert.deepEqual(page.meta, { total: 12, lastPage: 3, currentPage: 2, perPage: 5, prev: 1, next: 3 });
-        assert.deepEqual(page.data.map((link: Link) => link.id), [6, 7, 8, 9, 10].map((n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`));
+        assert.deepEqual(
+          page.data.map((link: Link) => link.id),
+          [6, 7, 8, 9, 10].map((n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
+        );
         const beyond = await (await get('/v1/share-links?perPage=5&page=9')).json();
-        assert.deepEqual(beyond, { data: [], meta: { total: 12, lastPage: 3, currentPage: 9, perPage: 5, prev: 3, next: null } });
+        assert.deepEqual(beyond, {
+          data: [],
+          meta: { total: 12, lastPage: 3, currentPage: 9, perPage: 5, prev: 3, next: null },
+        });
       });
 
       it('filters by persona and searches token, persona name, id and type case-insensitively', async () => {
         const leo = await (await get(`/v1/share-links?personaId=${LEO}&perPage=100`)).json();
         assert.equal(leo.meta.total, 4);
         assert.ok(leo.data.every((link: Link) => link.personaId === LEO));
-        const search = async (term: string) => (await (await get(`/v1/share-links?search=${encodeURIComponent(term)}`)).json()).data.map((link: Link) => link.token);
+        const search = async (term: string) =>
+          (await (await get(`/v1/share-links?search=${encodeURIComponent(term)}`)).json()).data.map(
+            (link: Link) => link.token,
+          );
         assert.deepEqual(await search('  DISABLED '), ['sh_Disabled4vN8mBwHfJ']);
         assert.deepEqual(await search('mallory'), ['sh_Markup6vN8mBwHfJc4']);
         assert.deepEqual(await search('000000000012'), ['sh_OrbLeft9mBwHfJc4kL']);
         assert.deepEqual(await search('link'), ['sh_DirectLinkQxYzR4vN']);
         assert.deepEqual(await search('100%_'), []);
         const both = await (await get(`/v1/share-links?personaId=${LEO}&search=orb`)).json();
-        assert.deepEqual(both.data.map((link: Link) => link.token), ['sh_Orb7mBwHfJc4kL9pQxYz']);
+        assert.deepEqual(
+          both.data.map((link: Link) => link.token),
+          ['sh_Orb7mBwHfJc4kL9pQxYz'],
+        );
       });
 
       it('gets a link, and the full persona with its private fields, for the key holder only', async () => {
@@ -97,22 +126,56 @@ for (const backend of BACKENDS) {
       });
 
       it('creates, patches and deletes; fields not named stay as they were', async () => {
-        const link = await createLink({ type: 'ORB_EMBED', usageLimit: 2, expiresAt: '2099-01-01T00:00:00Z', allowAllOrigins: false, allowedOrigins: ['https://a.example'] });
-        assert.match(link.token, /^sh_[A-Za-z0-9]{21}$/);
-        assert.deepEqual({ ...link, id: '', token: '' }, {
-          id: '', token: '', type: 'ORB_EMBED', expiresAt: '2099-01-01T00:00:00.000Z', usageLimit: 2, usageCount: 0,
-          allowedOrigins: ['https://a.example'], allowAllOrigins: false, removeWatermark: false, enabled: true, isPrimary: false,
-          createdAt: '2026-06-01T12:00:00.000Z', personaId: LEO, personaName: 'Leo', organizationId: '5d1c7a3e-2b4f-4c8a-9e61-0a7b3c9d2e10',
-          // Management answers carry the share page's URL: none for an embed link.
-          shareUrl: null,
+        const link = await createLink({
+          type: 'ORB_EMBED',
+          usageLimit: 2,
+          expiresAt: '2099-01-01T00:00:00Z',
+          allowAllOrigins: false,
+          allowedOrigins: ['https://a.example'],
         });
+        assert.match(link.token, /^sh_[A-Za-z0-9]{21}$/);
+        assert.deepEqual(
+          { ...link, id: '', token: '' },
+          {
+            id: '',
+            token: '',
+            type: 'ORB_EMBED',
+            expiresAt: '2099-01-01T00:00:00.000Z',
+            usageLimit: 2,
+            usageCount: 0,
+            allowedOrigins: ['https://a.example'],
+            allowAllOrigins: false,
+            removeWatermark: false,
+            enabled: true,
+            isPrimary: false,
+            createdAt: '2026-06-01T12:00:00.000Z',
+            personaId: LEO,
+            personaName: 'Leo',
+            organizationId: '5d1c7a3e-2b4f-4c8a-9e61-0a7b3c9d2e10',
+            // Management answers carry the share page's URL: none for an embed link.
+            shareUrl: null,
+          },
+        );
         assert.deepEqual(await linkNow(link.id), link);
 
-        const patched = await send('PATCH', `/v1/share-links/${link.id}`, { enabled: false, allowedOrigins: ['https://*.shop.example'], expiresAt: null });
+        const patched = await send('PATCH', `/v1/share-links/${link.id}`, {
+          enabled: false,
+          allowedOrigins: ['https://*.shop.example'],
+          expiresAt: null,
+        });
         assert.equal(patched.status, 200);
-        assert.deepEqual(patched.body, { ...link, enabled: false, allowedOrigins: ['https://*.shop.example'], expiresAt: null });
+        assert.deepEqual(patched.body, {
+          ...link,
+          enabled: false,
+          allowedOrigins: ['https://*.shop.example'],
+          expiresAt: null,
+        });
         assert.deepEqual(await linkNow(link.id), patched.body);
-        assert.deepEqual((await send('PATCH', `/v1/share-links/${link.id}`, {})).body, patched.body, 'an empty patch changes nothing');
+        assert.deepEqual(
+          (await send('PATCH', `/v1/share-links/${link.id}`, {})).body,
+          patched.body,
+          'an empty patch changes nothing',
+        );
 
         assert.equal((await send('DELETE', `/v1/share-links/${link.id}`)).status, 204);
         assert.equal((await get(`/v1/share-links/${link.id}`)).status, 404);
@@ -131,14 +194,21 @@ for (const backend of BACKENDS) {
 
       it('keeps one primary link per persona, whether made by create or by patch, even at once', async () => {
         const primaries = async (personaId: string) =>
-          (await (await get(`/v1/share-links?personaId=${personaId}&perPage=100`)).json()).data.filter((link: Link) => link.isPrimary).map((link: Link) => link.id);
+          (await (await get(`/v1/share-links?personaId=${personaId}&perPage=100`)).json()).data
+            .filter((link: Link) => link.isPrimary)
+            .map((link: Link) => link.id);
         const created = await createLink({ personaId: CARA, isPrimary: true });
         assert.deepEqual(await primaries(CARA), [created.id]);
         assert.deepEqual(await primaries(LEO), ['00000000-0000-4000-8000-000000000002'], 'other personas keep theirs');
 
         const others = await Promise.all(Array.from({ length: 6 }, () => createLink({ personaId: CARA })));
-        const results = await Promise.all(others.map((link) => send('PATCH', `/v1/share-links/${link.id}`, { isPrimary: true })));
-        assert.deepEqual(results.map((result) => result.status), others.map(() => 200));
+        const results = await Promise.all(
+          others.map((link) => send('PATCH', `/v1/share-links/${link.id}`, { isPrimary: true })),
+        );
+        assert.deepEqual(
+          results.map((result) => result.status),
+          others.map(() => 200),
+        );
         const [winner, ...rest] = await primaries(CARA);
         assert.equal(rest.length, 0, 'exactly one primary after concurrent patches');
         assert.ok(others.some((link) => link.id === winner));
@@ -187,7 +257,15 @@ for (const backend of BACKENDS) {
         assert.equal(started.body['expiresAt'], '2026-06-01T12:15:00.000Z');
         assert.equal(started.body['usageCount'], 1);
         assert.equal((await linkNow(link.id)).usageCount, 1);
-        assert.deepEqual([(await start(link.token)).status, (await start(link.token)).status, (await start(link.token)).status, (await start(link.token)).status], [201, 201, 403, 403]);
+        assert.deepEqual(
+          [
+            (await start(link.token)).status,
+            (await start(link.token)).status,
+            (await start(link.token)).status,
+            (await start(link.token)).status,
+          ],
+          [201, 201, 403, 403],
+        );
         assert.equal((await linkNow(link.id)).usageCount, 3);
       });
 
@@ -210,28 +288,56 @@ for (const backend of BACKENDS) {
         await send('PATCH', `/v1/share-links/${link.id}`, { usageCount: 5 });
         const results = await starts(200, link.token);
         assert.equal(results.filter((result) => result.status === 201).length, 10);
-        assert.equal(results.filter((result) => result.status === 403 && result.body['error'] === 'usage-limit-reached').length, 190);
-        assert.deepEqual(results.filter((result) => result.status === 201).map((result) => result.body['usageCount']).sort((a, b) => Number(a) - Number(b)), [6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+        assert.equal(
+          results.filter((result) => result.status === 403 && result.body['error'] === 'usage-limit-reached').length,
+          190,
+        );
+        assert.deepEqual(
+          results
+            .filter((result) => result.status === 201)
+            .map((result) => result.body['usageCount'])
+            .sort((a, b) => Number(a) - Number(b)),
+          [6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        );
         assert.equal((await linkNow(link.id)).usageCount, 15);
       });
 
       it('never count a refused origin, even amid allowed starts on the last uses', async () => {
-        const link = await createLink({ usageLimit: 20, allowAllOrigins: false, allowedOrigins: ['https://*.shop.example'] });
-        const results = await starts(120, link.token, (index) => (index % 2 ? 'https://a.shop.example' : 'https://shop.example.evil.com'));
+        const link = await createLink({
+          usageLimit: 20,
+          allowAllOrigins: false,
+          allowedOrigins: ['https://*.shop.example'],
+        });
+        const results = await starts(120, link.token, (index) =>
+          index % 2 ? 'https://a.shop.example' : 'https://shop.example.evil.com',
+        );
         const forged = results.filter((_, index) => index % 2 === 0);
         assert.ok(forged.every((result) => result.status === 403 && result.body['error'] === 'origin-not-allowed'));
-        assert.equal(results.filter((result) => result.status === 201).length, 20, 'forged origins held no use, even for a moment');
+        assert.equal(
+          results.filter((result) => result.status === 201).length,
+          20,
+          'forged origins held no use, even for a moment',
+        );
         assert.equal((await linkNow(link.id)).usageCount, 20);
       });
 
       it('lose no patch and exceed no limit when patches run beside starts', async () => {
         const link = await createLink({ usageLimit: 30 });
-        const patches = [{ removeWatermark: true }, { allowedOrigins: ['https://a.example'] }, { isPrimary: false }, { expiresAt: '2099-01-01T00:00:00.000Z' }, { type: 'ORB_EMBED' }];
+        const patches = [
+          { removeWatermark: true },
+          { allowedOrigins: ['https://a.example'] },
+          { isPrimary: false },
+          { expiresAt: '2099-01-01T00:00:00.000Z' },
+          { type: 'ORB_EMBED' },
+        ];
         const [patched, started] = await Promise.all([
           Promise.all(patches.map((changes) => send('PATCH', `/v1/share-links/${link.id}`, changes))),
           starts(100, link.token),
         ]);
-        assert.deepEqual(patched.map((result) => result.status), patches.map(() => 200));
+        assert.deepEqual(
+          patched.map((result) => result.status),
+          patches.map(() => 200),
+        );
         assert.equal(started.filter((result) => result.status === 201).length, 30);
         const stored = await linkNow(link.id);
         assert.equal(stored.usageCount, 30);
@@ -244,9 +350,17 @@ for (const backend of BACKENDS) {
       it('give the use back when mint fails: the error propagates and nothing is counted', async () => {
         const link = await createLink({ usageLimit: 1 });
         const vendorDown = new Error('vendor down');
-        await assert.rejects(api.store.startSession(link.token, PAGE, NOW, async () => Promise.reject(vendorDown)), (error) => error === vendorDown);
+        await assert.rejects(
+          api.store.startSession(link.token, PAGE, NOW, async () => Promise.reject(vendorDown)),
+          (error) => error === vendorDown,
+        );
         assert.equal((await linkNow(link.id)).usageCount, 0);
-        const granted = await api.store.startSession(link.token, PAGE, NOW, async (counted, persona) => `minted for ${counted.token} (${persona?.name})`);
+        const granted = await api.store.startSession(
+          link.token,
+          PAGE,
+          NOW,
+          async (counted, persona) => `minted for ${counted.token} (${persona?.name})`,
+        );
         assert.ok(granted.ok);
         assert.equal(granted.minted, `minted for ${link.token} (Leo)`);
         assert.equal(granted.usageCount, 1);
@@ -262,9 +376,14 @@ for (const backend of BACKENDS) {
           if (call % 2 === 0) throw new Error(`vendor failed call ${call}`);
           return call;
         };
-        const outcomes = await Promise.allSettled(Array.from({ length: 60 }, () => api.store.startSession(link.token, PAGE, NOW, mint)));
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 60 }, () => api.store.startSession(link.token, PAGE, NOW, mint)),
+        );
         const granted = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value.ok).length;
-        assert.ok(outcomes.some((outcome) => outcome.status === 'rejected'), 'some mints failed');
+        assert.ok(
+          outcomes.some((outcome) => outcome.status === 'rejected'),
+          'some mints failed',
+        );
         assert.ok(granted <= 10);
         assert.equal((await linkNow(link.id)).usageCount, granted);
         // The uses failed mints gave back are there to take: sequential starts fill the link to exactly 10.
@@ -296,7 +415,10 @@ describe('both stores, side by side', () => {
       return { status: response.status, body: (await response.text()).replaceAll(api.base, 'BASE') };
     };
     const paths: [string, Record<string, string>][] = [
-      ...data.shareLinks.map((link): [string, Record<string, string>] => [`/v1/embed/${link.token}`, { Origin: 'http://127.0.0.1:5173' }]),
+      ...data.shareLinks.map((link): [string, Record<string, string>] => [
+        `/v1/embed/${link.token}`,
+        { Origin: 'http://127.0.0.1:5173' },
+      ]),
       ['/v1/share-links?perPage=100', auth],
       ['/v1/share-links?search=orb&page=1&perPage=1', auth],
       ...data.personas.map((persona): [string, Record<string, string>] => [`/v1/personas/${persona.id}`, auth]),

@@ -28,7 +28,8 @@ async function started(scenario: string) {
   part(mounted.el, 'start-button')!.click();
   return { ...mounted, messages };
 }
-const status = (el: ShareLinkEmbed) => (el.shadowRoot!.querySelector('.convo') as HTMLElement | null)?.dataset['status'];
+const status = (el: ShareLinkEmbed) =>
+  (el.shadowRoot!.querySelector('.convo') as HTMLElement | null)?.dataset['status'];
 const captions = (el: ShareLinkEmbed) => part(el, 'captions')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 function type(el: ShareLinkEmbed, text: string) {
   const input = el.shadowRoot!.querySelector('.compose input') as HTMLInputElement;
@@ -37,7 +38,7 @@ function type(el: ShareLinkEmbed, text: string) {
 }
 
 describe('the Anam adapter', () => {
-  it('creates the client with the minted session token and streams into the player\'s video', async () => {
+  it("creates the client with the minted session token and streams into the player's video", async () => {
     const before = anam().clients.length;
     const { el } = await started('engine-anam');
     await until(() => status(el) === 'listening', 'connected');
@@ -98,8 +99,17 @@ describe('the Anam adapter', () => {
     const ended = nextEvent(el, 'share-link-end');
     part(el, 'end-button')!.click();
     expect((await ended).detail.reason).to.equal('visitor');
-    expect(client.calls.map(([name]) => name).filter((name) => !/Listener/.test(name))).to.deep.equal(['stream', 'sendUserMessage', 'muteInputAudio', 'unmuteInputAudio', 'stopStreaming']);
-    expect(client.calls.find(([name]) => name === 'sendUserMessage')).to.deep.equal(['sendUserMessage', 'What can you do?']);
+    expect(client.calls.map(([name]) => name).filter((name) => !/Listener/.test(name))).to.deep.equal([
+      'stream',
+      'sendUserMessage',
+      'muteInputAudio',
+      'unmuteInputAudio',
+      'stopStreaming',
+    ]);
+    expect(client.calls.find(([name]) => name === 'sendUserMessage')).to.deep.equal([
+      'sendUserMessage',
+      'What can you do?',
+    ]);
     await el.updateComplete;
     expect(part(el, 'video')).to.equal(null);
     await until(() => leftRunning(opened).length === 0, `nothing running: ${leftRunning(opened).join(', ')}`);
@@ -111,7 +121,9 @@ describe('the Anam adapter', () => {
     const failed = nextEvent(first.el, 'share-link-error');
     anam().clients.at(-1)!.emit('CONNECTION_CLOSED', 'CONNECTION_CLOSED_CODE_WEBRTC_FAILURE', 'ICE failed');
     expect((await failed).detail.reason).to.equal('conversation-failed');
-    expect(first.warnings[0]).to.match(/Anam closed the connection \(CONNECTION_CLOSED_CODE_WEBRTC_FAILURE: ICE failed\)/);
+    expect(first.warnings[0]).to.match(
+      /Anam closed the connection \(CONNECTION_CLOSED_CODE_WEBRTC_FAILURE: ICE failed\)/,
+    );
 
     const second = await started('engine-anam');
     await until(() => status(second.el) === 'listening', 'connected');
@@ -140,7 +152,10 @@ describe('the ElevenLabs adapter', () => {
     const { el } = await started('engine-elevenlabs');
     await until(() => status(el) === 'listening', 'connected');
     const conversation = elevenLabs().conversations.at(-1)!;
-    expect(conversation.options).to.include({ conversationToken: 'elevenlabs-conversation-token', connectionType: 'webrtc' });
+    expect(conversation.options).to.include({
+      conversationToken: 'elevenlabs-conversation-token',
+      connectionType: 'webrtc',
+    });
     const granted = opened.streams.at(-1)!.getAudioTracks()[0]!.getSettings().deviceId;
     expect((conversation.options as { inputDeviceId?: string }).inputDeviceId).to.equal(granted);
     await expect(el).to.be.accessible();
@@ -168,7 +183,11 @@ describe('the ElevenLabs adapter', () => {
     const ended = nextEvent(el, 'share-link-end');
     part(el, 'end-button')!.click();
     expect((await ended).detail.reason).to.equal('visitor');
-    expect(conversation.calls).to.deep.equal([['sendUserMessage', 'Typed question'], ['setMicMuted', true], ['endSession']]);
+    expect(conversation.calls).to.deep.equal([
+      ['sendUserMessage', 'Typed question'],
+      ['setMicMuted', true],
+      ['endSession'],
+    ]);
     await until(() => leftRunning(opened).length === 0, `nothing running: ${leftRunning(opened).join(', ')}`);
   });
 
@@ -182,7 +201,9 @@ describe('the ElevenLabs adapter', () => {
     const second = await started('engine-elevenlabs');
     await until(() => status(second.el) === 'listening', 'connected');
     const failed = nextEvent(second.el, 'share-link-error');
-    elevenLabs().conversations.at(-1)!.options.onDisconnect?.({ reason: 'error', message: 'quota exceeded', context: { type: 'close' } });
+    elevenLabs()
+      .conversations.at(-1)!
+      .options.onDisconnect?.({ reason: 'error', message: 'quota exceeded', context: { type: 'close' } });
     expect((await failed).detail.reason).to.equal('conversation-failed');
     expect(second.warnings[0]).to.match(/ElevenLabs disconnected: quota exceeded/);
   });

@@ -8,7 +8,10 @@ before(async () => {
   apiBase = await serverCommand<string>('api-base');
 });
 
-type Requests = { total: number; requests: { method: string; path: string; origin: string | null; credentials: boolean }[] };
+type Requests = {
+  total: number;
+  requests: { method: string; path: string; origin: string | null; credentials: boolean }[];
+};
 const requestsSince = async (since: number) => serverCommand<Requests>('api-requests', { since });
 const requestCount = async () => (await requestsSince(0)).total;
 
@@ -59,13 +62,23 @@ describe('resolve() against the reference API, cross-origin', () => {
   }
 
   it('is allowed where the page origin is in the list', async () => {
-    const link = await serverCommand<{ token: string }>('api-create-link', { allowAllOrigins: false, allowedOrigins: [location.origin] });
+    const link = await serverCommand<{ token: string }>('api-create-link', {
+      allowAllOrigins: false,
+      allowedOrigins: [location.origin],
+    });
     expect((await resolve(link.token, { apiBase })).shareLink.token).to.equal(link.token);
   });
 
   it('refuses a malformed token before making any request', async () => {
     const before = await requestCount();
-    for (const token of ['', 'sh_short', 'sh_' + 'a'.repeat(65), 'SH_abcdefghij', 'sh_abc/../../x', 'sh_abcdefgh?x=1']) {
+    for (const token of [
+      '',
+      'sh_short',
+      'sh_' + 'a'.repeat(65),
+      'SH_abcdefghij',
+      'sh_abc/../../x',
+      'sh_abcdefgh?x=1',
+    ]) {
       expect((await failureOf(resolve(token, { apiBase }))).reason, token).to.equal('invalid-token');
     }
     expect(await requestCount()).to.equal(before);
@@ -82,7 +95,9 @@ describe('resolve() against the reference API, cross-origin', () => {
 
   it('shares one request between concurrent lookups of the same link', async () => {
     const before = await requestCount();
-    const results = await Promise.all(Array.from({ length: 25 }, () => resolve('sh_2kL9pQxYzR4vN8mBwHfJc', { apiBase })));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => resolve('sh_2kL9pQxYzR4vN8mBwHfJc', { apiBase })),
+    );
     expect(results.every((result) => result.persona.name === 'Cara')).to.equal(true);
     expect(await requestCount()).to.equal(before + 1);
     expect(inflightCount()).to.equal(0);
@@ -98,8 +113,12 @@ describe('resolve() against the reference API, cross-origin', () => {
 
   it('accepts an api-base with a trailing slash, and refuses one that is not http(s)', async () => {
     expect((await resolve('sh_2kL9pQxYzR4vN8mBwHfJc', { apiBase: `${apiBase}/` })).persona.name).to.equal('Cara');
-    expect(endpoint('https://api.example/base/', 'sh_abcdefgh')).to.equal('https://api.example/base/v1/embed/sh_abcdefgh');
-    expect((await failureOf(resolve('sh_2kL9pQxYzR4vN8mBwHfJc', { apiBase: 'javascript:alert(1)' }))).reason).to.equal('network');
+    expect(endpoint('https://api.example/base/', 'sh_abcdefgh')).to.equal(
+      'https://api.example/base/v1/embed/sh_abcdefgh',
+    );
+    expect((await failureOf(resolve('sh_2kL9pQxYzR4vN8mBwHfJc', { apiBase: 'javascript:alert(1)' }))).reason).to.equal(
+      'network',
+    );
   });
 
   it('reports an unreachable API as network', async () => {
@@ -119,7 +138,9 @@ describe('resolve() against a misbehaving API', () => {
 
   it('gives up after 2 retries on a lasting 5xx, as server', async () => {
     const run = newRun();
-    const error = await failureOf(resolve('sh_FakeToken12345678', { apiBase: fakeApi('always-500', run), retryDelayMs: 5 }));
+    const error = await failureOf(
+      resolve('sh_FakeToken12345678', { apiBase: fakeApi('always-500', run), retryDelayMs: 5 }),
+    );
     expect(error.reason).to.equal('server');
     expect(error.status).to.equal(500);
     expect(await serverCommand('fake-api-hits', { scenario: 'always-500', run })).to.equal(3);
@@ -136,7 +157,9 @@ describe('resolve() against a misbehaving API', () => {
   ] as const) {
     it(`maps ${scenario} to ${reason}, without retrying`, async () => {
       const run = newRun();
-      const error = await failureOf(resolve('sh_FakeToken12345678', { apiBase: fakeApi(scenario, run), retryDelayMs: 5 }));
+      const error = await failureOf(
+        resolve('sh_FakeToken12345678', { apiBase: fakeApi(scenario, run), retryDelayMs: 5 }),
+      );
       expect(error.reason).to.equal(reason);
       expect(await serverCommand('fake-api-hits', { scenario, run })).to.equal(1);
     });
@@ -144,13 +167,15 @@ describe('resolve() against a misbehaving API', () => {
 
   it('times out a hanging answer as network, then retries it', async () => {
     const run = newRun();
-    const error = await failureOf(resolve('sh_FakeToken12345678', { apiBase: fakeApi('hang', run), timeoutMs: 150, retryDelayMs: 5, retries: 1 }));
+    const error = await failureOf(
+      resolve('sh_FakeToken12345678', { apiBase: fakeApi('hang', run), timeoutMs: 150, retryDelayMs: 5, retries: 1 }),
+    );
     expect(error.reason).to.equal('network');
     expect(error.message).to.contain('did not answer within 150 ms');
     expect(await serverCommand('fake-api-hits', { scenario: 'hang', run })).to.equal(2);
   });
 
-  it('rejects with the caller\'s abort, and aborts the request only when every caller has left', async () => {
+  it("rejects with the caller's abort, and aborts the request only when every caller has left", async () => {
     const apiBaseSlow = fakeApi('ok-slow', newRun());
     const first = new AbortController();
     const second = new AbortController();
@@ -163,7 +188,10 @@ describe('resolve() against a misbehaving API', () => {
     expect((await secondLookup).persona.name).to.equal('Fake Persona', 'the other caller still gets its answer');
 
     const third = new AbortController();
-    const thirdLookup = resolve('sh_FakeToken12345678', { apiBase: fakeApi('ok-slow', newRun()), signal: third.signal });
+    const thirdLookup = resolve('sh_FakeToken12345678', {
+      apiBase: fakeApi('ok-slow', newRun()),
+      signal: third.signal,
+    });
     expect(inflightCount()).to.equal(1);
     third.abort();
     await thirdLookup.catch(() => undefined);
@@ -174,7 +202,9 @@ describe('resolve() against a misbehaving API', () => {
     const controller = new AbortController();
     controller.abort();
     let error: unknown;
-    await resolve('sh_FakeToken12345678', { apiBase: fakeApi('ok', newRun()), signal: controller.signal }).catch((caught) => (error = caught));
+    await resolve('sh_FakeToken12345678', { apiBase: fakeApi('ok', newRun()), signal: controller.signal }).catch(
+      (caught) => (error = caught),
+    );
     expect((error as DOMException).name).to.equal('AbortError');
   });
 
@@ -184,12 +214,37 @@ describe('resolve() against a misbehaving API', () => {
     expect(link).to.not.have.property('future');
   });
 
-  const badBodies = ['html-200', 'empty', 'truncated', 'array-top', 'string-top', 'null-top', 'missing-persona', 'missing-enabled', 'boolean-as-string',
-    'number-as-string', 'negative-count', 'fractional-count', 'huge-count', 'bad-date', 'non-iso-date', 'impossible-date', 'origins-as-string',
-    'javascript-url', 'data-url', 'protocol-relative-url', 'object-for-string', 'megabyte-string', 'long-name', 'watermark-as-string'];
+  const badBodies = [
+    'html-200',
+    'empty',
+    'truncated',
+    'array-top',
+    'string-top',
+    'null-top',
+    'missing-persona',
+    'missing-enabled',
+    'boolean-as-string',
+    'number-as-string',
+    'negative-count',
+    'fractional-count',
+    'huge-count',
+    'bad-date',
+    'non-iso-date',
+    'impossible-date',
+    'origins-as-string',
+    'javascript-url',
+    'data-url',
+    'protocol-relative-url',
+    'object-for-string',
+    'megabyte-string',
+    'long-name',
+    'watermark-as-string',
+  ];
   for (const scenario of badBodies) {
     it(`refuses the whole body as bad-response: ${scenario}`, async () => {
-      const error = await failureOf(resolve('sh_FakeToken12345678', { apiBase: fakeApi(scenario, newRun()), retries: 0 }));
+      const error = await failureOf(
+        resolve('sh_FakeToken12345678', { apiBase: fakeApi(scenario, newRun()), retries: 0 }),
+      );
       expect(error.reason).to.equal('bad-response');
     });
   }

@@ -36,7 +36,8 @@ const messagesOf = (el: Element) => {
   el.addEventListener('share-link-message', (event) => messages.push((event as CustomEvent).detail));
   return messages;
 };
-const status = (el: ShareLinkEmbed) => (el.shadowRoot!.querySelector('.convo') as HTMLElement | null)?.dataset['status'];
+const status = (el: ShareLinkEmbed) =>
+  (el.shadowRoot!.querySelector('.convo') as HTMLElement | null)?.dataset['status'];
 const captions = (el: ShareLinkEmbed) => part(el, 'captions')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
 async function startConversation(el: ShareLinkEmbed) {
@@ -97,7 +98,10 @@ describe('a scripted conversation in the player', () => {
     // The fake microphone beeps, so voice turns may come between these; the typed turn is found by its text.
     type(el, 'Hello Cara');
     await until(() => captions(el).includes('You: Hello Cara'), 'the typed message in the captions');
-    await until(() => messages.some((message) => message.role === 'persona' && /Hello Cara/.test(message.text)), 'the reply to the typed message');
+    await until(
+      () => messages.some((message) => message.role === 'persona' && /Hello Cara/.test(message.text)),
+      'the reply to the typed message',
+    );
     const typed = messages.findIndex((message) => message.role === 'visitor');
     expect(messages[typed]).to.deep.equal({ role: 'visitor', text: 'Hello Cara' });
     expect(messages.findIndex((message) => /You wrote: "Hello Cara"/.test(message.text))).to.be.above(typed);
@@ -132,9 +136,16 @@ describe('a scripted conversation in the player', () => {
     const messages = messagesOf(el);
     const sentBefore = opened.sent.length;
     await startConversation(el);
-    await until(() => opened.sent.slice(sentBefore).some((frame) => JSON.stringify(frame) === '{"type":"activity","speaking":true}'), 'voice activity reported');
+    await until(
+      () =>
+        opened.sent.slice(sentBefore).some((frame) => JSON.stringify(frame) === '{"type":"activity","speaking":true}'),
+      'voice activity reported',
+    );
     part(el, 'mute-button')!.click();
-    await until(() => messages.some((message) => message.role === 'persona' && /I heard you speak/.test(message.text)), 'the answer to the voice turn');
+    await until(
+      () => messages.some((message) => message.role === 'persona' && /I heard you speak/.test(message.text)),
+      'the answer to the voice turn',
+    );
     el.end();
     await nextEvent(el, 'share-link-end');
     await expectNothingRunning();
@@ -193,7 +204,7 @@ describe('a scripted conversation in the player', () => {
     }
   });
 
-  it('speaks the visitor\'s language in its controls', async () => {
+  it("speaks the visitor's language in its controls", async () => {
     const { el } = await readyEmbed({ lang: 'de' });
     await startConversation(el);
     // The fake microphone keeps taking turns: wait for a listening moment.
@@ -228,7 +239,9 @@ describe('conversations that cannot run', () => {
     await el.updateComplete;
     expect(el.state).to.equal('error');
     expect(el.error?.reason).to.equal('microphone-denied');
-    expect(part(el, 'message')!.textContent).to.equal('Das Mikrofon ist blockiert. Erlauben Sie es und versuchen Sie es erneut.');
+    expect(part(el, 'message')!.textContent).to.equal(
+      'Das Mikrofon ist blockiert. Erlauben Sie es und versuchen Sie es erneut.',
+    );
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.match(/microphone was refused.*NotAllowedError/);
     await expect(el).to.be.accessible();
@@ -252,7 +265,10 @@ describe('conversations that cannot run', () => {
   ];
   for (const [scenario, cause] of malformed) {
     it(`${scenario}: bad-response, with the cause in one warning, nothing run`, async () => {
-      const { el, warnings, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi(scenario, newRun()) });
+      const { el, warnings, settled } = mount({
+        token: 'sh_FakeToken12345678',
+        'api-base': fakeApi(scenario, newRun()),
+      });
       await settled;
       const failed = nextEvent(el, 'share-link-error');
       await el.start();
@@ -266,7 +282,10 @@ describe('conversations that cannot run', () => {
   }
 
   it('engine-unreachable: conversation-failed, with the cause in one warning', async () => {
-    const { el, warnings, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('engine-unreachable', newRun()) });
+    const { el, warnings, settled } = mount({
+      token: 'sh_FakeToken12345678',
+      'api-base': fakeApi('engine-unreachable', newRun()),
+    });
     await settled;
     const failed = nextEvent(el, 'share-link-error');
     await el.start();
@@ -274,7 +293,9 @@ describe('conversations that cannot run', () => {
     await el.updateComplete;
     expect(part(el, 'message')!.textContent).to.equal('The conversation stopped. Try again.');
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/could not connect to the scripted engine: the scripted engine refused the connection \(ws:\/\/127\.0\.0\.1:9\/v1\/engines\/scripted\)/);
+    expect(warnings[0]).to.match(
+      /could not connect to the scripted engine: the scripted engine refused the connection \(ws:\/\/127\.0\.0\.1:9\/v1\/engines\/scripted\)/,
+    );
     await expectNothingRunning();
   });
 });

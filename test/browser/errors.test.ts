@@ -13,17 +13,37 @@ const requestCount = async () => (await serverCommand<{ total: number }>('api-re
 
 describe('error states', () => {
   const cases: [ErrorReason, () => Record<string, string>, RegExp][] = [
-    ['invalid-token', () => ({ token: 'sh_bad!', 'api-base': apiBase }), /token attribute "sh_bad!" must be sh_ then 8 to 64/],
+    [
+      'invalid-token',
+      () => ({ token: 'sh_bad!', 'api-base': apiBase }),
+      /token attribute "sh_bad!" must be sh_ then 8 to 64/,
+    ],
     ['not-found', () => ({ token: 'sh_Unknown0000000000', 'api-base': apiBase }), /refused the link with 404/],
-    ['origin-not-allowed', () => ({ token: 'sh_OriginNo3xYzR4vN8m', 'api-base': apiBase }), /403.*may not be embedded on this origin/],
+    [
+      'origin-not-allowed',
+      () => ({ token: 'sh_OriginNo3xYzR4vN8m', 'api-base': apiBase }),
+      /403.*may not be embedded on this origin/,
+    ],
     ['disabled', () => ({ token: 'sh_Disabled4vN8mBwHfJ', 'api-base': apiBase }), /disabled/],
     ['expired', () => ({ token: 'sh_Expired9pQxYzR4vN8m', 'api-base': apiBase }), /410.*expired/],
     ['usage-limit-reached', () => ({ token: 'sh_UsedUp2kL9pQxYzR4v', 'api-base': apiBase }), /usage limit/],
-    ['not-embeddable', () => ({ token: 'sh_DirectLinkQxYzR4vN', 'api-base': apiBase }), /is a LINK link, meant to be opened directly/],
-    ['network', () => ({ token: 'sh_2kL9pQxYzR4vN8mBwHfJc', 'api-base': 'http://127.0.0.1:9' }), /could not be reached \(http:\/\/127\.0\.0\.1:9\/v1\/embed/],
+    [
+      'not-embeddable',
+      () => ({ token: 'sh_DirectLinkQxYzR4vN', 'api-base': apiBase }),
+      /is a LINK link, meant to be opened directly/,
+    ],
+    [
+      'network',
+      () => ({ token: 'sh_2kL9pQxYzR4vN8mBwHfJc', 'api-base': 'http://127.0.0.1:9' }),
+      /could not be reached \(http:\/\/127\.0\.0\.1:9\/v1\/embed/,
+    ],
     ['bad-response', () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('html-200') }), /without a JSON body/],
     ['server', () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('always-500') }), /failed with 500/],
-    ['rate-limited', () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('rate-limited-always') }), /rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s/],
+    [
+      'rate-limited',
+      () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('rate-limited-always') }),
+      /rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s/,
+    ],
   ];
 
   for (const [reason, attributes, cause] of cases) {
@@ -48,7 +68,10 @@ describe('error states', () => {
   }
 
   it('names the page origin and the allowed origins when the widget refuses the origin itself', async () => {
-    const { el, settled, warnings } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('origin-restricted') });
+    const { el, settled, warnings } = mount({
+      token: 'sh_FakeToken12345678',
+      'api-base': fakeApi('origin-restricted'),
+    });
     const event = await settled;
     expect(event.detail.reason).to.equal('origin-not-allowed');
     expect(warnings).to.deep.equal([
@@ -88,7 +111,7 @@ describe('error states', () => {
 describe('translations', () => {
   const expired = { token: 'sh_Expired9pQxYzR4vN8m' };
 
-  it('speaks the element\'s own lang', async () => {
+  it("speaks the element's own lang", async () => {
     const { el, settled } = mount({ ...expired, 'api-base': apiBase, lang: 'de' });
     await settled;
     await el.updateComplete;
@@ -117,7 +140,9 @@ describe('translations', () => {
     for (const lang of ['fr', 'es', 'de-AT'] as const) {
       el.lang = lang;
       await el.updateComplete;
-      expect(part(el, 'message')!.textContent!.trim()).to.equal(MESSAGES[lang.slice(0, 2) as 'fr' | 'es' | 'de'].errors.expired);
+      expect(part(el, 'message')!.textContent!.trim()).to.equal(
+        MESSAGES[lang.slice(0, 2) as 'fr' | 'es' | 'de'].errors.expired,
+      );
     }
   });
 

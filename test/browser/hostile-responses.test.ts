@@ -96,7 +96,10 @@ describe('hostile and broken API answers, through the element', () => {
   }
 
   it('shows markup from every text field as text', async () => {
-    const { el, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('markup-everywhere', newRun()) });
+    const { el, settled } = mount({
+      token: 'sh_FakeToken12345678',
+      'api-base': fakeApi('markup-everywhere', newRun()),
+    });
     await settled;
     await el.updateComplete;
     expect(part(el, 'name')!.textContent).to.contain('<script>');

@@ -68,11 +68,13 @@ describe('lifecycle', () => {
     expect(await serverCommand('fake-api-hits', { scenario: 'ok-slow', run })).to.equal(1);
   });
 
-  it('turns expired at the moment the link expires, by the server\'s clock', async () => {
+  it("turns expired at the moment the link expires, by the server's clock", async () => {
     // The server's clock runs an hour ahead of this one; the link expires 1.2 s from server-now.
     const hour = 3_600_000;
     await serverCommand('api-clock-offset', { offsetMs: hour });
-    const link = await serverCommand<{ token: string }>('api-create-link', { expiresAt: new Date(Date.now() + hour + 1200).toISOString() });
+    const link = await serverCommand<{ token: string }>('api-create-link', {
+      expiresAt: new Date(Date.now() + hour + 1200).toISOString(),
+    });
     const { el, settled } = mount({ token: link.token, 'api-base': apiBase });
     expect((await settled).type).to.equal('share-link-ready');
     const shownAt = Date.now();
@@ -88,7 +90,9 @@ describe('lifecycle', () => {
     // The server is 5 hours behind the visitor: by visitor time the link expired 4 hours ago.
     const offsetMs = -5 * 3_600_000;
     await serverCommand('api-clock-offset', { offsetMs });
-    const link = await serverCommand<{ token: string }>('api-create-link', { expiresAt: new Date(Date.now() + offsetMs + 3_600_000).toISOString() });
+    const link = await serverCommand<{ token: string }>('api-create-link', {
+      expiresAt: new Date(Date.now() + offsetMs + 3_600_000).toISOString(),
+    });
     const { settled } = mount({ token: link.token, 'api-base': apiBase });
     expect((await settled).type).to.equal('share-link-ready');
   });
@@ -105,16 +109,26 @@ describe('lifecycle', () => {
   it('waits in steps for delays setTimeout cannot hold', async () => {
     const calls: number[] = [];
     let now = 0;
-    const cancel = callAt(2 ** 31 + 5000, () => now, () => calls.push(now));
+    const cancel = callAt(
+      2 ** 31 + 5000,
+      () => now,
+      () => calls.push(now),
+    );
     expect(calls).to.deep.equal([]);
     cancel();
     now = 10;
-    callAt(5, () => now, () => calls.push(now));
+    callAt(
+      5,
+      () => now,
+      () => calls.push(now),
+    );
     expect(calls).to.deep.equal([10], 'a deadline already passed fires at once');
   });
 
   it('leaves no timers or listeners behind when removed', async () => {
-    const link = await serverCommand<{ token: string }>('api-create-link', { expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const link = await serverCommand<{ token: string }>('api-create-link', {
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
     const added: string[] = [];
     const removed: string[] = [];
     const { addEventListener: add, removeEventListener: remove } = document;
@@ -160,10 +174,13 @@ describe('faults and time', () => {
   afterEach(() => serverCommand('api-clock-offset', { offsetMs: 0 }));
 
   it('turns expired when a hidden tab is shown again, even if its timer was throttled away', async () => {
-    const link = await serverCommand<{ token: string }>('api-create-link', { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const link = await serverCommand<{ token: string }>('api-create-link', {
+      expiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
     // Background tabs may hold timers back for minutes: here the expiry timer never runs at all.
     const realSetTimeout = window.setTimeout;
-    window.setTimeout = ((callback: () => void, delay?: number) => (delay && delay > 1000 ? 0 : realSetTimeout(callback, delay))) as typeof window.setTimeout;
+    window.setTimeout = ((callback: () => void, delay?: number) =>
+      delay && delay > 1000 ? 0 : realSetTimeout(callback, delay)) as typeof window.setTimeout;
     const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
     try {
       const { el, settled } = mount({ token: link.token, 'api-base': apiBase });

@@ -18,7 +18,8 @@ async function readyOrb(attributes: Record<string, string | boolean> = {}) {
   return mounted;
 }
 
-const mediaFetched = () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/media/leo'));
+const mediaFetched = () =>
+  performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/media/leo'));
 const activeElementIn = (el: Element) => el.shadowRoot!.activeElement;
 
 describe('ORB_EMBED', () => {
@@ -93,7 +94,9 @@ describe('ORB_EMBED', () => {
     await until(() => poster.complete && poster.naturalWidth > 0, 'the poster to load');
     el.open = false;
     await el.updateComplete;
-    expect((el.shadowRoot!.querySelector('[part~="orb"] img') as HTMLImageElement).src).to.equal(`${apiBase}/media/leo.svg`);
+    expect((el.shadowRoot!.querySelector('[part~="orb"] img') as HTMLImageElement).src).to.equal(
+      `${apiBase}/media/leo.svg`,
+    );
   });
 
   it('honours the open attribute and every placement', async () => {

@@ -20,8 +20,13 @@ describe('adversarial origins: properties over generated domains', () => {
 
   it('a wildcard allows every subdomain and never its apex', () => {
     fc.assert(
-      fc.property(notPublicSuffix, fc.stringMatching(/^[a-z0-9]{1,10}$/), (domain, label) =>
-        isOriginAllowed(`https://${label}.${domain}`, [`https://*.${domain}`]) && !isOriginAllowed(`https://${domain}`, [`https://*.${domain}`])),
+      fc.property(
+        notPublicSuffix,
+        fc.stringMatching(/^[a-z0-9]{1,10}$/),
+        (domain, label) =>
+          isOriginAllowed(`https://${label}.${domain}`, [`https://*.${domain}`]) &&
+          !isOriginAllowed(`https://${domain}`, [`https://*.${domain}`]),
+      ),
       { numRuns: 500 },
     );
   });

@@ -119,7 +119,7 @@ describe('PLAYER_EMBED', () => {
     await expectPosterWithoutVideo();
   });
 
-  it('shows the persona\'s initial when the avatar has no media at all', async () => {
+  it("shows the persona's initial when the avatar has no media at all", async () => {
     const { el, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('ok') });
     await settled;
     await el.updateComplete;
@@ -143,7 +143,10 @@ describe('PLAYER_EMBED', () => {
     const { el, settled } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('broken-media') });
     await settled;
     await until(() => part(el, 'poster')?.tagName === 'DIV', 'the fallback poster');
-    await until(() => part(el, 'video') === null && el.shadowRoot!.querySelector('video') === null, 'the broken video to go');
+    await until(
+      () => part(el, 'video') === null && el.shadowRoot!.querySelector('video') === null,
+      'the broken video to go',
+    );
     expect(el.state).to.equal('ready');
     expect(el.error).to.equal(null);
   });

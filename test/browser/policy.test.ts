@@ -1,6 +1,13 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { checkShareLink, isExpired, isOriginAllowed, looksLikePublicSuffix, parseAllowlistEntry, type ShareLinkRules } from '../../src/policy.ts';
+import {
+  checkShareLink,
+  isExpired,
+  isOriginAllowed,
+  looksLikePublicSuffix,
+  parseAllowlistEntry,
+  type ShareLinkRules,
+} from '../../src/policy.ts';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const link = (overrides: Partial<ShareLinkRules> = {}): ShareLinkRules => ({
@@ -54,16 +61,25 @@ describe('checkShareLink', () => {
     const opened = { origin: null, now: NOW, embedding: false };
     const restricted = { allowAllOrigins: false, allowedOrigins: ['https://shop.example'] };
     expect(checkShareLink(link({ type: 'LINK', ...restricted }), opened)).to.equal(null);
-    expect(checkShareLink(link({ type: 'LINK', ...restricted }), { origin: null, now: NOW })).to.equal('origin-not-allowed', 'the API, for any other page');
-    expect(checkShareLink(link({ type: 'LINK', ...restricted }), at('https://elsewhere.example'))).to.equal('origin-not-allowed');
+    expect(checkShareLink(link({ type: 'LINK', ...restricted }), { origin: null, now: NOW })).to.equal(
+      'origin-not-allowed',
+      'the API, for any other page',
+    );
+    expect(checkShareLink(link({ type: 'LINK', ...restricted }), at('https://elsewhere.example'))).to.equal(
+      'origin-not-allowed',
+    );
     expect(checkShareLink(link({ type: 'PLAYER_EMBED', ...restricted }), opened)).to.equal('origin-not-allowed');
     expect(checkShareLink(link({ type: 'ORB_EMBED', ...restricted }), opened)).to.equal('origin-not-allowed');
     expect(checkShareLink(link({ type: 'LINK', ...restricted, enabled: false }), opened)).to.equal('disabled');
-    expect(checkShareLink(link({ type: 'LINK', ...restricted, expiresAt: '2020-01-01T00:00:00Z' }), opened)).to.equal('expired');
-    expect(checkShareLink(link({ type: 'LINK', ...restricted, usageLimit: 1, usageCount: 1 }), opened)).to.equal('usage-limit-reached');
+    expect(checkShareLink(link({ type: 'LINK', ...restricted, expiresAt: '2020-01-01T00:00:00Z' }), opened)).to.equal(
+      'expired',
+    );
+    expect(checkShareLink(link({ type: 'LINK', ...restricted, usageLimit: 1, usageCount: 1 }), opened)).to.equal(
+      'usage-limit-reached',
+    );
   });
 
-  it('applies the rules in the contract\'s order: the first failure wins', () => {
+  it("applies the rules in the contract's order: the first failure wins", () => {
     const everythingWrong = link({
       type: 'LINK',
       enabled: false,
@@ -75,9 +91,21 @@ describe('checkShareLink', () => {
     });
     expect(checkShareLink(everythingWrong, at('https://a.example'))).to.equal('origin-not-allowed');
     expect(checkShareLink({ ...everythingWrong, allowAllOrigins: true }, at('https://a.example'))).to.equal('disabled');
-    expect(checkShareLink({ ...everythingWrong, allowAllOrigins: true, enabled: true }, at('https://a.example'))).to.equal('expired');
-    expect(checkShareLink({ ...everythingWrong, allowAllOrigins: true, enabled: true, expiresAt: null }, at('https://a.example'))).to.equal('usage-limit-reached');
-    expect(checkShareLink({ ...everythingWrong, allowAllOrigins: true, enabled: true, expiresAt: null, usageLimit: null }, at('https://a.example'))).to.equal('not-embeddable');
+    expect(
+      checkShareLink({ ...everythingWrong, allowAllOrigins: true, enabled: true }, at('https://a.example')),
+    ).to.equal('expired');
+    expect(
+      checkShareLink(
+        { ...everythingWrong, allowAllOrigins: true, enabled: true, expiresAt: null },
+        at('https://a.example'),
+      ),
+    ).to.equal('usage-limit-reached');
+    expect(
+      checkShareLink(
+        { ...everythingWrong, allowAllOrigins: true, enabled: true, expiresAt: null, usageLimit: null },
+        at('https://a.example'),
+      ),
+    ).to.equal('not-embeddable');
   });
 
   it('ignores allowedOrigins when allowAllOrigins is true, even for the opaque origin', () => {
@@ -125,9 +153,24 @@ describe('isOriginAllowed', () => {
   });
 
   it('makes invalid entries match nothing', () => {
-    for (const entry of ['', 'shop.example', 'https://shop.example/', 'https://shop.example/path', 'https://shop.example?x', 'https://user@shop.example',
-      'https://shop.example.', 'https://shop%2eexample', 'https://*', 'https://*.', 'https://a.*.example', 'ftp://shop.example',
-      'https://*.127.0.0.1', 'https://sh op.example', 'https://shop..example', 'javascript://shop.example']) {
+    for (const entry of [
+      '',
+      'shop.example',
+      'https://shop.example/',
+      'https://shop.example/path',
+      'https://shop.example?x',
+      'https://user@shop.example',
+      'https://shop.example.',
+      'https://shop%2eexample',
+      'https://*',
+      'https://*.',
+      'https://a.*.example',
+      'ftp://shop.example',
+      'https://*.127.0.0.1',
+      'https://sh op.example',
+      'https://shop..example',
+      'javascript://shop.example',
+    ]) {
       expect(parseAllowlistEntry(entry), entry).to.equal(null);
       expect(allow('https://shop.example', entry), entry).to.equal(false);
       expect(allow('https://www.shop.example', entry), entry).to.equal(false);
@@ -141,7 +184,15 @@ describe('isOriginAllowed', () => {
   });
 
   it('refuses page origins that are not plain origins', () => {
-    for (const origin of ['https://shop.example/', 'https://shop.example/x', 'https://u:p@shop.example', 'https://shop.example.', 'shop.example', '', 'https://shop.example\\@evil.com']) {
+    for (const origin of [
+      'https://shop.example/',
+      'https://shop.example/x',
+      'https://u:p@shop.example',
+      'https://shop.example.',
+      'shop.example',
+      '',
+      'https://shop.example\\@evil.com',
+    ]) {
       expect(allow(origin, 'https://shop.example', 'https://*.shop.example'), origin).to.equal(false);
     }
   });
@@ -155,7 +206,9 @@ describe('isOriginAllowed', () => {
 
   it('uses the public-suffix knowledge it is given', () => {
     expect(isOriginAllowed('https://me.github.io', ['https://*.github.io'])).to.equal(true);
-    expect(isOriginAllowed('https://me.github.io', ['https://*.github.io'], (domain) => domain === 'github.io')).to.equal(false);
+    expect(
+      isOriginAllowed('https://me.github.io', ['https://*.github.io'], (domain) => domain === 'github.io'),
+    ).to.equal(false);
   });
 });
 
@@ -187,21 +240,26 @@ describe('properties', () => {
     const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
     fc.assert(
       fc.property(fc.array(label, { minLength: 1, maxLength: 4 }), (labels) =>
-        isOriginAllowed(`https://${labels.join('.')}.example.com`, ['https://*.example.com'])),
+        isOriginAllowed(`https://${labels.join('.')}.example.com`, ['https://*.example.com']),
+      ),
     );
   });
 
   it('never throws on any string, as origin or as entry', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.webUrl()), fc.array(fc.oneof(fc.string(), fc.webUrl(), fc.string({ unit: 'binary' }))), (origin, entries) => {
-        const result = isOriginAllowed(origin, entries);
-        return typeof result === 'boolean';
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.webUrl()),
+        fc.array(fc.oneof(fc.string(), fc.webUrl(), fc.string({ unit: 'binary' }))),
+        (origin, entries) => {
+          const result = isOriginAllowed(origin, entries);
+          return typeof result === 'boolean';
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
-  it('agrees with the browser\'s own origin serialisation for generated URLs', () => {
+  it("agrees with the browser's own origin serialisation for generated URLs", () => {
     fc.assert(
       fc.property(fc.webUrl({ validSchemes: ['https', 'http'] }), (url) => {
         const { origin } = new URL(url);

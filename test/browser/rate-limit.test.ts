@@ -56,7 +56,9 @@ describe('the fetch layer', () => {
   it('maps 429 to rate-limited with the Retry-After, without retrying', async () => {
     const run = newRun();
     let error: unknown;
-    await resolve('sh_FakeToken12345678', { apiBase: fakeApi('rate-limited-always', run), retryDelayMs: 5 }).catch((caught: unknown) => (error = caught));
+    await resolve('sh_FakeToken12345678', { apiBase: fakeApi('rate-limited-always', run), retryDelayMs: 5 }).catch(
+      (caught: unknown) => (error = caught),
+    );
     expect(error).to.be.instanceOf(ShareLinkError);
     expect((error as ShareLinkError).reason).to.equal('rate-limited');
     expect((error as ShareLinkError).status).to.equal(429);
@@ -71,7 +73,8 @@ describe('the fetch layer', () => {
     expect(parseRetryAfter('Mon, 01 Jun 2026 12:01:30 GMT', now)).to.equal(90_000);
     expect(parseRetryAfter('Mon, 01 Jun 2026 11:00:00 GMT', now)).to.equal(0, 'a date in the past: now');
     expect(parseRetryAfter('999999999', now)).to.equal(24 * 3_600_000, 'capped at a day');
-    for (const nonsense of [null, '', '-5', '1.5', 'soon', '12e3', '0x10']) expect(parseRetryAfter(nonsense, now), String(nonsense)).to.equal(undefined);
+    for (const nonsense of [null, '', '-5', '1.5', 'soon', '12e3', '0x10'])
+      expect(parseRetryAfter(nonsense, now), String(nonsense)).to.equal(undefined);
   });
 });
 
@@ -85,14 +88,20 @@ describe('the element, rate-limited', () => {
   it('shows its own translated state, then loads again once, when Retry-After has passed', async () => {
     clock = pinClock();
     const run = newRun();
-    const { el, settled, warnings } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('rate-limited-once', run), lang: 'de' });
+    const { el, settled, warnings } = mount({
+      token: 'sh_FakeToken12345678',
+      'api-base': fakeApi('rate-limited-once', run),
+      lang: 'de',
+    });
     const event = await settled;
     await el.updateComplete;
     expect(event.detail.reason).to.equal('rate-limited');
     expect(el.state).to.equal('error');
     expect(part(el, 'message')!.textContent!.trim()).to.equal(MESSAGES.de.errors['rate-limited']);
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s\..*--trust-proxy/);
+    expect(warnings[0]).to.match(
+      /rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s\..*--trust-proxy/,
+    );
     await expect(el).to.be.accessible();
 
     clock.advance(119_000);
@@ -108,7 +117,10 @@ describe('the element, rate-limited', () => {
   it('retries only once while the API keeps refusing, and leaves a retry button', async () => {
     clock = pinClock();
     const run = newRun();
-    const { el, settled, events } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('rate-limited-always', run) });
+    const { el, settled, events } = mount({
+      token: 'sh_FakeToken12345678',
+      'api-base': fakeApi('rate-limited-always', run),
+    });
     await settled;
     const second = nextEvent(el, 'share-link-error');
     clock.advance(120_000);
@@ -125,7 +137,10 @@ describe('the element, rate-limited', () => {
   it('after a refused start, loads the link again instead of starting again: no use without a press', async () => {
     clock = pinClock();
     const run = newRun();
-    const { el, settled, events } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('session-rate-limited', run) });
+    const { el, settled, events } = mount({
+      token: 'sh_FakeToken12345678',
+      'api-base': fakeApi('session-rate-limited', run),
+    });
     expect((await settled).type).to.equal('share-link-ready');
     await el.start();
     expect(el.state).to.equal('error');

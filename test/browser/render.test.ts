@@ -7,9 +7,17 @@ import { initialOf, renderFramed, renderMessage, renderPlayer } from '../../src/
 import type { OrbActions, Presentation, View } from '../../src/render/view.ts';
 import { validEmbedBody } from '../support/fake-api.ts';
 
-const body = validEmbedBody('sh_RenderToken1234', { avatar: { imageUrl: 'https://cdn.example/a.png', videoUrl: 'https://cdn.example/a.webm' } });
+const body = validEmbedBody('sh_RenderToken1234', {
+  avatar: { imageUrl: 'https://cdn.example/a.png', videoUrl: 'https://cdn.example/a.webm' },
+});
 const ready = { state: 'ready', shareLink: body.shareLink, persona: body.persona, error: null } as unknown as View;
-const presentation: Presentation = { messages: MESSAGES.en, playIdleVideo: false, posterFailed: false, videoFailed: false, stream: null };
+const presentation: Presentation = {
+  messages: MESSAGES.en,
+  playIdleVideo: false,
+  posterFailed: false,
+  videoFailed: false,
+  stream: null,
+};
 const calls: string[] = [];
 const actions: OrbActions = {
   start: () => calls.push('start'),
@@ -49,15 +57,23 @@ describe('renderers', () => {
     expect(draw(renderPlayer(ready, presentation, actions)).querySelector('video')).to.equal(null);
     const idle = draw(renderPlayer(ready, { ...presentation, playIdleVideo: true }, actions)).querySelector('video')!;
     expect(idle.getAttribute('src')).to.equal('https://cdn.example/a.webm');
-    expect(draw(renderPlayer(ready, { ...presentation, playIdleVideo: true, videoFailed: true }, actions)).querySelector('video')).to.equal(null);
+    expect(
+      draw(renderPlayer(ready, { ...presentation, playIdleVideo: true, videoFailed: true }, actions)).querySelector(
+        'video',
+      ),
+    ).to.equal(null);
     const stream = new MediaStream();
-    const live = draw(renderPlayer({ ...ready, state: 'live' }, { ...presentation, stream }, actions)).querySelector('video')!;
+    const live = draw(renderPlayer({ ...ready, state: 'live' }, { ...presentation, stream }, actions)).querySelector(
+      'video',
+    )!;
     expect(live.srcObject).to.equal(stream);
     expect(live.hasAttribute('src')).to.equal(false);
   });
 
   it('draws loading as one box with no text to lay out, named for assistive technology', () => {
-    const loading = draw(renderMessage({ state: 'loading', shareLink: null, persona: null, error: null }, MESSAGES.de, actions));
+    const loading = draw(
+      renderMessage({ state: 'loading', shareLink: null, persona: null, error: null }, MESSAGES.de, actions),
+    );
     const box = loading.querySelector('[part~="player"]')!;
     expect(box.getAttribute('aria-busy')).to.equal('true');
     expect(box.getAttribute('role')).to.equal('progressbar');
@@ -67,30 +83,64 @@ describe('renderers', () => {
   });
 
   it('draws the error box, and a retry only where it helps', () => {
-    const network = draw(renderMessage({ state: 'error', shareLink: null, persona: null, error: { reason: 'network', message: '' } }, MESSAGES.fr, actions));
+    const network = draw(
+      renderMessage(
+        { state: 'error', shareLink: null, persona: null, error: { reason: 'network', message: '' } },
+        MESSAGES.fr,
+        actions,
+      ),
+    );
     expect(network.querySelector('[part="message"]')!.textContent).to.equal(MESSAGES.fr.errors.network);
     (network.querySelector('button') as HTMLElement).click();
     expect(calls).to.deep.equal(['retry']);
-    const expired = draw(renderMessage({ state: 'error', shareLink: null, persona: null, error: { reason: 'expired', message: '' } }, MESSAGES.en, actions));
+    const expired = draw(
+      renderMessage(
+        { state: 'error', shareLink: null, persona: null, error: { reason: 'expired', message: '' } },
+        MESSAGES.en,
+        actions,
+      ),
+    );
     expect(expired.querySelector('button')).to.equal(null);
   });
 
   it('leaves the watermark to its controller: no template draws it inside a part', () => {
     // It goes into the frame beside the player (see watermark.ts and test/browser/watermark.test.ts).
     expect(draw(renderPlayer(ready, presentation, actions)).querySelector('[data-watermark]')).to.equal(null);
-    expect(draw(renderMessage({ ...ready, state: 'error', error: { reason: 'expired', message: '' } }, MESSAGES.en, actions)).querySelector('[data-watermark]')).to.equal(null);
+    expect(
+      draw(
+        renderMessage({ ...ready, state: 'error', error: { reason: 'expired', message: '' } }, MESSAGES.en, actions),
+      ).querySelector('[data-watermark]'),
+    ).to.equal(null);
     const framed = draw(renderFramed(renderPlayer(ready, presentation, actions)));
     expect(framed.querySelector('[data-watermark-frame]')!.hasAttribute('part')).to.equal(false);
-    const orb = draw(renderOrb({ html, nothing }, ready, { ...presentation, open: true, everOpened: true }, actions, renderPlayer(ready, presentation, actions)));
+    const orb = draw(
+      renderOrb(
+        { html, nothing },
+        ready,
+        { ...presentation, open: true, everOpened: true },
+        actions,
+        renderPlayer(ready, presentation, actions),
+      ),
+    );
     expect(orb.querySelector('[data-watermark-frame] > [part="panel"]')).to.exist;
   });
 
   it('draws a closed orb with the initial and no media, and the panel once opened', () => {
-    const closed = draw(renderOrb({ html, nothing }, ready, { ...presentation, open: false, everOpened: false }, actions, nothing));
+    const closed = draw(
+      renderOrb({ html, nothing }, ready, { ...presentation, open: false, everOpened: false }, actions, nothing),
+    );
     expect(closed.querySelector('img, video, [part="panel"]')).to.equal(null);
     expect(closed.querySelector('[part="orb"]')!.textContent!.trim()).to.equal('F');
     expect(closed.querySelector('[part="orb"]')!.hasAttribute('aria-controls')).to.equal(false);
-    const open = draw(renderOrb({ html, nothing }, ready, { ...presentation, open: true, everOpened: true }, actions, renderPlayer(ready, presentation, actions)));
+    const open = draw(
+      renderOrb(
+        { html, nothing },
+        ready,
+        { ...presentation, open: true, everOpened: true },
+        actions,
+        renderPlayer(ready, presentation, actions),
+      ),
+    );
     expect(open.querySelector('[part="panel"]')!.hasAttribute('hidden')).to.equal(false);
     expect(open.querySelector('[part="orb"]')!.getAttribute('aria-controls')).to.equal('panel');
     open.querySelector<HTMLElement>('[part="close-button"]')!.click();

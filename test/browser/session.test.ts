@@ -12,7 +12,9 @@ type Link = { id: string; token: string; usageCount: number };
 const createLink = (fields: Record<string, unknown> = {}) => serverCommand<Link>('api-create-link', fields);
 const storedLink = (token: string) => serverCommand<Link>('api-link', { token });
 const sessionRequests = async (since: number) =>
-  (await serverCommand<{ requests: { method: string; path: string }[] }>('api-requests', { since })).requests.filter((request) => request.method === 'POST');
+  (await serverCommand<{ requests: { method: string; path: string }[] }>('api-requests', { since })).requests.filter(
+    (request) => request.method === 'POST',
+  );
 const requestTotal = async () => (await serverCommand<{ total: number }>('api-requests', { since: 0 })).total;
 
 async function readyEmbed(fields: Record<string, unknown> = {}) {
@@ -90,7 +92,7 @@ describe('starting a conversation', () => {
     expect(await sessionRequests(since)).to.have.length(0);
   });
 
-  it('shows an attached MediaStream in the player\'s video, and ends back to ready', async () => {
+  it("shows an attached MediaStream in the player's video, and ends back to ready", async () => {
     const { el } = await readyEmbed();
     await el.start();
     const canvas = document.createElement('canvas');

@@ -52,7 +52,10 @@ describe('share-page mode', () => {
     wrapper.lang = 'de';
     document.body.append(wrapper);
     try {
-      const { el, settled } = mount({ token: TOKEN, 'api-base': fakeApi('link-disabled'), 'share-page': true }, wrapper);
+      const { el, settled } = mount(
+        { token: TOKEN, 'api-base': fakeApi('link-disabled'), 'share-page': true },
+        wrapper,
+      );
       const event = await settled;
       await el.updateComplete;
       expect(event.detail.reason).to.equal('disabled');

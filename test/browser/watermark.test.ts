@@ -64,12 +64,27 @@ describe('the watermark against page CSS', () => {
   for (const [trick, css] of [
     ['clip-path on ::part(player)', 'share-link-embed::part(player) { clip-path: inset(40% 0 0 40%); }'],
     ['clip-path: circle on ::part(player)', 'share-link-embed::part(player) { clip-path: circle(10px at 90% 90%); }'],
-    ['a mask on ::part(player)', 'share-link-embed::part(player) { -webkit-mask-image: linear-gradient(transparent 50%, #000 50%); mask-image: linear-gradient(transparent 50%, #000 50%); }'],
+    [
+      'a mask on ::part(player)',
+      'share-link-embed::part(player) { -webkit-mask-image: linear-gradient(transparent 50%, #000 50%); mask-image: linear-gradient(transparent 50%, #000 50%); }',
+    ],
     ['z-index on ::part(player)', 'share-link-embed::part(player) { position: relative; z-index: 2147483647; }'],
-    ['fixed, top-most media parts', 'share-link-embed::part(poster), share-link-embed::part(video) { position: fixed; inset: 0; z-index: 2147483647; }'],
-    ['a transformed, top-most name bar', 'share-link-embed::part(name) { position: absolute; inset: 0; z-index: 2147483647; background: #000; transform: translateZ(10px); }'],
-    ['visibility inherited from the host', 'share-link-embed { visibility: hidden; } share-link-embed::part(player) { visibility: visible; }'],
-    ['colour and size inherited from the host', 'share-link-embed { color: transparent; font-size: 0; line-height: 0; }'],
+    [
+      'fixed, top-most media parts',
+      'share-link-embed::part(poster), share-link-embed::part(video) { position: fixed; inset: 0; z-index: 2147483647; }',
+    ],
+    [
+      'a transformed, top-most name bar',
+      'share-link-embed::part(name) { position: absolute; inset: 0; z-index: 2147483647; background: #000; transform: translateZ(10px); }',
+    ],
+    [
+      'visibility inherited from the host',
+      'share-link-embed { visibility: hidden; } share-link-embed::part(player) { visibility: visible; }',
+    ],
+    [
+      'colour and size inherited from the host',
+      'share-link-embed { color: transparent; font-size: 0; line-height: 0; }',
+    ],
   ] as const) {
     it(`stays on top under ${trick}`, async () => {
       pageCss(css);
@@ -108,7 +123,10 @@ describe('the watermark against page scripts', () => {
     mark.hidden = true;
     mark.setAttribute('class', 'gone');
     mark.textContent = '';
-    await until(() => !mark.hidden && mark.className === 'watermark' && mark.textContent === 'Powered by share-link-embed', 'the watermark restored');
+    await until(
+      () => !mark.hidden && mark.className === 'watermark' && mark.textContent === 'Powered by share-link-embed',
+      'the watermark restored',
+    );
     mark.removeAttribute('data-watermark');
     await until(() => mark.hasAttribute('data-watermark'), 'its attribute restored');
     expect(paintedOnTop(el)).to.equal(true);

@@ -64,17 +64,28 @@ async function converse(opened: OpenPage) {
 }
 
 async function expectNothingRunning(page: Page) {
-  await page.waitForFunction(() => (window as unknown as { __leftRunning: () => string[] }).__leftRunning().length === 0, null, { timeout: 10_000 }).catch(async () => {
-    assert.fail(`left running: ${(await page.evaluate(() => (window as unknown as { __leftRunning: () => string[] }).__leftRunning())).join(', ')}`);
-  });
+  await page
+    .waitForFunction(
+      () => (window as unknown as { __leftRunning: () => string[] }).__leftRunning().length === 0,
+      null,
+      { timeout: 10_000 },
+    )
+    .catch(async () => {
+      assert.fail(
+        `left running: ${(await page.evaluate(() => (window as unknown as { __leftRunning: () => string[] }).__leftRunning())).join(', ')}`,
+      );
+    });
 }
 
 describe('conversations with the built bundles', () => {
   it('ES module: no conversation code before start; then a scripted conversation, end to end, and nothing left running', async () => {
     const api = current().api.base;
-    const url = current().page('/convo-esm', hostPage(`<script type="module" src="${api}/share-link-embed.js"></script>
+    const url = current().page(
+      '/convo-esm',
+      hostPage(`<script type="module" src="${api}/share-link-embed.js"></script>
       <script type="module">window.__messages = []; document.addEventListener('share-link-message', (event) => window.__messages.push(event.detail));
-      document.addEventListener('share-link-end', (event) => (window.__end = event.detail));</script>`));
+      document.addEventListener('share-link-end', (event) => (window.__end = event.detail));</script>`),
+    );
     const opened = await current().open(url, { permissions: ['microphone'], initScript: SPY });
     assert.equal(await settledState(opened.page), 'ready');
     await opened.page.waitForTimeout(300);
@@ -83,17 +94,26 @@ describe('conversations with the built bundles', () => {
     await converse(opened);
     const chunks = chunksRequested(opened);
     assert.deepEqual(chunks.map((chunk) => chunk.name).sort(), ['conversation', 'scripted', 'shared']);
-    assert.ok(chunks.every((chunk) => chunk.url.startsWith(`${api}/`)), 'chunks come from the bundle\'s origin');
+    assert.ok(
+      chunks.every((chunk) => chunk.url.startsWith(`${api}/`)),
+      "chunks come from the bundle's origin",
+    );
 
     await opened.page.locator('share-link-embed .compose input').fill('Hello from the page');
     await opened.page.locator('share-link-embed .compose input').press('Enter');
-    await opened.page.waitForFunction(() => (window as unknown as { __messages: { text: string }[] }).__messages.some((message) => /You wrote: "Hello from the page"/.test(message.text)));
+    await opened.page.waitForFunction(() =>
+      (window as unknown as { __messages: { text: string }[] }).__messages.some((message) =>
+        /You wrote: "Hello from the page"/.test(message.text),
+      ),
+    );
     assert.match(await captionsOf(opened.page), /You: Hello from the page/);
 
     await inEmbed(opened.page, 'mute-button').click();
     assert.equal(await inEmbed(opened.page, 'mute-button').getAttribute('aria-pressed'), 'true');
     await inEmbed(opened.page, 'end-button').click();
-    await opened.page.waitForFunction(() => (window as unknown as { __end?: { reason: string } }).__end?.reason === 'visitor');
+    await opened.page.waitForFunction(
+      () => (window as unknown as { __end?: { reason: string } }).__end?.reason === 'visitor',
+    );
     assert.equal(await opened.page.getAttribute('share-link-embed', 'state'), 'ready');
     await expectNothingRunning(opened.page);
     assert.deepEqual([...opened.pageErrors, ...opened.consoleErrors], []);
@@ -116,26 +136,48 @@ describe('conversations with the built bundles', () => {
 
   it('a refused microphone is microphone-denied: the translated reason, one warning, nothing running', async () => {
     const api = current().api.base;
-    const url = current().page('/convo-refused', hostPage(`<script type="module" src="${api}/share-link-embed.js"></script>`, `<share-link-embed lang="fr" token="${TOKENS.player}"></share-link-embed>`));
+    const url = current().page(
+      '/convo-refused',
+      hostPage(
+        `<script type="module" src="${api}/share-link-embed.js"></script>`,
+        `<share-link-embed lang="fr" token="${TOKENS.player}"></share-link-embed>`,
+      ),
+    );
     const opened = await current().open(url, { initScript: SPY });
     assert.equal(await settledState(opened.page), 'ready');
     await inEmbed(opened.page, 'start-button').click();
     await opened.page.locator('share-link-embed[state="error"]').waitFor();
-    assert.equal(await opened.page.evaluate(() => (document.querySelector('share-link-embed') as unknown as { error: { reason: string } }).error.reason), 'microphone-denied');
-    assert.equal((await inEmbed(opened.page, 'message').textContent())?.trim(), 'Le microphone est bloqué. Autorisez-le et réessayez.');
+    assert.equal(
+      await opened.page.evaluate(
+        () => (document.querySelector('share-link-embed') as unknown as { error: { reason: string } }).error.reason,
+      ),
+      'microphone-denied',
+    );
+    assert.equal(
+      (await inEmbed(opened.page, 'message').textContent())?.trim(),
+      'Le microphone est bloqué. Autorisez-le et réessayez.',
+    );
     const warnings = opened.warnings.filter((warning) => warning.startsWith('<share-link-embed>'));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /microphone was refused/);
     // The adapter downloads while the visitor answers the prompt; no vendor's. French is a chunk of its own.
-    assert.deepEqual(chunksRequested(opened).map((chunk) => chunk.name).filter((name) => !['conversation', 'shared', 'scripted'].includes(name)), ['fr']);
+    assert.deepEqual(
+      chunksRequested(opened)
+        .map((chunk) => chunk.name)
+        .filter((name) => !['conversation', 'shared', 'scripted'].includes(name)),
+      ['fr'],
+    );
     await expectNothingRunning(opened.page);
     assert.deepEqual(opened.pageErrors, []);
   });
 
   it('a page that takes over (preventDefault) gets the session, and no engine code loads at all', async () => {
     const api = current().api.base;
-    const url = current().page('/convo-takeover', hostPage(`<script type="module" src="${api}/share-link-embed.js"></script>
-      <script type="module">document.addEventListener('share-link-start', (event) => { event.preventDefault(); window.__session = event.detail.sessionToken; });</script>`));
+    const url = current().page(
+      '/convo-takeover',
+      hostPage(`<script type="module" src="${api}/share-link-embed.js"></script>
+      <script type="module">document.addEventListener('share-link-start', (event) => { event.preventDefault(); window.__session = event.detail.sessionToken; });</script>`),
+    );
     const opened = await current().open(url, { permissions: ['microphone'], initScript: SPY });
     assert.equal(await settledState(opened.page), 'ready');
     await inEmbed(opened.page, 'start-button').click();
@@ -143,14 +185,21 @@ describe('conversations with the built bundles', () => {
     assert.match(await opened.page.evaluate(() => (window as unknown as { __session: string }).__session), /^st_/);
     await opened.page.waitForTimeout(500);
     assert.deepEqual(chunksRequested(opened), []);
-    assert.equal(await opened.page.evaluate(() => (window as unknown as { __opened: { tracks: unknown[]; sockets: unknown[] } }).__opened.tracks.length), 0);
+    assert.equal(
+      await opened.page.evaluate(
+        () => (window as unknown as { __opened: { tracks: unknown[]; sockets: unknown[] } }).__opened.tracks.length,
+      ),
+      0,
+    );
     assert.equal(await inEmbed(opened.page, 'captions').count(), 0);
     assert.deepEqual([...opened.pageErrors, ...opened.consoleErrors], []);
   });
 
   it('each adapter chunk, with its real SDK, loads in the browser and exports connect', async () => {
     const api = current().api.base;
-    const files = readdirSync(join(ROOT, 'dist')).filter((file) => /^share-link-embed-(scripted|anam|elevenlabs)-[\w-]+\.js$/.test(file));
+    const files = readdirSync(join(ROOT, 'dist')).filter((file) =>
+      /^share-link-embed-(scripted|anam|elevenlabs)-[\w-]+\.js$/.test(file),
+    );
     assert.equal(files.length, 3, files.join(', '));
     const opened = await current().open(current().page('/convo-chunks', hostPage('')));
     for (const file of files) {
@@ -171,15 +220,22 @@ describe('conversations with the built bundles', () => {
       "require-trusted-types-for 'script'",
       'trusted-types lit-html',
     ].join('; ');
-    const url = current().page('/convo-csp', hostPage(`<meta http-equiv="Content-Security-Policy" content="${csp}"><script type="module" src="${api}/share-link-embed.js"></script>`));
+    const url = current().page(
+      '/convo-csp',
+      hostPage(
+        `<meta http-equiv="Content-Security-Policy" content="${csp}"><script type="module" src="${api}/share-link-embed.js"></script>`,
+      ),
+    );
     const violations = `window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`;
     const opened = await current().open(url, { permissions: ['microphone'], initScript: violations });
     assert.equal(await settledState(opened.page), 'ready');
     await converse(opened);
     await inEmbed(opened.page, 'end-button').click();
     await opened.page.locator('share-link-embed[state="ready"]').waitFor();
-    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
+    assert.deepEqual(
+      await opened.page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+      [],
+    );
     assert.deepEqual([...opened.pageErrors, ...opened.consoleErrors], []);
   });
 });
-

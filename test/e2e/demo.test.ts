@@ -12,10 +12,18 @@ let base: string;
 
 before(async () => {
   // Port 0: the test must not collide with a demo already running on 5173.
-  server = await createServer({ root: ROOT, configFile: `${ROOT}/vite.config.ts`, logLevel: 'silent', server: { port: 0, strictPort: false } });
+  server = await createServer({
+    root: ROOT,
+    configFile: `${ROOT}/vite.config.ts`,
+    logLevel: 'silent',
+    server: { port: 0, strictPort: false },
+  });
   await server.listen();
   base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  browser = await chromium.launch({ executablePath: findChrome()!, args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'] });
+  browser = await chromium.launch({
+    executablePath: findChrome()!,
+    args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'],
+  });
 });
 after(async () => {
   await browser?.close();
@@ -32,7 +40,9 @@ it('shows every fixture live, lets the playground change a link, and shows the o
   await cards.first().waitFor();
   assert.equal(await cards.count(), 12);
   // Every card's widget settles into ready or the error its link calls for.
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-gallery] .badge')].every((badge) => badge.textContent !== 'loading'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-gallery] .badge')].every((badge) => badge.textContent !== 'loading'),
+  );
   const badges = await page.locator('[data-gallery] .badge').allTextContents();
   for (const expected of ['error: expired', 'error: disabled', 'error: usage-limit-reached', 'error: not-embeddable']) {
     assert.ok(badges.includes(expected), `${expected} in ${badges.join(', ')}`);
@@ -41,9 +51,13 @@ it('shows every fixture live, lets the playground change a link, and shows the o
 
   // The playground disables its link through the API; the widget reacts.
   const stage = page.locator('[data-playground-stage] share-link-embed');
-  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await page.waitForFunction(
+    () => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready',
+  );
   await page.locator('[data-playground] input[name="enabled"]').uncheck();
-  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'error');
+  await page.waitForFunction(
+    () => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'error',
+  );
   assert.equal(await stage.evaluate((el) => (el as unknown as { error: { reason: string } }).error.reason), 'disabled');
   // A wrong field comes back as the API's 400 message.
   await page.locator('[data-playground] textarea[name="allowedOrigins"]').fill('https://*.com');
@@ -58,7 +72,10 @@ it('shows every fixture live, lets the playground change a link, and shows the o
   // The second origin is refused by the server, inside the frame.
   const frame = page.frameLocator('[data-origins] iframe');
   await frame.locator('share-link-embed[state="error"]').waitFor();
-  assert.equal((await frame.locator('share-link-embed [part~="message"]').textContent())?.trim(), 'This conversation is not available on this website.');
+  assert.equal(
+    (await frame.locator('share-link-embed [part~="message"]').textContent())?.trim(),
+    'This conversation is not available on this website.',
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -73,7 +90,10 @@ it('runs scripted conversations from the gallery and the playground, and the pla
   // The gallery: Cara's player card says which engine it runs, and runs it.
   const card = page.locator('[data-gallery] .card').filter({ hasText: 'sh_2kL9pQxYzR4vN8mBwHfJc' });
   await card.locator('.notes', { hasText: 'engine: scripted demo engine' }).waitFor();
-  await page.locator('[data-gallery] .card', { hasText: 'sh_Markup6vN8mBwHfJc4' }).locator('.notes', { hasText: 'no engine: the page runs the conversation' }).waitFor();
+  await page
+    .locator('[data-gallery] .card', { hasText: 'sh_Markup6vN8mBwHfJc4' })
+    .locator('.notes', { hasText: 'no engine: the page runs the conversation' })
+    .waitFor();
   const embed = card.locator('share-link-embed');
   await embed.locator('[part~="start-button"]').click();
   await embed.locator('[part~="captions"]', { hasText: 'scripted demo persona' }).waitFor({ timeout: 15_000 });
@@ -87,13 +107,19 @@ it('runs scripted conversations from the gallery and the playground, and the pla
   const form = page.locator('[data-playground]');
   await form.locator('select[name="link"]').selectOption('00000000-0000-4000-8000-000000000001');
   const stage = page.locator('[data-playground-stage] share-link-embed');
-  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await page.waitForFunction(
+    () => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready',
+  );
   assert.equal(await form.locator('select[name="engine"]').inputValue(), 'scripted');
   await form.locator('select[name="engine"]').selectOption('');
   await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: no engine' }).waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await page.waitForFunction(
+    () => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready',
+  );
   await stage.locator('[part~="start-button"]').click();
-  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'live');
+  await page.waitForFunction(
+    () => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'live',
+  );
   await page.waitForTimeout(300);
   assert.equal(await stage.locator('[part~="captions"]').count(), 0);
   await stage.locator('[part~="end-button"]').click();
@@ -101,7 +127,9 @@ it('runs scripted conversations from the gallery and the playground, and the pla
   // Back to the scripted engine: the conversation runs in the playground too.
   await form.locator('select[name="engine"]').selectOption('scripted');
   await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: scripted demo engine' }).waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready');
+  await page.waitForFunction(
+    () => document.querySelector('[data-playground-stage] share-link-embed')?.getAttribute('state') === 'ready',
+  );
   await stage.locator('[part~="start-button"]').click();
   await stage.locator('[part~="captions"]', { hasText: 'scripted demo persona' }).waitFor({ timeout: 15_000 });
   await page.locator('[data-log] li', { hasText: 'share-link-message: persona' }).first().waitFor();
@@ -115,7 +143,10 @@ it('runs scripted conversations from the gallery and the playground, and the pla
   await form.locator('input[name="agentId"]').blur();
   await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: ElevenLabs' }).waitFor();
   await form.locator('select[name="engine"]').selectOption('scripted');
-  await page.locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: scripted demo engine' }).first().waitFor();
+  await page
+    .locator('[data-log] li', { hasText: 'PATCH /v1/personas: engine: scripted demo engine' })
+    .first()
+    .waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -129,13 +160,19 @@ it("gives a LINK link's share page as its snippet, and the same server opens it"
   await page.locator('[data-playground-stage] share-link-embed').waitFor();
   const value = await select.locator('option', { hasText: 'sh_DirectLinkQxYzR4vN' }).getAttribute('value');
   await select.selectOption(value!);
-  await page.waitForFunction(() => document.querySelector('[data-snippets] figcaption')?.textContent?.startsWith('Share page'));
+  await page.waitForFunction(() =>
+    document.querySelector('[data-snippets] figcaption')?.textContent?.startsWith('Share page'),
+  );
   assert.equal(await page.locator('[data-snippets] figure').count(), 1);
   const shareUrl = (await page.locator('[data-snippets] pre').textContent())!;
   assert.equal(shareUrl, `${base}/s/sh_DirectLinkQxYzR4vN`);
 
   await page.goto(shareUrl);
-  await page.waitForFunction(() => document.querySelector('share-link-embed')?.getAttribute('state') === 'ready', undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => document.querySelector('share-link-embed')?.getAttribute('state') === 'ready',
+    undefined,
+    { timeout: 15_000 },
+  );
   assert.equal(await page.getAttribute('share-link-embed', 'variant'), 'player');
   assert.deepEqual(errors, []);
   await page.close();

@@ -64,13 +64,20 @@ export async function startHarness(): Promise<Harness> {
       return;
     }
     const served = pages.get(path);
-    res.writeHead(served ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...served?.headers });
+    res.writeHead(served ? 200 : 404, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...served?.headers,
+    });
     res.end(served?.html ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // A fake microphone (a beep every half second) for contexts that grant the permission.
-  const browser = await chromium.launch({ executablePath, args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'] });
+  const browser = await chromium.launch({
+    executablePath,
+    args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'],
+  });
   const contexts: BrowserContext[] = [];
 
   return {
@@ -91,16 +98,26 @@ export async function startHarness(): Promise<Harness> {
       contexts.push(context);
       if (options.initScript) await context.addInitScript({ content: options.initScript });
       const page = await context.newPage();
-      const opened: OpenPage = { page, context, pageErrors: [], consoleErrors: [], warnings: [], requests: [], allRequests: [] };
+      const opened: OpenPage = {
+        page,
+        context,
+        pageErrors: [],
+        consoleErrors: [],
+        warnings: [],
+        requests: [],
+        allRequests: [],
+      };
       page.on('request', (request) => opened.allRequests.push(request.url()));
       page.on('pageerror', (error) => opened.pageErrors.push(error.message));
       page.on('console', (message) => {
-        if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) opened.consoleErrors.push(message.text());
+        if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
+          opened.consoleErrors.push(message.text());
         if (message.type() === 'warning') opened.warnings.push(message.text());
       });
       page.on('request', async (request) => {
         // allHeaders() includes what the network stack adds, such as Origin.
-        if (request.url().includes('/v1/')) opened.requests.push({ url: request.url(), origin: (await request.allHeaders())['origin'] });
+        if (request.url().includes('/v1/'))
+          opened.requests.push({ url: request.url(), origin: (await request.allHeaders())['origin'] });
       });
       await page.goto(url);
       return opened;
@@ -115,7 +132,9 @@ export async function startHarness(): Promise<Harness> {
       return response.json() as Promise<{ id: string; token: string }>;
     },
     async getLink(id) {
-      return (await fetch(`${api.base}/v1/share-links/${id}`, { headers: { Authorization: `Bearer ${API_KEY}` } })).json() as Promise<{ usageCount: number }>;
+      return (
+        await fetch(`${api.base}/v1/share-links/${id}`, { headers: { Authorization: `Bearer ${API_KEY}` } })
+      ).json() as Promise<{ usageCount: number }>;
     },
     async close() {
       await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
@@ -128,7 +147,11 @@ export async function startHarness(): Promise<Harness> {
 
 /** Waits until the page's first `<share-link-embed>` reaches a settled state, and returns it. */
 export async function settledState(page: Page, selector = 'share-link-embed'): Promise<string> {
-  await page.waitForFunction((sel) => /^(ready|error|live)$/.test(document.querySelector(sel)?.getAttribute('state') ?? ''), selector, { timeout: 15_000 });
+  await page.waitForFunction(
+    (sel) => /^(ready|error|live)$/.test(document.querySelector(sel)?.getAttribute('state') ?? ''),
+    selector,
+    { timeout: 15_000 },
+  );
   return (await page.getAttribute(selector, 'state'))!;
 }
 

@@ -22,9 +22,15 @@ it('works on a page with Cross-Origin-Embedder-Policy: require-corp', async () =
   const opened = await current().open(url);
   assert.equal(await opened.page.evaluate(() => crossOriginIsolated), true, 'the page is cross-origin isolated');
   assert.equal(await settledState(opened.page), 'ready');
-  await opened.page.waitForFunction(() => {
-    const poster = document.querySelector('share-link-embed')?.shadowRoot?.querySelector('img[part~="poster"]') as HTMLImageElement | null;
-    return poster?.complete && poster.naturalWidth > 0;
-  }, undefined, { timeout: 10_000 });
+  await opened.page.waitForFunction(
+    () => {
+      const poster = document
+        .querySelector('share-link-embed')
+        ?.shadowRoot?.querySelector('img[part~="poster"]') as HTMLImageElement | null;
+      return poster?.complete && poster.naturalWidth > 0;
+    },
+    undefined,
+    { timeout: 10_000 },
+  );
   assert.deepEqual([...opened.pageErrors, ...opened.consoleErrors], []);
 });

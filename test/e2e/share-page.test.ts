@@ -27,25 +27,43 @@ interface SharePage {
   headers: Record<string, string>;
 }
 
-async function openSharePage(url: string, { locale = 'en-US', viewport = { width: 1100, height: 800 } } = {}): Promise<SharePage> {
+async function openSharePage(
+  url: string,
+  { locale = 'en-US', viewport = { width: 1100, height: 800 } } = {},
+): Promise<SharePage> {
   const context = await current().browser.newContext({ locale, viewport });
   await context.addInitScript({ content: RECORD_VIOLATIONS });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && !/Failed to load resource/.test(message.text()) && errors.push(message.text()));
+  page.on(
+    'console',
+    (message) =>
+      message.type() === 'error' && !/Failed to load resource/.test(message.text()) && errors.push(message.text()),
+  );
   const response = await page.goto(url);
   return { page, context, errors, status: response!.status(), headers: await response!.allHeaders() };
 }
 
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
-const embedError = (page: Page) => page.evaluate(() => (document.querySelector('share-link-embed') as unknown as { error: { reason: string } | null }).error);
-const messageText = (page: Page) => page.evaluate(() => document.querySelector('share-link-embed')!.shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim());
+const embedError = (page: Page) =>
+  page.evaluate(
+    () => (document.querySelector('share-link-embed') as unknown as { error: { reason: string } | null }).error,
+  );
+const messageText = (page: Page) =>
+  page.evaluate(() =>
+    document.querySelector('share-link-embed')!.shadowRoot!.querySelector('[part~="message"]')!.textContent!.trim(),
+  );
 
 describe('a LINK link opened on its share page', () => {
   it('shows the persona full-viewport, starts a conversation that counts one use, with no CSP violation', async () => {
     // No origin allowed at all: a LINK link's allowed origins are about embedding, not its own page.
-    const link = await current().createLink({ type: 'LINK', allowAllOrigins: false, allowedOrigins: [], usageLimit: 3 });
+    const link = await current().createLink({
+      type: 'LINK',
+      allowAllOrigins: false,
+      allowedOrigins: [],
+      usageLimit: 3,
+    });
     const shared = await openSharePage(`${current().api.base}/s/${link.token}`);
     const { page } = shared;
     assert.equal(shared.status, 200);
@@ -67,11 +85,16 @@ describe('a LINK link opened on its share page', () => {
   });
 
   it('works on a phone-sized screen', async () => {
-    const shared = await openSharePage(`${current().api.base}/s/sh_DirectLinkQxYzR4vN`, { viewport: { width: 390, height: 844 } });
+    const shared = await openSharePage(`${current().api.base}/s/sh_DirectLinkQxYzR4vN`, {
+      viewport: { width: 390, height: 844 },
+    });
     assert.equal(await settledState(shared.page), 'ready');
     const box = await shared.page.locator('share-link-embed [part~="player"]').boundingBox();
     assert.deepEqual([box?.width, box?.height], [390, 844]);
-    assert.ok(await shared.page.locator('share-link-embed [part~="start-button"]').isVisible(), 'the start button is on screen');
+    assert.ok(
+      await shared.page.locator('share-link-embed [part~="start-button"]').isVisible(),
+      'the start button is on screen',
+    );
     assert.deepEqual(await violations(shared.page), []);
     await shared.context.close();
   });
@@ -91,16 +114,24 @@ describe('a LINK link opened on its share page', () => {
   it('cannot be framed by another site', async () => {
     const link = await current().createLink({ type: 'LINK' });
     const shareUrl = `${current().api.base}/s/${link.token}`;
-    const host = current().page('/frames-share-page', `<!doctype html><title>framer</title><iframe src="${shareUrl}" width="600" height="400"></iframe>`);
+    const host = current().page(
+      '/frames-share-page',
+      `<!doctype html><title>framer</title><iframe src="${shareUrl}" width="600" height="400"></iframe>`,
+    );
     const context = await current().browser.newContext();
     const page = await context.newPage();
     const [refusal] = await Promise.all([
-      page.waitForEvent('console', { predicate: (message) => /frame-ancestors|Refused to (frame|display)/i.test(message.text()), timeout: 15_000 }),
+      page.waitForEvent('console', {
+        predicate: (message) => /frame-ancestors|Refused to (frame|display)/i.test(message.text()),
+        timeout: 15_000,
+      }),
       page.goto(host),
     ]);
     assert.match(refusal.text(), /frame-ancestors 'none'|X-Frame-Options/, 'Chromium reports the refusal');
     const frame = await (await page.waitForSelector('iframe')).contentFrame();
-    const rendered = await frame?.evaluate(() => document.querySelector('share-link-embed') !== null).catch(() => false);
+    const rendered = await frame
+      ?.evaluate(() => document.querySelector('share-link-embed') !== null)
+      .catch(() => false);
     assert.equal(rendered, false, 'the share page did not render inside the frame');
     assert.notEqual(frame?.url(), shareUrl, 'the frame shows an error page, not the share page');
     await context.close();
@@ -112,7 +143,11 @@ describe('a LINK link opened on its share page', () => {
     assert.equal(await settledState(shared.page), 'ready');
     assert.equal(await shared.page.title(), 'Talk to <img src=x onerror="window.__pwned=1"><b>Mallory</b>');
     assert.equal(await shared.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-    assert.equal(await shared.page.evaluate(() => document.querySelectorAll('img, b, script:not([src])').length), 0, 'no element from the name in the page');
+    assert.equal(
+      await shared.page.evaluate(() => document.querySelectorAll('img, b, script:not([src])').length),
+      0,
+      'no element from the name in the page',
+    );
     assert.deepEqual(await violations(shared.page), []);
     await shared.context.close();
   });
@@ -144,7 +179,11 @@ describe("the link's states, in the visitor's language", () => {
     const link = await current().createLink({ type: 'LINK', expiresAt: new Date(Date.now() + 10_000).toISOString() });
     const shared = await openSharePage(`${current().api.base}/s/${link.token}`, { locale: 'es-ES' });
     assert.equal(await settledState(shared.page), 'ready');
-    await shared.page.waitForFunction(() => document.querySelector('share-link-embed')?.getAttribute('state') === 'error', undefined, { timeout: 30_000 });
+    await shared.page.waitForFunction(
+      () => document.querySelector('share-link-embed')?.getAttribute('state') === 'error',
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(await messageText(shared.page), MESSAGES.es.errors.expired);
     await shared.context.close();
   });
@@ -177,8 +216,14 @@ describe('the same LINK link on an ordinary page', () => {
       <share-link-embed id="plain" token="sh_DirectLinkQxYzR4vN"></share-link-embed>
       <share-link-embed id="claimed" token="sh_DirectLinkQxYzR4vN" share-page></share-link-embed>`;
     const { page, context } = await current().open(current().page('/ordinary-link', html));
-    await page.waitForFunction(() => [...document.querySelectorAll('share-link-embed')].every((el) => el.getAttribute('state') === 'error'));
-    const reasons = await page.evaluate(() => [...document.querySelectorAll('share-link-embed')].map((el) => (el as unknown as { error: { reason: string } }).error.reason));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('share-link-embed')].every((el) => el.getAttribute('state') === 'error'),
+    );
+    const reasons = await page.evaluate(() =>
+      [...document.querySelectorAll('share-link-embed')].map(
+        (el) => (el as unknown as { error: { reason: string } }).error.reason,
+      ),
+    );
     assert.deepEqual(reasons, ['not-embeddable', 'not-embeddable']);
     await context.close();
   });

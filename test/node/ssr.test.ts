@@ -8,7 +8,21 @@ it('imports in Node without a DOM, and registers nothing', async () => {
   assert.equal(typeof module.ShareLinkEmbed, 'function');
   assert.equal(typeof module.defineShareLinkEmbed, 'function');
   assert.doesNotThrow(() => module.defineShareLinkEmbed());
-  assert.equal(module.checkShareLink({ type: 'PLAYER_EMBED', enabled: true, expiresAt: null, usageLimit: null, usageCount: 0, allowedOrigins: [], allowAllOrigins: true }, { origin: null, now: 0 }), null);
+  assert.equal(
+    module.checkShareLink(
+      {
+        type: 'PLAYER_EMBED',
+        enabled: true,
+        expiresAt: null,
+        usageLimit: null,
+        usageCount: 0,
+        allowedOrigins: [],
+        allowAllOrigins: true,
+      },
+      { origin: null, now: 0 },
+    ),
+    null,
+  );
 });
 
 it('loads the bundle entry in Node without a DOM', async () => {

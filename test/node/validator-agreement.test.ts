@@ -27,7 +27,9 @@ function widget(parse: (json: unknown) => unknown, json: unknown): Outcome {
 
 function server(schema: v.GenericSchema, json: unknown): Outcome {
   const result = v.safeParse(schema, json);
-  return result.success ? { ok: true, value: result.output } : { ok: false, problem: JSON.stringify(result.issues[0]?.message) };
+  return result.success
+    ? { ok: true, value: result.output }
+    : { ok: false, problem: JSON.stringify(result.issues[0]?.message) };
 }
 
 /** Both accept with equal values, or both refuse. Returns whether they accepted. */
@@ -35,7 +37,11 @@ function agree(kind: 'embed' | 'session', json: unknown): boolean {
   const mine = kind === 'embed' ? widget(parseEmbedResponse, json) : widget(parseSessionResponse, json);
   const theirs = kind === 'embed' ? server(EmbedResponseSchema, json) : server(SessionResponseSchema, json);
   const shown = JSON.stringify(json)?.slice(0, 600);
-  assert.equal(mine.ok, theirs.ok, `widget ${mine.ok ? 'accepts' : `refuses (${'problem' in mine ? mine.problem : ''})`}, server ${theirs.ok ? 'accepts' : `refuses (${'problem' in theirs ? theirs.problem : ''})`}: ${shown}`);
+  assert.equal(
+    mine.ok,
+    theirs.ok,
+    `widget ${mine.ok ? 'accepts' : `refuses (${'problem' in mine ? mine.problem : ''})`}, server ${theirs.ok ? 'accepts' : `refuses (${'problem' in theirs ? theirs.problem : ''})`}: ${shown}`,
+  );
   if (mine.ok && theirs.ok) assert.deepEqual(mine.value, theirs.value, shown);
   return mine.ok;
 }
@@ -46,24 +52,108 @@ const overJson = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
 // Values at and beyond every rule's edge, and the shapes attackers send.
 const long = (n: number) => 'x'.repeat(n);
 const EDGES: unknown[] = [
-  Array(100).fill('https://a.example'), Array(101).fill('https://a.example'), [long(300)], [long(301)], [null], [{}],
-  null, true, false, 0, -1, 1.5, 2 ** 53 - 1, 2 ** 53, 1e308, -0, '', ' ', '0', 'true', 'null', [], {}, ['x'], [1], { kind: 'anam' },
-  long(1), long(15), long(16), long(100), long(101), long(300), long(301), long(500), long(501), long(4096), long(4097), long(5000), long(5001),
-  'sh_abcdefgh', 'sh_abcdefg', `sh_${long(64)}`, `sh_${long(65)}`, 'sh_abc-defgh', 'SH_abcdefgh', 'sh_abcdefgh\n',
-  'LINK', 'PLAYER_EMBED', 'ORB_EMBED', 'orb_embed', 'toString', '__proto__', 'constructor',
-  '2026-04-20T10:00:00Z', '2026-04-20T10:00:00.123456789+02:00', '2026-02-28T23:59:59-05:00', '2024-02-29T00:00:00Z',
-  '2026-02-30T10:00:00Z', '2026-04-20T10:00:00', '2026-04-20', 'Tue, 27 Apr 2027 10:00:00 GMT', '+275760-09-13T00:00:00.000Z',
-  '275760-09-13T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '2026-04-20T25:61:61Z', '2026-13-01T00:00:00Z',
-  'https://cdn.example/a.png', 'http://127.0.0.1:9/a.webm', 'HTTPS://CDN.EXAMPLE/A.PNG', 'http:cdn.example', '//cdn.example/a.png',
-  ' https://cdn.example', 'https://', 'https:///', 'https://a b.example', 'javascript:alert(1)', 'data:video/mp4;base64,AAAA',
-  'wss://engine.example/ws', 'ws://127.0.0.1:1/ws', 'WSS://ENGINE.EXAMPLE', 'ftp://a.example', 'blob:https://a.example/x',
-  `https://a.example/${long(4080)}`, `https://a.example/${long(4100)}`,
-  { kind: 'anam', sessionToken: 'anam-token' }, { kind: 'anam', sessionToken: '' }, { kind: 'anam' },
-  { kind: 'elevenlabs', conversationToken: 'el-token', expiresAt: null }, { kind: 'elevenlabs', conversationToken: 'el-token', expiresAt: '2026-04-20T10:00:00Z' },
-  { kind: 'elevenlabs', conversationToken: 'el-token', expiresAt: 1767225600 }, { kind: 'elevenlabs', conversationToken: 'el-token' },
-  { kind: 'scripted', url: 'wss://api.example/v1/engine/ws' }, { kind: 'scripted', url: 'https://api.example/engine' },
-  { kind: 'scripted', url: 'javascript:alert(1)' }, { kind: 'scripted', url: '/v1/engine' }, { kind: 'bogus' }, { kind: '__proto__' },
-  { kind: 'constructor' }, { kind: 'toString' }, { kind: null }, { kind: ['anam'] },
+  Array(100).fill('https://a.example'),
+  Array(101).fill('https://a.example'),
+  [long(300)],
+  [long(301)],
+  [null],
+  [{}],
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  2 ** 53 - 1,
+  2 ** 53,
+  1e308,
+  -0,
+  '',
+  ' ',
+  '0',
+  'true',
+  'null',
+  [],
+  {},
+  ['x'],
+  [1],
+  { kind: 'anam' },
+  long(1),
+  long(15),
+  long(16),
+  long(100),
+  long(101),
+  long(300),
+  long(301),
+  long(500),
+  long(501),
+  long(4096),
+  long(4097),
+  long(5000),
+  long(5001),
+  'sh_abcdefgh',
+  'sh_abcdefg',
+  `sh_${long(64)}`,
+  `sh_${long(65)}`,
+  'sh_abc-defgh',
+  'SH_abcdefgh',
+  'sh_abcdefgh\n',
+  'LINK',
+  'PLAYER_EMBED',
+  'ORB_EMBED',
+  'orb_embed',
+  'toString',
+  '__proto__',
+  'constructor',
+  '2026-04-20T10:00:00Z',
+  '2026-04-20T10:00:00.123456789+02:00',
+  '2026-02-28T23:59:59-05:00',
+  '2024-02-29T00:00:00Z',
+  '2026-02-30T10:00:00Z',
+  '2026-04-20T10:00:00',
+  '2026-04-20',
+  'Tue, 27 Apr 2027 10:00:00 GMT',
+  '+275760-09-13T00:00:00.000Z',
+  '275760-09-13T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '0000-01-01T00:00:00Z',
+  '2026-04-20T25:61:61Z',
+  '2026-13-01T00:00:00Z',
+  'https://cdn.example/a.png',
+  'http://127.0.0.1:9/a.webm',
+  'HTTPS://CDN.EXAMPLE/A.PNG',
+  'http:cdn.example',
+  '//cdn.example/a.png',
+  ' https://cdn.example',
+  'https://',
+  'https:///',
+  'https://a b.example',
+  'javascript:alert(1)',
+  'data:video/mp4;base64,AAAA',
+  'wss://engine.example/ws',
+  'ws://127.0.0.1:1/ws',
+  'WSS://ENGINE.EXAMPLE',
+  'ftp://a.example',
+  'blob:https://a.example/x',
+  `https://a.example/${long(4080)}`,
+  `https://a.example/${long(4100)}`,
+  { kind: 'anam', sessionToken: 'anam-token' },
+  { kind: 'anam', sessionToken: '' },
+  { kind: 'anam' },
+  { kind: 'elevenlabs', conversationToken: 'el-token', expiresAt: null },
+  { kind: 'elevenlabs', conversationToken: 'el-token', expiresAt: '2026-04-20T10:00:00Z' },
+  { kind: 'elevenlabs', conversationToken: 'el-token', expiresAt: 1767225600 },
+  { kind: 'elevenlabs', conversationToken: 'el-token' },
+  { kind: 'scripted', url: 'wss://api.example/v1/engine/ws' },
+  { kind: 'scripted', url: 'https://api.example/engine' },
+  { kind: 'scripted', url: 'javascript:alert(1)' },
+  { kind: 'scripted', url: '/v1/engine' },
+  { kind: 'bogus' },
+  { kind: '__proto__' },
+  { kind: 'constructor' },
+  { kind: 'toString' },
+  { kind: null },
+  { kind: ['anam'] },
 ];
 
 const text = (minLength: number, maxLength: number) => fc.string({ minLength, maxLength });
@@ -77,7 +167,11 @@ const isoDate = fc
       date.toISOString().replace(/\.\d+Z$/, '.123456789-07:30'),
     ),
   );
-const mediaUrl = fc.oneof(fc.constant(null), fc.webUrl({ validSchemes: ['https', 'http'] }), fc.constantFrom('https://cdn.example/a.png', 'http://127.0.0.1:9/a.webm'));
+const mediaUrl = fc.oneof(
+  fc.constant(null),
+  fc.webUrl({ validSchemes: ['https', 'http'] }),
+  fc.constantFrom('https://cdn.example/a.png', 'http://127.0.0.1:9/a.webm'),
+);
 const count = fc.oneof(fc.nat(), fc.constant(0), fc.constant(Number.MAX_SAFE_INTEGER));
 
 const shareLink = fc.record({
@@ -107,7 +201,11 @@ const embedBody = fc.record({ shareLink, persona, serverTime: isoDate });
 const engine = fc.oneof(
   fc.constant(null),
   fc.record({ kind: fc.constant('anam'), sessionToken: text(1, 4096) }),
-  fc.record({ kind: fc.constant('elevenlabs'), conversationToken: text(1, 4096), expiresAt: fc.option(isoDate, { nil: null }) }),
+  fc.record({
+    kind: fc.constant('elevenlabs'),
+    conversationToken: text(1, 4096),
+    expiresAt: fc.option(isoDate, { nil: null }),
+  }),
   fc.record({ kind: fc.constant('scripted'), url: fc.webUrl({ validSchemes: ['wss', 'ws', 'https', 'http'] }) }),
 );
 const sessionBody = fc.record(
@@ -139,12 +237,19 @@ function mutate(body: unknown, { at, op, value, key }: Mutation): unknown {
   const all = paths(copy);
   const path = all[at % all.length]!;
   if (!path.length) return op === 'replace' ? overJson(value) : copy;
-  const parent = path.slice(0, -1).reduce<Record<string, unknown>>((node, step) => node[step] as Record<string, unknown>, copy);
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string, unknown>>((node, step) => node[step] as Record<string, unknown>, copy);
   const last = path.at(-1)!;
   if (op === 'delete') {
     if (Array.isArray(parent)) parent.splice(Number(last), 1);
     else delete parent[last];
-  } else if (op === 'add' && typeof parent[last] === 'object' && parent[last] !== null && !Array.isArray(parent[last])) {
+  } else if (
+    op === 'add' &&
+    typeof parent[last] === 'object' &&
+    parent[last] !== null &&
+    !Array.isArray(parent[last])
+  ) {
     // Through JSON text, so that `__proto__` becomes an own property, as in a hostile server's body.
     (parent[last] as Record<string, unknown>)[ADDED] = value ?? null;
     return JSON.parse(JSON.stringify(copy).replace(JSON.stringify(ADDED), JSON.stringify(key)));
@@ -174,26 +279,46 @@ describe('the widget validator agrees with the server schema', () => {
   });
 
   it('on generated valid bodies, which both accept', () => {
-    fc.assert(fc.property(embedBody, (body) => assert.equal(agree('embed', overJson(body)), true)), { numRuns: 300 });
-    fc.assert(fc.property(sessionBody, (body) => assert.equal(agree('session', overJson(body)), true)), { numRuns: 300 });
+    fc.assert(
+      fc.property(embedBody, (body) => assert.equal(agree('embed', overJson(body)), true)),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(sessionBody, (body) => assert.equal(agree('session', overJson(body)), true)),
+      { numRuns: 300 },
+    );
   });
 
   it('on embed bodies broken one field at a time', () => {
     let refused = 0;
-    fc.assert(fc.property(embedBody, mutation, (body, change) => void (agree('embed', mutate(body, change)) || refused++)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(embedBody, mutation, (body, change) => void (agree('embed', mutate(body, change)) || refused++)),
+      { numRuns: 3000 },
+    );
     assert.ok(refused > 1000, `only ${refused} of 3000 mutations refused: the corpus is too gentle`);
   });
 
   it('on session bodies broken one field at a time, engines included', () => {
     let refused = 0;
-    fc.assert(fc.property(sessionBody, mutation, (body, change) => void (agree('session', mutate(body, change)) || refused++)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(sessionBody, mutation, (body, change) => void (agree('session', mutate(body, change)) || refused++)),
+      { numRuns: 3000 },
+    );
     assert.ok(refused > 1000, `only ${refused} of 3000 mutations refused: the corpus is too gentle`);
   });
 
   it('on every edge value, in every place of a body', () => {
     const embed = overJson(validEmbedBody());
-    const session = { sessionToken: long(24), expiresAt: '2026-04-20T10:00:00Z', usageCount: 1, engine: { kind: 'elevenlabs', conversationToken: 'el', expiresAt: null } };
-    for (const [kind, body] of [['embed', embed], ['session', session]] as const) {
+    const session = {
+      sessionToken: long(24),
+      expiresAt: '2026-04-20T10:00:00Z',
+      usageCount: 1,
+      engine: { kind: 'elevenlabs', conversationToken: 'el', expiresAt: null },
+    };
+    for (const [kind, body] of [
+      ['embed', embed],
+      ['session', session],
+    ] as const) {
       const count = paths(body).length;
       for (let at = 0; at < count; at++) {
         for (const value of EDGES) agree(kind, mutate(body, { at, op: 'replace', value, key: 'extra' }));
@@ -207,9 +332,21 @@ describe('the widget validator on its own', () => {
   it('names the path and the rule of the first problem', () => {
     const body = overJson(validEmbedBody()) as { persona: { avatar: { imageUrl: unknown } } };
     body.persona.avatar.imageUrl = 'javascript:alert(1)';
-    assert.throws(() => parseEmbedResponse(body), /invalid body \(persona\.avatar\.imageUrl: must be an http: or https: URL\)/);
+    assert.throws(
+      () => parseEmbedResponse(body),
+      /invalid body \(persona\.avatar\.imageUrl: must be an http: or https: URL\)/,
+    );
     assert.throws(() => parseEmbedResponse([]), /invalid body \(body: must be an object\)/);
-    assert.throws(() => parseSessionResponse({ sessionToken: long(20), expiresAt: '2026-04-20T10:00:00Z', usageCount: 0, engine: { kind: 'x' } }), /engine\.kind: must be anam, elevenlabs or scripted/);
+    assert.throws(
+      () =>
+        parseSessionResponse({
+          sessionToken: long(20),
+          expiresAt: '2026-04-20T10:00:00Z',
+          usageCount: 0,
+          engine: { kind: 'x' },
+        }),
+      /engine\.kind: must be anam, elevenlabs or scripted/,
+    );
   });
 
   it('reads only own properties: a polluted Object.prototype supplies no field and adds none', () => {
@@ -222,7 +359,10 @@ describe('the widget validator on its own', () => {
       assert.throws(() => parseEmbedResponse(body), /shareLink\.enabled: must be true or false/);
       const output = parseEmbedResponse(overJson(validEmbedBody()));
       assert.equal(Object.keys(output).includes('polluted'), false);
-      assert.deepEqual(Object.keys(output.shareLink).sort(), Object.keys(overJson(validEmbedBody().shareLink) as object).sort());
+      assert.deepEqual(
+        Object.keys(output.shareLink).sort(),
+        Object.keys(overJson(validEmbedBody().shareLink) as object).sort(),
+      );
     } finally {
       delete proto['enabled'];
       delete proto['polluted'];
@@ -230,7 +370,10 @@ describe('the widget validator on its own', () => {
   });
 
   it('drops unknown fields and `__proto__` keys into fresh objects', () => {
-    const text = JSON.stringify(validEmbedBody()).replace('"shareLink":{', '"__proto__":{"polluted":1},"shareLink":{"__proto__":{"removeWatermark":true},');
+    const text = JSON.stringify(validEmbedBody()).replace(
+      '"shareLink":{',
+      '"__proto__":{"polluted":1},"shareLink":{"__proto__":{"removeWatermark":true},',
+    );
     const output = parseEmbedResponse(JSON.parse(text));
     assert.equal(Object.getPrototypeOf(output), Object.prototype);
     assert.equal(Object.getPrototypeOf(output.shareLink), Object.prototype);
@@ -241,7 +384,13 @@ describe('the widget validator on its own', () => {
   it('takes a missing engine as null, and checks the scripted engine URL', () => {
     const base = { sessionToken: long(20), expiresAt: '2026-04-20T10:00:00Z', usageCount: 3 };
     assert.equal(parseSessionResponse(base).engine, null);
-    assert.deepEqual(parseSessionResponse({ ...base, engine: { kind: 'scripted', url: 'wss://api.example/ws', extra: 1 } }).engine, { kind: 'scripted', url: 'wss://api.example/ws' });
-    assert.throws(() => parseSessionResponse({ ...base, engine: { kind: 'scripted', url: '/relative/ws' } }), /engine\.url: must be a ws:, wss:, http: or https: URL/);
+    assert.deepEqual(
+      parseSessionResponse({ ...base, engine: { kind: 'scripted', url: 'wss://api.example/ws', extra: 1 } }).engine,
+      { kind: 'scripted', url: 'wss://api.example/ws' },
+    );
+    assert.throws(
+      () => parseSessionResponse({ ...base, engine: { kind: 'scripted', url: '/relative/ws' } }),
+      /engine\.url: must be a ws:, wss:, http: or https: URL/,
+    );
   });
 });

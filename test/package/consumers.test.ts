@@ -39,12 +39,17 @@ interface Run {
 }
 function run(command: string, args: string[], cwd = CONSUMERS): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      // Some tools colour their report whatever the environment says (ANSI escape codes).
-      // eslint-disable-next-line no-control-regex
-      const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        // Some tools colour their report whatever the environment says (ANSI escape codes).
+        // eslint-disable-next-line no-control-regex
+        const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output });
+      },
+    );
   });
 }
 const bin = (name: string) => join(BIN, name);
@@ -66,7 +71,9 @@ async function assertExpectedErrorsAreLoadBearing(fixture: string, file: string,
   writeFileSync(copy, readFileSync(source, 'utf8').replace(strip, ''));
   try {
     const { output } = await run(bin('tsc'), ['-p', fixture, '--pretty', 'false']);
-    const lines = [...output.matchAll(new RegExp(`stripped-${file.replace('.', '\\.')}\\((\\d+),\\d+\\): error`, 'g'))].map((match) => Number(match[1]));
+    const lines = [
+      ...output.matchAll(new RegExp(`stripped-${file.replace('.', '\\.')}\\((\\d+),\\d+\\): error`, 'g')),
+    ].map((match) => Number(match[1]));
     assert.deepEqual([...new Set(lines)], expectedErrorLines(source, marker), output);
   } finally {
     rmSync(copy, { force: true });
@@ -81,16 +88,32 @@ describe('the packed tarball', () => {
 
   it('ships a LICENSE, no source maps and no file that nothing reaches', () => {
     assert.match(readFileSync(join(INSTALLED, 'LICENSE'), 'utf8'), /^MIT License[\s\S]*share-link-embed contributors/);
-    assert.deepEqual([...shipped].filter((file) => file.endsWith('.map')), []);
+    assert.deepEqual(
+      [...shipped].filter((file) => file.endsWith('.map')),
+      [],
+    );
     // Every file is an export's target, referenced by package.json, or imported by one that is.
     const reached = new Set(['package.json', 'README.md', 'LICENSE']);
     const queue: string[] = [];
     const reach = (path: string) => {
       const normal = path.replace(/^\.\//, '');
-      if (!reached.has(normal)) reached.add(normal), queue.push(normal);
+      if (!reached.has(normal)) (reached.add(normal), queue.push(normal));
     };
-    const targets = (value: unknown): string[] => (typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(targets) : []);
-    for (const target of [...targets(pkg.exports), pkg.main, pkg.types, pkg.customElements, pkg['web-types'], ...targets(pkg.contributes)]) reach(target);
+    const targets = (value: unknown): string[] =>
+      typeof value === 'string'
+        ? [value]
+        : value && typeof value === 'object'
+          ? Object.values(value).flatMap(targets)
+          : [];
+    for (const target of [
+      ...targets(pkg.exports),
+      pkg.main,
+      pkg.types,
+      pkg.customElements,
+      pkg['web-types'],
+      ...targets(pkg.contributes),
+    ])
+      reach(target);
     while (queue.length) {
       const file = queue.shift()!;
       if (!/\.(js|d\.ts)$/.test(file)) continue;
@@ -109,8 +132,16 @@ describe('the packed tarball', () => {
         if (shipped.has(resolved)) reach(resolved);
       }
     }
-    assert.deepEqual([...shipped].filter((file) => !reached.has(file)), [], 'files in the tarball that no export, field or import reaches');
-    assert.deepEqual([...reached].filter((file) => !shipped.has(file)), [], 'files referenced but missing from the tarball');
+    assert.deepEqual(
+      [...shipped].filter((file) => !reached.has(file)),
+      [],
+      'files in the tarball that no export, field or import reaches',
+    );
+    assert.deepEqual(
+      [...reached].filter((file) => !shipped.has(file)),
+      [],
+      'files referenced but missing from the tarball',
+    );
   });
 
   it('says where it comes from, and shows the README pictures on the registry', () => {
@@ -118,7 +149,9 @@ describe('the packed tarball', () => {
     assert.equal(pkg.repository.url, 'git+https://github.com/share-link-embed/share-link-embed.git');
     assert.match(pkg.homepage, /^https:\/\/github\.com\/share-link-embed\/share-link-embed/);
     assert.match(pkg.bugs.url, /^https:\/\/github\.com\/share-link-embed\/share-link-embed\/issues$/);
-    const images = [...readFileSync(join(INSTALLED, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]!);
+    const images = [...readFileSync(join(INSTALLED, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(
+      (match) => match[1]!,
+    );
     assert.ok(images.length > 0);
     for (const image of images) {
       const path = image.replace('https://raw.githubusercontent.com/share-link-embed/share-link-embed/main/', '');
@@ -134,28 +167,52 @@ describe('the packed tarball', () => {
         continue;
       }
       assert.ok(conditions.types && shipped.has(conditions.types.slice(2)), `${subpath}: types`);
-      if (!subpath.startsWith('./types/')) assert.ok(conditions.default && shipped.has(conditions.default.slice(2)), `${subpath}: default`);
+      if (!subpath.startsWith('./types/'))
+        assert.ok(conditions.default && shipped.has(conditions.default.slice(2)), `${subpath}: default`);
     }
     assert.equal(pkg.customElements, 'custom-elements.json');
-    for (const file of [pkg['web-types'], ...pkg.contributes.html.customData, ...pkg.contributes.css.customData]) assert.ok(shipped.has(file.slice(2)), file);
+    for (const file of [pkg['web-types'], ...pkg.contributes.html.customData, ...pkg.contributes.css.customData])
+      assert.ok(shipped.has(file.slice(2)), file);
     const webTypes = JSON.parse(readFileSync(join(INSTALLED, pkg['web-types']), 'utf8'));
     const htmlData = JSON.parse(readFileSync(join(INSTALLED, pkg.contributes.html.customData[0]), 'utf8'));
-    const placement = (attributes: { name: string; values?: { name: string }[]; value?: { type?: string } }[]) => attributes.find((attribute) => attribute.name === 'placement');
-    assert.deepEqual(placement(htmlData.tags[0].attributes)?.values?.map((value) => value.name), ['bottom-right', 'bottom-left', 'top-right', 'top-left']);
+    const placement = (attributes: { name: string; values?: { name: string }[]; value?: { type?: string } }[]) =>
+      attributes.find((attribute) => attribute.name === 'placement');
+    assert.deepEqual(
+      placement(htmlData.tags[0].attributes)?.values?.map((value) => value.name),
+      ['bottom-right', 'bottom-left', 'top-right', 'top-left'],
+    );
     assert.match(JSON.stringify(placement(webTypes.contributions.html.elements[0].attributes)), /top-left/);
   });
 
   it('has a manifest tools can trust: shipped module paths, one correct definition, no stray exports, resolved types', () => {
     for (const module of manifest.modules) {
       assert.ok(shipped.has(module.path), `${module.path} is not in the package`);
-      const exported = new Set(module.exports.map((entry: { declaration: { name: string } }) => entry.declaration.name));
-      for (const declaration of module.declarations) assert.ok(exported.has(declaration.name), `${module.path} declares ${declaration.name} without exporting it`);
-      for (const entry of module.exports) assert.ok(shipped.has(entry.declaration.module), `${entry.name} points to ${entry.declaration.module}`);
+      const exported = new Set(
+        module.exports.map((entry: { declaration: { name: string } }) => entry.declaration.name),
+      );
+      for (const declaration of module.declarations)
+        assert.ok(exported.has(declaration.name), `${module.path} declares ${declaration.name} without exporting it`);
+      for (const entry of module.exports)
+        assert.ok(shipped.has(entry.declaration.module), `${entry.name} points to ${entry.declaration.module}`);
     }
-    const definitions = manifest.modules.flatMap((module: { path: string; exports: { kind: string }[] }) => module.exports.filter((entry) => entry.kind === 'custom-element-definition').map((entry) => ({ module: module.path, ...entry })));
-    assert.deepEqual(definitions, [{ module: 'dist/lib/index.js', kind: 'custom-element-definition', name: 'share-link-embed', declaration: { name: 'ShareLinkEmbed', module: 'dist/lib/share-link-embed.js' } }]);
-    const element = manifest.modules.flatMap((module: { declarations: unknown[] }) => module.declarations).find((declaration: { customElement?: boolean }) => declaration.customElement);
-    const expanded = (name: string) => element.members.find((member: { name: string }) => member.name === name).expandedType.text;
+    const definitions = manifest.modules.flatMap((module: { path: string; exports: { kind: string }[] }) =>
+      module.exports
+        .filter((entry) => entry.kind === 'custom-element-definition')
+        .map((entry) => ({ module: module.path, ...entry })),
+    );
+    assert.deepEqual(definitions, [
+      {
+        module: 'dist/lib/index.js',
+        kind: 'custom-element-definition',
+        name: 'share-link-embed',
+        declaration: { name: 'ShareLinkEmbed', module: 'dist/lib/share-link-embed.js' },
+      },
+    ]);
+    const element = manifest.modules
+      .flatMap((module: { declarations: unknown[] }) => module.declarations)
+      .find((declaration: { customElement?: boolean }) => declaration.customElement);
+    const expanded = (name: string) =>
+      element.members.find((member: { name: string }) => member.name === name).expandedType.text;
     assert.equal(expanded('placement'), "'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'");
     // A union's order is the type checker's to choose: compare the members.
     const members = (union: string) => union.split(' | ').sort();
@@ -170,7 +227,13 @@ describe('the packed tarball', () => {
   });
 
   it('passes arethetypeswrong as an ESM-only package', async () => {
-    const { code, output } = await run(bin('attw'), [report.tarball, '--profile', 'esm-only', '--format', 'table-flipped']);
+    const { code, output } = await run(bin('attw'), [
+      report.tarball,
+      '--profile',
+      'esm-only',
+      '--format',
+      'table-flipped',
+    ]);
     console.log(output.trim());
     assert.equal(code, 0, output);
     // Node from ESM and bundlers resolve every entry; require() from CommonJS works as Node's
@@ -183,27 +246,44 @@ describe('the packed tarball', () => {
 
 describe('entries', () => {
   const bundleSize = async (source: string) => {
-    const result = await build({ stdin: { contents: source, resolveDir: CONSUMERS, loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    const result = await build({
+      stdin: { contents: source, resolveDir: CONSUMERS, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
     const code = result.outputFiles[0]!.text;
     return { code, gzip: gzipSync(code, { level: 9 }).length };
   };
 
   it('`share-link-embed/helpers` registers nothing and costs no Lit', async () => {
-    const helpers = await bundleSize(`import { isValidToken, checkShareLink } from 'share-link-embed/helpers'; console.log(isValidToken, checkShareLink);`);
+    const helpers = await bundleSize(
+      `import { isValidToken, checkShareLink } from 'share-link-embed/helpers'; console.log(isValidToken, checkShareLink);`,
+    );
     assert.doesNotMatch(helpers.code, /customElements|LitElement|attachShadow/);
     assert.ok(helpers.gzip < 4_000, `helpers: ${helpers.gzip} bytes gzip`);
     const element = await bundleSize(`import 'share-link-embed';`);
     assert.match(element.code, /customElements/);
-    console.log(`isValidToken + checkShareLink from /helpers: ${helpers.gzip} bytes gzip; import 'share-link-embed': ${element.gzip} bytes gzip`);
+    console.log(
+      `isValidToken + checkShareLink from /helpers: ${helpers.gzip} bytes gzip; import 'share-link-embed': ${element.gzip} bytes gzip`,
+    );
   });
 
   it('`share-link-embed/element` gives the class without registering it', async () => {
-    const { code } = await bundleSize(`import { ShareLinkEmbed } from 'share-link-embed/element'; console.log(ShareLinkEmbed);`);
+    const { code } = await bundleSize(
+      `import { ShareLinkEmbed } from 'share-link-embed/element'; console.log(ShareLinkEmbed);`,
+    );
     assert.doesNotMatch(code, /customElements\.define/);
   });
 
   it('`require()` works in Node, as require(esm) does from Node 20.19', async () => {
-    const { code, output } = await run(process.execPath, ['-e', "const { isValidToken } = require('share-link-embed/helpers'); console.log(isValidToken('sh_2kL9pQxYzR4vN8mBwHfJc'), isValidToken('nope'))"]);
+    const { code, output } = await run(process.execPath, [
+      '-e',
+      "const { isValidToken } = require('share-link-embed/helpers'); console.log(isValidToken('sh_2kL9pQxYzR4vN8mBwHfJc'), isValidToken('nope'))",
+    ]);
     assert.equal(code, 0, output);
     assert.match(output, /^true false$/m);
   });
@@ -213,19 +293,34 @@ describe('frameworks type-check, strict', { concurrency: 2 }, () => {
   it('React 19: the raw tag with typed attributes and on… events', async () => {
     const { code, output } = await run(bin('tsc'), ['-p', 'react19', '--pretty', 'false']);
     assert.equal(code, 0, output);
-    await assertExpectedErrorsAreLoadBearing('react19', 'type-errors.tsx', /\/\/ @ts-expect-error/, /\/\/ @ts-expect-error.*$/gm);
+    await assertExpectedErrorsAreLoadBearing(
+      'react19',
+      'type-errors.tsx',
+      /\/\/ @ts-expect-error/,
+      /\/\/ @ts-expect-error.*$/gm,
+    );
   });
 
   it('React 18: the wrapper with typed onShareLink… props', async () => {
     const { code, output } = await run(bin('tsc'), ['-p', 'react18', '--pretty', 'false']);
     assert.equal(code, 0, output);
-    await assertExpectedErrorsAreLoadBearing('react18', 'type-errors.tsx', /\{\/\* @ts-expect-error/, /\{\/\* @ts-expect-error.*\*\/\}$/gm);
+    await assertExpectedErrorsAreLoadBearing(
+      'react18',
+      'type-errors.tsx',
+      /\{\/\* @ts-expect-error/,
+      /\{\/\* @ts-expect-error.*\*\/\}$/gm,
+    );
   });
 
   it('Preact', async () => {
     const { code, output } = await run(bin('tsc'), ['-p', 'preact', '--pretty', 'false']);
     assert.equal(code, 0, output);
-    await assertExpectedErrorsAreLoadBearing('preact', 'type-errors.tsx', /\/\/ @ts-expect-error/, /\/\/ @ts-expect-error.*$/gm);
+    await assertExpectedErrorsAreLoadBearing(
+      'preact',
+      'type-errors.tsx',
+      /\/\/ @ts-expect-error/,
+      /\/\/ @ts-expect-error.*$/gm,
+    );
   });
 
   it('Vue (vue-tsc, strictTemplates)', async () => {
@@ -234,15 +329,28 @@ describe('frameworks type-check, strict', { concurrency: 2 }, () => {
   });
 
   it('Svelte 5 (svelte-check): exactly the expected errors', async () => {
-    const { output } = await run(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--workspace', 'svelte', '--output', 'machine']);
-    const problems = [...output.matchAll(/ (ERROR|WARNING) "([^"]+)" (\d+):\d+ /g)].map((match) => `${match[1]} ${match[2]}:${match[3]}`);
-    const expected = expectedErrorLines(join(CONSUMERS, 'svelte/TypeErrors.svelte'), /<!-- expect-error/).map((line) => `ERROR TypeErrors.svelte:${line}`);
+    const { output } = await run(bin('svelte-check'), [
+      '--tsconfig',
+      './tsconfig.json',
+      '--workspace',
+      'svelte',
+      '--output',
+      'machine',
+    ]);
+    const problems = [...output.matchAll(/ (ERROR|WARNING) "([^"]+)" (\d+):\d+ /g)].map(
+      (match) => `${match[1]} ${match[2]}:${match[3]}`,
+    );
+    const expected = expectedErrorLines(join(CONSUMERS, 'svelte/TypeErrors.svelte'), /<!-- expect-error/).map(
+      (line) => `ERROR TypeErrors.svelte:${line}`,
+    );
     assert.deepEqual(problems, expected, output);
   });
 
   it('Angular (ngc, strictTemplates, CUSTOM_ELEMENTS_SCHEMA): the event detail is typed', async () => {
     const { output } = await run(bin('ngc'), ['-p', 'angular/tsconfig.json']);
-    const errors = [...output.matchAll(/(\S+\.ts):(\d+):\d+ - error (TS\d+)/g)].map((match) => `${match[1]}:${match[2]} ${match[3]}`);
+    const errors = [...output.matchAll(/(\S+\.ts):(\d+):\d+ - error (TS\d+)/g)].map(
+      (match) => `${match[1]}:${match[2]} ${match[3]}`,
+    );
     assert.deepEqual(errors, ['type-errors.component.ts:8 TS2551'], output);
   });
 
@@ -257,7 +365,8 @@ describe('the README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const snippets = [...readme.matchAll(/<!-- fixture: (\S+) -->\n```\w*\n([\s\S]*?)```/g)];
     assert.ok(snippets.length >= 6, `found ${snippets.length} fixture snippets`);
-    for (const [, path, code] of snippets) assert.equal(code, readFileSync(join(CONSUMERS, path!), 'utf8'), `README snippet of ${path}`);
+    for (const [, path, code] of snippets)
+      assert.equal(code, readFileSync(join(CONSUMERS, path!), 'utf8'), `README snippet of ${path}`);
   });
 });
 
@@ -273,22 +382,42 @@ describe('in Chromium', () => {
     if (!executablePath) throw new Error(INSTALL_HINT);
     api = await startInProcessApi();
     const bundle = async (entry: string, alias: Record<string, string> = {}) => {
-      const result = await build({ absWorkingDir: CONSUMERS, entryPoints: [join(CONSUMERS, entry)], bundle: true, format: 'esm', platform: 'browser', write: false, alias, jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent' });
+      const result = await build({
+        absWorkingDir: CONSUMERS,
+        entryPoints: [join(CONSUMERS, entry)],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        write: false,
+        alias,
+        jsx: 'automatic',
+        define: { 'process.env.NODE_ENV': '"production"' },
+        logLevel: 'silent',
+      });
       return result.outputFiles[0]!.text;
     };
-    const html = (script: string, body = '<div id="root"></div>') => `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>${body}<script type="module" src="${script}"></script></body></html>`;
+    const html = (script: string, body = '<div id="root"></div>') =>
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>${body}<script type="module" src="${script}"></script></body></html>`;
     pages.set('/react19.js', { type: 'text/javascript', body: await bundle('react19/main.tsx') });
-    pages.set('/react18.js', { type: 'text/javascript', body: await bundle('react18/main.tsx', { react: 'react-18', 'react-dom': 'react-dom-18' }) });
+    pages.set('/react18.js', {
+      type: 'text/javascript',
+      body: await bundle('react18/main.tsx', { react: 'react-18', 'react-dom': 'react-dom-18' }),
+    });
     pages.set('/ssr.js', { type: 'text/javascript', body: await bundle('ssr/client.ts') });
     pages.set('/react19.html', { type: 'text/html', body: html('/react19.js') });
     pages.set('/react18.html', { type: 'text/html', body: html('/react18.js') });
     server = createServer((request, response) => {
       const page = pages.get(new URL(request.url ?? '/', 'http://host').pathname);
-      response.writeHead(page ? 200 : 404, { 'Content-Type': page?.type ?? 'text/plain', 'Cache-Control': 'no-store' }).end(page?.body ?? 'not found');
+      response
+        .writeHead(page ? 200 : 404, { 'Content-Type': page?.type ?? 'text/plain', 'Cache-Control': 'no-store' })
+        .end(page?.body ?? 'not found');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath, args: CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')) });
+    browser = await chromium.launch({
+      executablePath,
+      args: CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')),
+    });
   });
 
   after(async () => {
@@ -297,7 +426,10 @@ describe('in Chromium', () => {
     await api?.close();
   });
 
-  for (const [name, path] of [['React 19, the raw tag', '/react19.html'], ['React 18, the wrapper', '/react18.html']] as const) {
+  for (const [name, path] of [
+    ['React 19, the raw tag', '/react19.html'],
+    ['React 18, the wrapper', '/react18.html'],
+  ] as const) {
     it(`${name}: renders, hears share-link-ready and share-link-start`, async () => {
       const context = await browser.newContext();
       try {
@@ -318,14 +450,25 @@ describe('in Chromium', () => {
   }
 
   it('Lit SSR: declarative shadow DOM, hydrated in the browser; a listener attached after ready still gets the persona', async () => {
-    const { code, output: markup } = await run(process.execPath, ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base, 'de'], ROOT);
+    const { code, output: markup } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base, 'de'],
+      ROOT,
+    );
     assert.equal(code, 0, markup);
     assert.match(markup, /<share-link-embed[^>]*><template shadowroot="open" shadowrootmode="open">/);
     // The loading box, one textless box; its label is English on the server, which loads no other
     // language (src/i18n/language.ts), and German once the browser has the German chunk.
-    assert.match(markup, /part="player" class="player loading" role="progressbar" aria-busy="true" aria-label="Loading…"/);
+    assert.match(
+      markup,
+      /part="player" class="player loading" role="progressbar" aria-busy="true" aria-label="Loading…"/,
+    );
     // Without a lang attribute there is no tree to look a [lang] up in on the server: English.
-    const { code: plainCode, output: plain } = await run(process.execPath, ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base], ROOT);
+    const { code: plainCode, output: plain } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(CONSUMERS, 'ssr/render-cli.mjs'), TOKENS.player, api.base],
+      ROOT,
+    );
     assert.equal(plainCode, 0, plain);
     assert.match(plain, /shadowrootmode="open"/);
 
@@ -350,7 +493,11 @@ describe('in Chromium', () => {
       await page.waitForSelector('share-link-embed[state="ready"]');
       const shadow = await page.evaluate(() => {
         const root = document.querySelector('share-link-embed')!.shadowRoot!;
-        return { players: root.querySelectorAll('[part~="player"]').length, name: root.querySelector('[part~="name"]')?.textContent, serverStyle: root.querySelector('[data-from-server]') !== null };
+        return {
+          players: root.querySelectorAll('[part~="player"]').length,
+          name: root.querySelector('[part~="name"]')?.textContent,
+          serverStyle: root.querySelector('[data-from-server]') !== null,
+        };
       });
       assert.deepEqual(shadow, { players: 1, name: 'Cara', serverStyle: true });
       assert.equal(await page.getAttribute('body', 'data-early-ready'), '1');
@@ -367,10 +514,16 @@ describe('in Chromium', () => {
 // The fixtures' lock decides what is installed (scripts/consumers.mjs); the package's own
 // dependencies must be the ones the fixtures resolve, or the fixtures test something else.
 describe('the fixture workspace', () => {
-  it('installs the package\'s dependencies at the ranges the package asks for', () => {
+  it("installs the package's dependencies at the ranges the package asks for", () => {
     const consumers = JSON.parse(readFileSync(join(CONSUMERS, 'package.json'), 'utf8'));
-    for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) assert.equal(consumers.devDependencies[name], range, name);
+    for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>))
+      assert.equal(consumers.devDependencies[name], range, name);
     const stamp = readFileSync(join(CONSUMERS, 'node_modules/.installed-from-lock'), 'utf8');
-    assert.equal(stamp, createHash('sha256').update(readFileSync(join(CONSUMERS, 'package-lock.json'))).digest('hex'));
+    assert.equal(
+      stamp,
+      createHash('sha256')
+        .update(readFileSync(join(CONSUMERS, 'package-lock.json')))
+        .digest('hex'),
+    );
   });
 });

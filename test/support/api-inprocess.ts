@@ -42,12 +42,20 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   persistTo?: string;
 }
 
-export async function startInProcessApi(options?: InProcessOptions<EmbeddedStore>): Promise<InProcessApi<EmbeddedStore>>;
-export async function startInProcessApi<S extends ShareLinkStore>(options: InProcessOptions<S> & { store: S }): Promise<InProcessApi<S>>;
-export async function startInProcessApi(options: InProcessOptions<ShareLinkStore> = {}): Promise<InProcessApi<ShareLinkStore>> {
+export async function startInProcessApi(
+  options?: InProcessOptions<EmbeddedStore>,
+): Promise<InProcessApi<EmbeddedStore>>;
+export async function startInProcessApi<S extends ShareLinkStore>(
+  options: InProcessOptions<S> & { store: S },
+): Promise<InProcessApi<S>>;
+export async function startInProcessApi(
+  options: InProcessOptions<ShareLinkStore> = {},
+): Promise<InProcessApi<ShareLinkStore>> {
   const store =
     options.store ??
-    (options.persistTo ? await EmbeddedStore.open(options.persistTo, { persist: true }) : new EmbeddedStore(await loadDataFile(options.data ?? DEMO_DATA)));
+    (options.persistTo
+      ? await EmbeddedStore.open(options.persistTo, { persist: true })
+      : new EmbeddedStore(await loadDataFile(options.data ?? DEMO_DATA)));
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
   const now = options.serverTime ?? (() => clock.now);
   const sessionSecret = options.sessionSecret ?? generateSessionSecret();

@@ -44,8 +44,13 @@ export interface StartOptions {
 export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
   const apiKey = args.apiKey === undefined ? API_KEY : args.apiKey;
   const argv = [
-    '--import', 'tsx', join(ROOT, 'server/cli.ts'),
-    '--host', args.host ?? '127.0.0.1', '--port', '0',
+    '--import',
+    'tsx',
+    join(ROOT, 'server/cli.ts'),
+    '--host',
+    args.host ?? '127.0.0.1',
+    '--port',
+    '0',
     ...(args.data === null ? [] : ['--data', args.data ?? DEMO_DATA]),
     ...(args.databaseUrl ? ['--database-url', args.databaseUrl] : []),
     ...(apiKey === null ? [] : ['--api-key', apiKey]),
@@ -53,7 +58,11 @@ export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
     ...(args.limits ? [] : ['--no-limits']),
     ...(args.extra ?? []),
   ];
-  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...args.env } });
+  const child = spawn(process.execPath, argv, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...args.env },
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -85,9 +94,15 @@ export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
 }
 
 /** Runs the CLI to completion (for start-up failures); resolves with its exit code and output. */
-export function runApiToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+export function runApiToExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', '0', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -111,7 +126,10 @@ export async function copyOfDemoData(): Promise<string> {
 export const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
 
 /** Creates a share link through a running API's management endpoint: Leo's, open to every origin unless `body` says otherwise. */
-export async function createLink(api: { base: string }, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
+export async function createLink(
+  api: { base: string },
+  body: Record<string, unknown>,
+): Promise<{ id: string; token: string }> {
   const response = await fetch(`${api.base}/v1/share-links`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },

@@ -17,10 +17,24 @@ export interface Opened {
 }
 
 export function spyOnConversations(): { opened: Opened; restore: () => void } {
-  const opened: Opened = { streams: [], sockets: [], sent: [], contexts: [], intervals: new Set(), microphoneRequests: 0, refuseMicrophone: false, microphonePrompt: null };
+  const opened: Opened = {
+    streams: [],
+    sockets: [],
+    sent: [],
+    contexts: [],
+    intervals: new Set(),
+    microphoneRequests: 0,
+    refuseMicrophone: false,
+    microphonePrompt: null,
+  };
   const media = navigator.mediaDevices;
   const getUserMedia = media.getUserMedia;
-  const { WebSocket: NativeWebSocket, AudioContext: NativeAudioContext, setInterval: nativeSetInterval, clearInterval: nativeClearInterval } = window;
+  const {
+    WebSocket: NativeWebSocket,
+    AudioContext: NativeAudioContext,
+    setInterval: nativeSetInterval,
+    clearInterval: nativeClearInterval,
+  } = window;
 
   media.getUserMedia = async (constraints?: MediaStreamConstraints) => {
     opened.microphoneRequests++;
@@ -60,7 +74,12 @@ export function spyOnConversations(): { opened: Opened; restore: () => void } {
     opened,
     restore() {
       media.getUserMedia = getUserMedia;
-      Object.assign(window, { WebSocket: NativeWebSocket, AudioContext: NativeAudioContext, setInterval: nativeSetInterval, clearInterval: nativeClearInterval });
+      Object.assign(window, {
+        WebSocket: NativeWebSocket,
+        AudioContext: NativeAudioContext,
+        setInterval: nativeSetInterval,
+        clearInterval: nativeClearInterval,
+      });
     },
   };
 }
@@ -68,9 +87,12 @@ export function spyOnConversations(): { opened: Opened; restore: () => void } {
 /** Every microphone track stopped, socket closed, audio context closed and interval cleared. */
 export function leftRunning(opened: Opened): string[] {
   const left: string[] = [];
-  for (const track of opened.streams.flatMap((stream) => stream.getTracks())) if (track.readyState !== 'ended') left.push(`a ${track.kind} track`);
-  for (const socket of opened.sockets) if (socket.readyState !== WebSocket.CLOSED) left.push(`a socket in state ${socket.readyState}`);
-  for (const context of opened.contexts) if (context.state !== 'closed') left.push(`an audio context, ${context.state}`);
+  for (const track of opened.streams.flatMap((stream) => stream.getTracks()))
+    if (track.readyState !== 'ended') left.push(`a ${track.kind} track`);
+  for (const socket of opened.sockets)
+    if (socket.readyState !== WebSocket.CLOSED) left.push(`a socket in state ${socket.readyState}`);
+  for (const context of opened.contexts)
+    if (context.state !== 'closed') left.push(`an audio context, ${context.state}`);
   for (const _ of opened.intervals) left.push('an interval');
   return left;
 }

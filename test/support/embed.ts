@@ -38,7 +38,13 @@ export function mount(attributes: Record<string, string | boolean>, parent: Elem
 export function watch(el: ShareLinkEmbed, connect: () => void = () => undefined): Mounted {
   const events: CustomEvent[] = [];
   const warnings: string[] = [];
-  for (const type of ['share-link-ready', 'share-link-error', 'share-link-start', 'share-link-end', 'share-link-toggle']) {
+  for (const type of [
+    'share-link-ready',
+    'share-link-error',
+    'share-link-start',
+    'share-link-end',
+    'share-link-toggle',
+  ]) {
     el.addEventListener(type, (event) => events.push(event as CustomEvent));
   }
   const settled = new Promise<CustomEvent>((resolve) => {
@@ -51,7 +57,8 @@ export function watch(el: ShareLinkEmbed, connect: () => void = () => undefined)
   return { el, settled, events, warnings };
 }
 
-export const part = (el: Element, name: string): HTMLElement | null => el.shadowRoot!.querySelector(`[part~="${name}"]`);
+export const part = (el: Element, name: string): HTMLElement | null =>
+  el.shadowRoot!.querySelector(`[part~="${name}"]`);
 
 export const nextEvent = (el: Element, type: string): Promise<CustomEvent> =>
   new Promise((resolve) => el.addEventListener(type, (event) => resolve(event as CustomEvent), { once: true }));

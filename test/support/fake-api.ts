@@ -18,7 +18,10 @@ export interface FakeAnswer {
 
 type Json = Record<string, unknown>;
 
-export const validEmbedBody = (token = 'sh_FakeToken12345678', overrides: { shareLink?: Json; persona?: Json; avatar?: Json; serverTime?: string } = {}) => ({
+export const validEmbedBody = (
+  token = 'sh_FakeToken12345678',
+  overrides: { shareLink?: Json; persona?: Json; avatar?: Json; serverTime?: string } = {},
+) => ({
   shareLink: {
     id: '00000000-0000-4000-8000-00000000f001',
     token,
@@ -47,8 +50,14 @@ export const validEmbedBody = (token = 'sh_FakeToken12345678', overrides: { shar
 });
 
 const json = (value: unknown, status = 200): FakeAnswer => ({ status, body: JSON.stringify(value) });
-const rateLimited = (seconds: number): FakeAnswer => ({ ...json({ error: 'rate-limited', message: `Too many requests; try again in ${seconds} s.` }, 429), headers: { 'Retry-After': String(seconds) } });
-const mutated = (mutate: (body: Json & { shareLink: Json; persona: Json & { avatar: Json } }) => void, token: string): FakeAnswer => {
+const rateLimited = (seconds: number): FakeAnswer => ({
+  ...json({ error: 'rate-limited', message: `Too many requests; try again in ${seconds} s.` }, 429),
+  headers: { 'Retry-After': String(seconds) },
+});
+const mutated = (
+  mutate: (body: Json & { shareLink: Json; persona: Json & { avatar: Json } }) => void,
+  token: string,
+): FakeAnswer => {
   const body = validEmbedBody(token) as unknown as Json & { shareLink: Json; persona: Json & { avatar: Json } };
   mutate(body);
   return json(body);
@@ -63,22 +72,44 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   'ok-orb': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'ORB_EMBED' } })),
   /** The run id is the base64url JSON of the link's allowedOrigins. */
   allowlist: (_hit, token, run) =>
-    json(validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: JSON.parse(Buffer.from(run, 'base64url').toString('utf8')) } })),
+    json(
+      validEmbedBody(token, {
+        shareLink: {
+          allowAllOrigins: false,
+          allowedOrigins: JSON.parse(Buffer.from(run, 'base64url').toString('utf8')),
+        },
+      }),
+    ),
   /** A LINK link that allows no origin at all: only its share page may show it. */
-  link: (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'LINK', allowAllOrigins: false, allowedOrigins: [] } })),
+  link: (_hit, token) =>
+    json(validEmbedBody(token, { shareLink: { type: 'LINK', allowAllOrigins: false, allowedOrigins: [] } })),
   'link-open': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'LINK' } })),
   'link-disabled': (_hit, token) => json(validEmbedBody(token, { shareLink: { type: 'LINK', enabled: false } })),
-  'origin-restricted': (_hit, token) => json(validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: ['https://www.shop.example'] } })),
+  'origin-restricted': (_hit, token) =>
+    json(
+      validEmbedBody(token, { shareLink: { allowAllOrigins: false, allowedOrigins: ['https://www.shop.example'] } }),
+    ),
   'broken-media': (_hit, token) =>
-    json(validEmbedBody(token, { avatar: { imageUrl: 'http://127.0.0.1:9/missing.png', videoUrl: 'http://127.0.0.1:9/missing.webm' } })),
-  'ok-extra-fields': (_hit, token) => mutated((body) => {
-    body['future'] = { anything: true };
-    body.shareLink['newField'] = [1, 2, 3];
-    body.persona.avatar['resolution'] = '4k';
-  }, token),
+    json(
+      validEmbedBody(token, {
+        avatar: { imageUrl: 'http://127.0.0.1:9/missing.png', videoUrl: 'http://127.0.0.1:9/missing.webm' },
+      }),
+    ),
+  'ok-extra-fields': (_hit, token) =>
+    mutated((body) => {
+      body['future'] = { anything: true };
+      body.shareLink['newField'] = [1, 2, 3];
+      body.persona.avatar['resolution'] = '4k';
+    }, token),
   /** The run id carries the server clock's offset in ms: `off-3600000-abc`, `off--3600000-abc`. */
   'clock-offset': (_hit, token, run) =>
-    json(validEmbedBody(token, { serverTime: new Date(Date.now() + Number(/^off(-?\d+)/.exec(run.replace('off-', 'off'))?.[1] ?? 0)).toISOString() })),
+    json(
+      validEmbedBody(token, {
+        serverTime: new Date(
+          Date.now() + Number(/^off(-?\d+)/.exec(run.replace('off-', 'off'))?.[1] ?? 0),
+        ).toISOString(),
+      }),
+    ),
   'flaky-2': (hit, token) => (hit < 2 ? json({ error: 'server', message: 'boom' }, 503) : json(validEmbedBody(token))),
   'always-500': () => json({ error: 'server', message: 'boom' }, 500),
   'status-429': () => json({ error: 'rate-limited' }, 429),
@@ -88,7 +119,11 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   /** Lookups work; session starts answer 429 (see the sessions branch below). */
   'session-rate-limited': (_hit, token) => json(validEmbedBody(token)),
   hang: () => ({ hang: true }),
-  'html-200': () => ({ status: 200, body: '<!doctype html><title>Login</title><p>Please sign in', contentType: 'text/html' }),
+  'html-200': () => ({
+    status: 200,
+    body: '<!doctype html><title>Login</title><p>Please sign in',
+    contentType: 'text/html',
+  }),
   empty: () => ({ status: 200, body: '' }),
   truncated: (_hit, token) => ({ status: 200, body: JSON.stringify(validEmbedBody(token)).slice(0, 120) }),
   'array-top': () => json([]),
@@ -100,25 +135,37 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
   'number-as-string': (_hit, token) => mutated((body) => (body.shareLink['usageCount'] = '3'), token),
   'negative-count': (_hit, token) => mutated((body) => (body.shareLink['usageCount'] = -1), token),
   'fractional-count': (_hit, token) => mutated((body) => (body.shareLink['usageLimit'] = 2.5), token),
-  'huge-count': (_hit, token) => ({ status: 200, body: JSON.stringify(validEmbedBody(token)).replace('"usageCount":0', '"usageCount":1e999') }),
+  'huge-count': (_hit, token) => ({
+    status: 200,
+    body: JSON.stringify(validEmbedBody(token)).replace('"usageCount":0', '"usageCount":1e999'),
+  }),
   'bad-date': (_hit, token) => mutated((body) => (body.shareLink['expiresAt'] = 'next tuesday'), token),
-  'non-iso-date': (_hit, token) => mutated((body) => (body.shareLink['expiresAt'] = 'Tue, 27 Apr 2027 10:00:00 GMT'), token),
+  'non-iso-date': (_hit, token) =>
+    mutated((body) => (body.shareLink['expiresAt'] = 'Tue, 27 Apr 2027 10:00:00 GMT'), token),
   'impossible-date': (_hit, token) => mutated((body) => (body['serverTime'] = '2026-02-30T10:00:00Z'), token),
-  'origins-as-string': (_hit, token) => mutated((body) => (body.shareLink['allowedOrigins'] = 'https://a.example'), token),
+  'origins-as-string': (_hit, token) =>
+    mutated((body) => (body.shareLink['allowedOrigins'] = 'https://a.example'), token),
   'proto-keys': (_hit, token) => ({
     status: 200,
-    body: JSON.stringify(validEmbedBody(token)).replace('"shareLink":{', '"__proto__":{"removeWatermark":true,"polluted":true},"shareLink":{"__proto__":{"removeWatermark":true},'),
+    body: JSON.stringify(validEmbedBody(token)).replace(
+      '"shareLink":{',
+      '"__proto__":{"removeWatermark":true,"polluted":true},"shareLink":{"__proto__":{"removeWatermark":true},',
+    ),
   }),
-  'markup-everywhere': (_hit, token) => mutated((body) => {
-    const markup = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
-    body.persona['name'] = `${markup}Eve`;
-    body.persona['description'] = markup;
-    body.persona.avatar['displayName'] = markup;
-    body.shareLink['personaName'] = markup;
-  }, token),
-  'javascript-url': (_hit, token) => mutated((body) => (body.persona.avatar['imageUrl'] = 'javascript:window.__pwned=1'), token),
-  'data-url': (_hit, token) => mutated((body) => (body.persona.avatar['videoUrl'] = 'data:video/mp4;base64,AAAA'), token),
-  'protocol-relative-url': (_hit, token) => mutated((body) => (body.persona.avatar['imageUrl'] = '//evil.example/x.png'), token),
+  'markup-everywhere': (_hit, token) =>
+    mutated((body) => {
+      const markup = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+      body.persona['name'] = `${markup}Eve`;
+      body.persona['description'] = markup;
+      body.persona.avatar['displayName'] = markup;
+      body.shareLink['personaName'] = markup;
+    }, token),
+  'javascript-url': (_hit, token) =>
+    mutated((body) => (body.persona.avatar['imageUrl'] = 'javascript:window.__pwned=1'), token),
+  'data-url': (_hit, token) =>
+    mutated((body) => (body.persona.avatar['videoUrl'] = 'data:video/mp4;base64,AAAA'), token),
+  'protocol-relative-url': (_hit, token) =>
+    mutated((body) => (body.persona.avatar['imageUrl'] = '//evil.example/x.png'), token),
   'object-for-string': (_hit, token) => mutated((body) => (body.persona['name'] = { toString: 'Eve' }), token),
   'megabyte-string': (_hit, token) => mutated((body) => (body.persona['description'] = 'x'.repeat(1_100_000)), token),
   'long-name': (_hit, token) => mutated((body) => (body.persona['name'] = 'N'.repeat(600)), token),
@@ -139,12 +186,17 @@ export const SCENARIOS: Record<string, (hit: number, token: string, run: string)
  */
 export const ENGINE_SCENARIOS: Record<string, unknown> = {
   'engine-anam': { kind: 'anam', sessionToken: 'anam-session-token-from-the-api' },
-  'engine-elevenlabs': { kind: 'elevenlabs', conversationToken: 'elevenlabs-conversation-token', expiresAt: '2099-01-01T00:00:00.000Z' },
+  'engine-elevenlabs': {
+    kind: 'elevenlabs',
+    conversationToken: 'elevenlabs-conversation-token',
+    expiresAt: '2099-01-01T00:00:00.000Z',
+  },
   'engine-unknown': { kind: 'skype', url: 'wss://example.invalid' },
   'engine-javascript-url': { kind: 'scripted', url: 'javascript:window.__pwned=1' },
   'engine-unreachable': { kind: 'scripted', url: 'ws://127.0.0.1:9/v1/engines/scripted?session=st_unreachable' },
 };
-for (const scenario of Object.keys(ENGINE_SCENARIOS)) SCENARIOS[scenario] = (_hit, token) => json(validEmbedBody(token));
+for (const scenario of Object.keys(ENGINE_SCENARIOS))
+  SCENARIOS[scenario] = (_hit, token) => json(validEmbedBody(token));
 
 const hits = new Map<string, number>();
 
@@ -153,7 +205,10 @@ export const fakeApiHits = (scenario: string, run: string): number => hits.get(`
 const PATH = /^\/fake-api\/([\w-]+)\/([\w-]+)\/v1\/embed\/([^/?]+)(\/sessions)?$/;
 
 /** Koa-style middleware for @web/test-runner's dev server. */
-export async function fakeApiMiddleware(context: { req: IncomingMessage; res: ServerResponse; respond: boolean }, next: () => Promise<unknown>) {
+export async function fakeApiMiddleware(
+  context: { req: IncomingMessage; res: ServerResponse; respond: boolean },
+  next: () => Promise<unknown>,
+) {
   const url = new URL(context.req.url ?? '/', 'http://localhost');
   const match = PATH.exec(url.pathname);
   if (!match) return next();
@@ -163,16 +218,31 @@ export async function fakeApiMiddleware(context: { req: IncomingMessage; res: Se
   hits.set(key, hit + 1);
   context.respond = false;
   const res = context.res;
-  const session = json({ sessionToken: `st_fake_${'x'.repeat(24)}`, expiresAt: new Date(Date.now() + 900_000).toISOString(), usageCount: 1, engine: ENGINE_SCENARIOS[scenario] ?? null }, 201);
+  const session = json(
+    {
+      sessionToken: `st_fake_${'x'.repeat(24)}`,
+      expiresAt: new Date(Date.now() + 900_000).toISOString(),
+      usageCount: 1,
+      engine: ENGINE_SCENARIOS[scenario] ?? null,
+    },
+    201,
+  );
   const answer: FakeAnswer = sessions
-    ? scenario === 'session-rate-limited' ? rateLimited(90) : { ...session, delayMs: scenario === 'slow-session' ? 1500 : 0 }
-    : (SCENARIOS[scenario]?.(hit, decodeURIComponent(token), run) ?? json({ error: 'not-found', message: `no scenario ${scenario}` }, 404));
+    ? scenario === 'session-rate-limited'
+      ? rateLimited(90)
+      : { ...session, delayMs: scenario === 'slow-session' ? 1500 : 0 }
+    : (SCENARIOS[scenario]?.(hit, decodeURIComponent(token), run) ??
+      json({ error: 'not-found', message: `no scenario ${scenario}` }, 404));
   if (answer.hang) {
     context.req.on('close', () => res.destroy());
     return;
   }
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
   if (res.destroyed) return;
-  res.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'application/json', 'Cache-Control': 'no-store', ...answer.headers });
+  res.writeHead(answer.status ?? 200, {
+    'Content-Type': answer.contentType ?? 'application/json',
+    'Cache-Control': 'no-store',
+    ...answer.headers,
+  });
   res.end(answer.body ?? '');
 }

@@ -82,37 +82,69 @@ async function startFakeVendor(kind: 'anam' | 'elevenlabs', key: string): Promis
     else elevenLabs(req.method, path, req.headers, behaviour, n, res);
   });
 
-  function anam(method: string | undefined, path: string, headers: IncomingHttpHeaders, body: string, behaviour: VendorBehaviour, n: number, res: ServerResponse) {
-    if (method !== 'POST' || path !== '/v1/auth/session-token') return answer(res, 404, JSON.stringify({ message: 'Not Found' }));
+  function anam(
+    method: string | undefined,
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: string,
+    behaviour: VendorBehaviour,
+    n: number,
+    res: ServerResponse,
+  ) {
+    if (method !== 'POST' || path !== '/v1/auth/session-token')
+      return answer(res, 404, JSON.stringify({ message: 'Not Found' }));
     const given = headers['authorization'] ?? '';
     // A careless upstream that echoes what it received: the key must still never reach a log or a visitor.
-    if (given !== `Bearer ${vendor.key}` || behaviour === 'status-401') return answer(res, 401, JSON.stringify({ error: 'Unauthorized', message: `invalid API key: ${given}` }));
+    if (given !== `Bearer ${vendor.key}` || behaviour === 'status-401')
+      return answer(res, 401, JSON.stringify({ error: 'Unauthorized', message: `invalid API key: ${given}` }));
     let personaId: unknown;
     try {
       personaId = (JSON.parse(body) as { personaConfig?: { personaId?: unknown } }).personaConfig?.personaId;
     } catch {
       return answer(res, 400, JSON.stringify({ message: 'Invalid JSON' }));
     }
-    if (typeof personaId !== 'string') return answer(res, 400, JSON.stringify({ message: 'personaConfig.personaId is required' }));
+    if (typeof personaId !== 'string')
+      return answer(res, 400, JSON.stringify({ message: 'personaConfig.personaId is required' }));
     const common = commonFailure(res, behaviour, given);
     if (common) return;
     if (behaviour === 'wrong-shape') return answer(res, 200, JSON.stringify({ token: 'not-the-documented-field' }));
-    answer(res, 200, JSON.stringify({ sessionToken: fakeJwt({ sessionId: `session-${n}`, personaId, type: 'stateful' }) }));
+    answer(
+      res,
+      200,
+      JSON.stringify({ sessionToken: fakeJwt({ sessionId: `session-${n}`, personaId, type: 'stateful' }) }),
+    );
   }
 
-  function elevenLabs(method: string | undefined, path: string, headers: IncomingHttpHeaders, behaviour: VendorBehaviour, n: number, res: ServerResponse) {
+  function elevenLabs(
+    method: string | undefined,
+    path: string,
+    headers: IncomingHttpHeaders,
+    behaviour: VendorBehaviour,
+    n: number,
+    res: ServerResponse,
+  ) {
     const match = /^\/v1\/convai\/agents\/([^/]+)\/link$/.exec(path);
     if (method !== 'GET' || !match) return answer(res, 404, JSON.stringify({ detail: 'Not Found' }));
     const agentId = decodeURIComponent(match[1]!);
     const given = String(headers['xi-api-key'] ?? '');
     if (given !== vendor.key || behaviour === 'status-401') {
-      return answer(res, 401, JSON.stringify({ detail: { status: 'invalid_api_key', message: `Invalid API key: ${given}` } }));
+      return answer(
+        res,
+        401,
+        JSON.stringify({ detail: { status: 'invalid_api_key', message: `Invalid API key: ${given}` } }),
+      );
     }
     const common = commonFailure(res, behaviour, given);
     if (common) return;
-    if (behaviour === 'wrong-shape') return answer(res, 200, JSON.stringify({ agent_id: agentId, token: { agent_id: agentId, conversation_token: 42 } }));
+    if (behaviour === 'wrong-shape')
+      return answer(
+        res,
+        200,
+        JSON.stringify({ agent_id: agentId, token: { agent_id: agentId, conversation_token: 42 } }),
+      );
     if (behaviour === 'no-token') return answer(res, 200, JSON.stringify({ agent_id: agentId, token: null }));
-    const expiry = behaviour === 'expired-token' ? 1_600_000_000 : behaviour === 'no-expiry' ? null : FAKE_ELEVENLABS_EXPIRY_SECS;
+    const expiry =
+      behaviour === 'expired-token' ? 1_600_000_000 : behaviour === 'no-expiry' ? null : FAKE_ELEVENLABS_EXPIRY_SECS;
     answer(
       res,
       200,
@@ -132,7 +164,8 @@ async function startFakeVendor(kind: 'anam' | 'elevenlabs', key: string): Promis
 
   /** 500, malformed JSON and huge bodies look the same at both vendors. Returns whether it answered. */
   function commonFailure(res: ServerResponse, behaviour: VendorBehaviour, given: string): boolean {
-    if (behaviour === 'status-500') answer(res, 500, JSON.stringify({ message: `internal error while handling key ${given}` }));
+    if (behaviour === 'status-500')
+      answer(res, 500, JSON.stringify({ message: `internal error while handling key ${given}` }));
     else if (behaviour === 'malformed-json') answer(res, 200, '{"sessionToken": "eyJ', 'application/json');
     else if (behaviour === 'huge') {
       // Streamed without a Content-Length, so only counting the bytes read can stop it.
@@ -140,8 +173,7 @@ async function startFakeVendor(kind: 'anam' | 'elevenlabs', key: string): Promis
       res.write('{"sessionToken": "');
       for (let i = 0; i < 16; i++) res.write('x'.repeat(64 * 1024));
       res.end('"}');
-    }
-    else return false;
+    } else return false;
     return true;
   }
 

@@ -45,4 +45,6 @@ export interface ConversationAdapter {
 }
 
 /** What each adapter chunk exports. Resolves once connected; rejects if it cannot connect. */
-export type Connect<Engine extends EngineAnswer = EngineAnswer> = (context: AdapterContext<Engine>) => Promise<ConversationAdapter>;
+export type Connect<Engine extends EngineAnswer = EngineAnswer> = (
+  context: AdapterContext<Engine>,
+) => Promise<ConversationAdapter>;

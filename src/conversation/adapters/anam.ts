@@ -51,7 +51,10 @@ export const connect: Connect<EngineOf<'anam'>> = async ({ engine, microphone, s
     const streams = await Promise.race([
       client.stream(microphone),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Anam did not stream within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`Anam did not stream within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+          CONNECT_TIMEOUT_MS,
+        );
         onAbort = () => reject(new Error('the conversation ended before it connected'));
         signal.addEventListener('abort', onAbort, { once: true });
       }),

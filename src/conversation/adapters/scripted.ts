@@ -56,7 +56,10 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
   };
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(`the scripted engine did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`the scripted engine did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`),
+      CONNECT_TIMEOUT_MS,
+    );
     const settle = () => {
       clearTimeout(timer);
       socket.removeEventListener('open', opened);
@@ -109,7 +112,10 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
     if (closing) return;
     void release();
     if (endedBy) events.ended(endedBy);
-    else events.failed(`the scripted engine closed the connection (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
+    else
+      events.failed(
+        `the scripted engine closed the connection (${event.code}${event.reason ? ` ${event.reason}` : ''})`,
+      );
   });
 
   const adapter: ConversationAdapter = {

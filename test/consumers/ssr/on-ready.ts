@@ -6,5 +6,6 @@ import type { ShareLinkEmbed, ShareLinkReadyDetail } from 'share-link-embed';
  */
 export function onReady(embed: ShareLinkEmbed, callback: (detail: ShareLinkReadyDetail) => void): void {
   embed.addEventListener('share-link-ready', (event) => callback(event.detail));
-  if (embed.state === 'ready' && embed.shareLink && embed.persona) callback({ shareLink: embed.shareLink, persona: embed.persona });
+  if (embed.state === 'ready' && embed.shareLink && embed.persona)
+    callback({ shareLink: embed.shareLink, persona: embed.persona });
 }

@@ -6,5 +6,7 @@ import { html, nothing } from 'lit';
 import 'share-link-embed';
 
 export function renderEmbed(token: string, apiBase: string, lang?: string): Promise<string> {
-  return collectResult(render(html`<share-link-embed token=${token} api-base=${apiBase} lang=${lang ?? nothing}></share-link-embed>`));
+  return collectResult(
+    render(html`<share-link-embed token=${token} api-base=${apiBase} lang=${lang ?? nothing}></share-link-embed>`),
+  );
 }

@@ -17,10 +17,20 @@ export const ConnectionClosedCode = {
   WEBRTC_FAILURE: 'CONNECTION_CLOSED_CODE_WEBRTC_FAILURE',
 } as const satisfies { [K in 'NORMAL' | 'WEBRTC_FAILURE']: `${(typeof Anam.ConnectionClosedCode)[K]}` };
 
-export const MessageRole = { USER: 'user', PERSONA: 'persona' } as const satisfies { [K in keyof typeof Anam.MessageRole]: `${(typeof Anam.MessageRole)[K]}` };
+export const MessageRole = { USER: 'user', PERSONA: 'persona' } as const satisfies {
+  [K in keyof typeof Anam.MessageRole]: `${(typeof Anam.MessageRole)[K]}`;
+};
 
 type Listener = (...args: never[]) => void;
-type UsedByTheAdapter = 'addListener' | 'removeListener' | 'stream' | 'sendUserMessage' | 'muteInputAudio' | 'unmuteInputAudio' | 'stopStreaming' | 'isStreaming';
+type UsedByTheAdapter =
+  | 'addListener'
+  | 'removeListener'
+  | 'stream'
+  | 'sendUserMessage'
+  | 'muteInputAudio'
+  | 'unmuteInputAudio'
+  | 'stopStreaming'
+  | 'isStreaming';
 
 export class StandInAnamClient implements Pick<Anam.AnamClient, UsedByTheAdapter> {
   readonly calls: [string, ...unknown[]][] = [];
