@@ -9,7 +9,7 @@ const executablePath = findChrome();
 if (!executablePath) throw new Error(INSTALL_HINT);
 
 export default {
-  files: ['test/browser/**/*.test.ts'],
+  files: ['test/widget/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 180_000,

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startCluster } from '../scripts/pg-cluster.mjs';
 import { connect } from '../server/store.ts';
-import { API_KEY, LOAD_TEST_ARGS, copyOfDemoData, startApi, type RunningApi } from '../test/support/api-process.ts';
+import { API_KEY, LOAD_TEST_ARGS, copyOfDemoData, startApi, type RunningApi } from '../scripts/api-process.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';

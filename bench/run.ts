@@ -19,7 +19,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
-import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../test/support/api-process.ts';
+import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));

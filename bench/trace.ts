@@ -16,7 +16,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
-import { ROOT, startApi } from '../test/support/api-process.ts';
+import { ROOT, startApi } from '../scripts/api-process.ts';
 
 const { values: options, positionals } = parseArgs({
   options: {

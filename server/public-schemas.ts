@@ -2,7 +2,7 @@
  * The embed API's public shapes as valibot schemas: the reference API builds its stricter data-file
  * and write schemas from them (server/schemas.ts). The widget validates the same shapes with its
  * own small validator (src/schema.ts) so that valibot stays out of the browser bundle;
- * test/node/validator-agreement.test.ts checks that the two accept and refuse the same bodies and
+ * test/unit/validator-agreement.test.ts checks that the two accept and refuse the same bodies and
  * produce the same values. The leaf rules (token, dates, URLs, limits) are shared, not copied.
  */
 import * as v from 'valibot';

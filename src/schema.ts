@@ -8,7 +8,7 @@
  *
  * Hand-written because the shapes are small and fixed, and every byte here loads on someone else's
  * page (valibot cost 1,077 B gzip more). The reference API keeps the same rules as valibot
- * schemas (server/public-schemas.ts); test/node/validator-agreement.test.ts runs both over one
+ * schemas (server/public-schemas.ts); test/unit/validator-agreement.test.ts runs both over one
  * corpus of good and bad bodies and checks that they agree.
  */
 import { ShareLinkError } from './errors.js';

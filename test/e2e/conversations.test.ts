@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ROOT } from '../support/api-process.ts';
+import { ROOT } from '../../scripts/api-process.ts';
 import { TOKENS } from '../support/fixtures.ts';
 import { settledState, useHarness, type OpenPage } from './harness.ts';
 

@@ -4,7 +4,7 @@ import { after, before, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
-import { ROOT } from '../support/api-process.ts';
+import { ROOT } from '../../scripts/api-process.ts';
 
 let server: ViteDevServer;
 let browser: Browser;

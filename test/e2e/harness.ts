@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
-import { API_KEY, ROOT, copyOfDemoData, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, ROOT, copyOfDemoData, startApi, type RunningApi } from '../../scripts/api-process.ts';
 
 export interface Harness {
   api: RunningApi;
@@ -48,7 +48,7 @@ export interface OpenPage {
 export async function startHarness(): Promise<Harness> {
   const executablePath = findChrome();
   if (!executablePath) throw new Error(INSTALL_HINT);
-  // Every page of every test comes from 127.0.0.1: abuse limits off (test/api/limits.test.ts covers them).
+  // Every page of every test comes from 127.0.0.1: abuse limits off (test/server/limits.test.ts covers them).
   const api = await startApi({ data: await copyOfDemoData(), limits: false });
   const pages = new Map<string, { html: string; headers: Record<string, string> }>();
   const server: Server = createServer((req, res) => {

@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
-import { ROOT } from '../support/api-process.ts';
+import { ROOT } from '../../scripts/api-process.ts';
 import { TOKENS } from '../support/fixtures.ts';
 
 const CONSUMERS = join(ROOT, 'test/consumers');

@@ -7,7 +7,7 @@ import type { EngineConfig } from '../../server/engines.ts';
 import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from '../../server/session-token.ts';
 import { EmbeddedStore, loadDataFile, type ShareLinkStore } from '../../server/store.ts';
-import { API_KEY, DEMO_DATA } from './api-process.ts';
+import { API_KEY, DEMO_DATA } from '../../scripts/api-process.ts';
 
 export interface InProcessApi<S extends ShareLinkStore = EmbeddedStore> {
   base: string;

@@ -24,7 +24,7 @@ export function referenceApiPlugin() {
     name: 'reference-api',
     async serverStart() {
       api = await startInProcessApi({
-        // Every browser test comes from one address: abuse limits off (see test/api/limits.test.ts).
+        // Every browser test comes from one address: abuse limits off (see test/server/limits.test.ts).
         limits: false,
         serverTime: () => Date.now() + clockOffset,
         observe: (request) => {

@@ -19,7 +19,7 @@ import {
   runApiToExit,
   startApi,
   type RunningApi,
-} from '../support/api-process.ts';
+} from '../../scripts/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };

@@ -127,7 +127,7 @@ describe('POST /v1/embed/{token}/sessions', () => {
     const response = await start('sh_ThreeUses7kL9pQxYz');
     assert.equal(response.status, 201);
     const body = await response.json();
-    // A signed token (see test/api/session-tokens.test.ts): st_, then a three-part JWT.
+    // A signed token (see test/server/session-tokens.test.ts): st_, then a three-part JWT.
     assert.match(body.sessionToken, /^st_[\w-]+\.[\w-]+\.[\w-]{43}$/);
     assert.equal(body.expiresAt, '2026-06-01T12:15:00.000Z');
     assert.equal(body.usageCount, before + 1);

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { API_KEY, DEMO_DATA, runApiToExit, startApi, type RunningApi } from '../support/api-process.ts';
+import { API_KEY, DEMO_DATA, runApiToExit, startApi, type RunningApi } from '../../scripts/api-process.ts';
 import { auth, startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
 import type { EmbeddedStore } from '../../server/store.ts';
 import { closeClients, send } from '../support/http-client.ts';

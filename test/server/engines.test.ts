@@ -11,7 +11,7 @@ import { inspect } from 'node:util';
 import { after, before, beforeEach, describe, it, mock } from 'node:test';
 import { engineConfigFromEnv, type EngineConfig } from '../../server/engines.ts';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
-import { runApiToExit, startApi } from '../support/api-process.ts';
+import { runApiToExit, startApi } from '../../scripts/api-process.ts';
 import {
   FAKE_ELEVENLABS_EXPIRY_SECS,
   startFakeAnam,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedStore, PostgresStore, loadDataFile, type ShareLinkStore } from '../../server/store.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
-import { DEMO_DATA } from '../support/api-process.ts';
+import { DEMO_DATA } from '../../scripts/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { createAbuseLimiter } from '../../server/limits.ts';
-import { API_KEY, startApi } from '../support/api-process.ts';
+import { API_KEY, startApi } from '../../scripts/api-process.ts';
 import { startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
 import type { EmbeddedStore } from '../../server/store.ts';
 import { closeClients, send, type Answer } from '../support/http-client.ts';

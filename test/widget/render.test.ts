@@ -104,7 +104,7 @@ describe('renderers', () => {
   });
 
   it('leaves the watermark to its controller: no template draws it inside a part', () => {
-    // It goes into the frame beside the player (see watermark.ts and test/browser/watermark.test.ts).
+    // It goes into the frame beside the player (see watermark.ts and test/widget/watermark.test.ts).
     expect(draw(renderPlayer(ready, presentation, actions)).querySelector('[data-watermark]')).to.equal(null);
     expect(
       draw(

@@ -36,7 +36,7 @@ import {
   runApiToExit,
   startApi,
   type RunningApi,
-} from '../support/api-process.ts';
+} from '../../scripts/api-process.ts';
 
 const run = promisify(execFile);
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, it } from 'node:test';
-import { startApi, type RunningApi } from '../support/api-process.ts';
+import { startApi, type RunningApi } from '../../scripts/api-process.ts';
 
 const FLOODER = '127.0.0.2';
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';

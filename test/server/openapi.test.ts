@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { createServer } from 'node:net';
 import { PostgresStore, connect } from '../../server/store.ts';
-import { ROOT } from '../support/api-process.ts';
+import { ROOT } from '../../scripts/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { engineConfigFromEnv } from '../../server/engines.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';

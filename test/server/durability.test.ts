@@ -15,7 +15,7 @@ import {
   runApiToExit,
   startApi,
   type RunningApi,
-} from '../support/api-process.ts';
+} from '../../scripts/api-process.ts';
 
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 const running: RunningApi[] = [];

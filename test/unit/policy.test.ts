@@ -1,4 +1,5 @@
-import { expect } from '@open-wc/testing';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   checkShareLink,
@@ -24,57 +25,61 @@ const at = (origin: string | null, now = NOW) => ({ origin, now, embedding: true
 
 describe('checkShareLink', () => {
   it('passes a working link', () => {
-    expect(checkShareLink(link(), at('https://a.example'))).to.equal(null);
+    assert.equal(checkShareLink(link(), at('https://a.example')), null);
   });
 
   it('refuses a disabled link', () => {
-    expect(checkShareLink(link({ enabled: false }), at('https://a.example'))).to.equal('disabled');
+    assert.equal(checkShareLink(link({ enabled: false }), at('https://a.example')), 'disabled');
   });
 
   it('expires at the exact millisecond of expiresAt, by the clock it is given', () => {
     const expiring = link({ expiresAt: '2026-06-01T12:00:00.000Z' });
-    expect(checkShareLink(expiring, at('https://a.example', NOW - 1))).to.equal(null);
-    expect(checkShareLink(expiring, at('https://a.example', NOW))).to.equal('expired');
-    expect(checkShareLink(expiring, at('https://a.example', NOW + 1))).to.equal('expired');
+    assert.equal(checkShareLink(expiring, at('https://a.example', NOW - 1)), null);
+    assert.equal(checkShareLink(expiring, at('https://a.example', NOW)), 'expired');
+    assert.equal(checkShareLink(expiring, at('https://a.example', NOW + 1)), 'expired');
   });
 
   it('treats an unparseable expiry as expired and null as never', () => {
-    expect(isExpired('soon', NOW)).to.equal(true);
-    expect(isExpired(null, Number.MAX_SAFE_INTEGER)).to.equal(false);
-    expect(isExpired('2026-06-01T14:00:00+02:00', NOW)).to.equal(true, 'offsets are honoured');
+    assert.equal(isExpired('soon', NOW), true);
+    assert.equal(isExpired(null, Number.MAX_SAFE_INTEGER), false);
+    assert.equal(isExpired('2026-06-01T14:00:00+02:00', NOW), true, 'offsets are honoured');
   });
 
   it('reaches the usage limit when the count equals it', () => {
-    expect(checkShareLink(link({ usageLimit: 10, usageCount: 9 }), at(null))).to.equal(null);
-    expect(checkShareLink(link({ usageLimit: 10, usageCount: 10 }), at(null))).to.equal('usage-limit-reached');
-    expect(checkShareLink(link({ usageLimit: 0, usageCount: 0 }), at(null))).to.equal('usage-limit-reached');
-    expect(checkShareLink(link({ usageLimit: null, usageCount: 1e9 }), at(null))).to.equal(null);
+    assert.equal(checkShareLink(link({ usageLimit: 10, usageCount: 9 }), at(null)), null);
+    assert.equal(checkShareLink(link({ usageLimit: 10, usageCount: 10 }), at(null)), 'usage-limit-reached');
+    assert.equal(checkShareLink(link({ usageLimit: 0, usageCount: 0 }), at(null)), 'usage-limit-reached');
+    assert.equal(checkShareLink(link({ usageLimit: null, usageCount: 1e9 }), at(null)), null);
   });
 
   it('refuses LINK links only when embedding', () => {
-    expect(checkShareLink(link({ type: 'LINK' }), at(null))).to.equal('not-embeddable');
-    expect(checkShareLink(link({ type: 'LINK' }), { origin: null, now: NOW })).to.equal(null);
-    expect(checkShareLink(link({ type: 'ORB_EMBED' }), at(null))).to.equal(null);
+    assert.equal(checkShareLink(link({ type: 'LINK' }), at(null)), 'not-embeddable');
+    assert.equal(checkShareLink(link({ type: 'LINK' }), { origin: null, now: NOW }), null);
+    assert.equal(checkShareLink(link({ type: 'ORB_EMBED' }), at(null)), null);
   });
 
   it('on its share page (embedding: false), a LINK link skips the origin rule, and only a LINK link', () => {
     const opened = { origin: null, now: NOW, embedding: false };
     const restricted = { allowAllOrigins: false, allowedOrigins: ['https://shop.example'] };
-    expect(checkShareLink(link({ type: 'LINK', ...restricted }), opened)).to.equal(null);
-    expect(checkShareLink(link({ type: 'LINK', ...restricted }), { origin: null, now: NOW })).to.equal(
+    assert.equal(checkShareLink(link({ type: 'LINK', ...restricted }), opened), null);
+    assert.equal(
+      checkShareLink(link({ type: 'LINK', ...restricted }), { origin: null, now: NOW }),
       'origin-not-allowed',
       'the API, for any other page',
     );
-    expect(checkShareLink(link({ type: 'LINK', ...restricted }), at('https://elsewhere.example'))).to.equal(
+    assert.equal(
+      checkShareLink(link({ type: 'LINK', ...restricted }), at('https://elsewhere.example')),
       'origin-not-allowed',
     );
-    expect(checkShareLink(link({ type: 'PLAYER_EMBED', ...restricted }), opened)).to.equal('origin-not-allowed');
-    expect(checkShareLink(link({ type: 'ORB_EMBED', ...restricted }), opened)).to.equal('origin-not-allowed');
-    expect(checkShareLink(link({ type: 'LINK', ...restricted, enabled: false }), opened)).to.equal('disabled');
-    expect(checkShareLink(link({ type: 'LINK', ...restricted, expiresAt: '2020-01-01T00:00:00Z' }), opened)).to.equal(
+    assert.equal(checkShareLink(link({ type: 'PLAYER_EMBED', ...restricted }), opened), 'origin-not-allowed');
+    assert.equal(checkShareLink(link({ type: 'ORB_EMBED', ...restricted }), opened), 'origin-not-allowed');
+    assert.equal(checkShareLink(link({ type: 'LINK', ...restricted, enabled: false }), opened), 'disabled');
+    assert.equal(
+      checkShareLink(link({ type: 'LINK', ...restricted, expiresAt: '2020-01-01T00:00:00Z' }), opened),
       'expired',
     );
-    expect(checkShareLink(link({ type: 'LINK', ...restricted, usageLimit: 1, usageCount: 1 }), opened)).to.equal(
+    assert.equal(
+      checkShareLink(link({ type: 'LINK', ...restricted, usageLimit: 1, usageCount: 1 }), opened),
       'usage-limit-reached',
     );
   });
@@ -89,28 +94,31 @@ describe('checkShareLink', () => {
       allowAllOrigins: false,
       allowedOrigins: ['https://elsewhere.example'],
     });
-    expect(checkShareLink(everythingWrong, at('https://a.example'))).to.equal('origin-not-allowed');
-    expect(checkShareLink({ ...everythingWrong, allowAllOrigins: true }, at('https://a.example'))).to.equal('disabled');
-    expect(
+    assert.equal(checkShareLink(everythingWrong, at('https://a.example')), 'origin-not-allowed');
+    assert.equal(checkShareLink({ ...everythingWrong, allowAllOrigins: true }, at('https://a.example')), 'disabled');
+    assert.equal(
       checkShareLink({ ...everythingWrong, allowAllOrigins: true, enabled: true }, at('https://a.example')),
-    ).to.equal('expired');
-    expect(
+      'expired',
+    );
+    assert.equal(
       checkShareLink(
         { ...everythingWrong, allowAllOrigins: true, enabled: true, expiresAt: null },
         at('https://a.example'),
       ),
-    ).to.equal('usage-limit-reached');
-    expect(
+      'usage-limit-reached',
+    );
+    assert.equal(
       checkShareLink(
         { ...everythingWrong, allowAllOrigins: true, enabled: true, expiresAt: null, usageLimit: null },
         at('https://a.example'),
       ),
-    ).to.equal('not-embeddable');
+      'not-embeddable',
+    );
   });
 
   it('ignores allowedOrigins when allowAllOrigins is true, even for the opaque origin', () => {
-    expect(checkShareLink(link({ allowedOrigins: ['https://x.example'] }), at('null'))).to.equal(null);
-    expect(checkShareLink(link(), at(null))).to.equal(null);
+    assert.equal(checkShareLink(link({ allowedOrigins: ['https://x.example'] }), at('null')), null);
+    assert.equal(checkShareLink(link(), at(null)), null);
   });
 });
 
@@ -118,38 +126,38 @@ describe('isOriginAllowed', () => {
   const allow = (origin: string | null, ...entries: string[]) => isOriginAllowed(origin, entries);
 
   it('matches an exact origin after normalising case and default ports', () => {
-    expect(allow('https://shop.example', 'https://shop.example')).to.equal(true);
-    expect(allow('https://shop.example', 'HTTPS://Shop.EXAMPLE')).to.equal(true);
-    expect(allow('https://shop.example', 'https://shop.example:443')).to.equal(true);
-    expect(allow('http://shop.example', 'http://shop.example:80')).to.equal(true);
-    expect(allow('https://shop.example:8443', 'https://shop.example:8443')).to.equal(true);
-    expect(allow('http://[::1]:8000', 'http://[::1]:8000')).to.equal(true);
-    expect(allow('http://127.0.0.1:5173', 'http://127.0.0.1:5173')).to.equal(true);
+    assert.equal(allow('https://shop.example', 'https://shop.example'), true);
+    assert.equal(allow('https://shop.example', 'HTTPS://Shop.EXAMPLE'), true);
+    assert.equal(allow('https://shop.example', 'https://shop.example:443'), true);
+    assert.equal(allow('http://shop.example', 'http://shop.example:80'), true);
+    assert.equal(allow('https://shop.example:8443', 'https://shop.example:8443'), true);
+    assert.equal(allow('http://[::1]:8000', 'http://[::1]:8000'), true);
+    assert.equal(allow('http://127.0.0.1:5173', 'http://127.0.0.1:5173'), true);
   });
 
   it('refuses another scheme, port or host', () => {
-    expect(allow('http://shop.example', 'https://shop.example')).to.equal(false);
-    expect(allow('https://shop.example:444', 'https://shop.example')).to.equal(false);
-    expect(allow('https://shop.example', 'https://shop.example:444')).to.equal(false);
-    expect(allow('https://www.shop.example', 'https://shop.example')).to.equal(false);
+    assert.equal(allow('http://shop.example', 'https://shop.example'), false);
+    assert.equal(allow('https://shop.example:444', 'https://shop.example'), false);
+    assert.equal(allow('https://shop.example', 'https://shop.example:444'), false);
+    assert.equal(allow('https://www.shop.example', 'https://shop.example'), false);
   });
 
   it('matches a wildcard on any subdomain at any depth, never the apex', () => {
     const wildcard = 'https://*.shop.example';
-    expect(allow('https://eu.shop.example', wildcard)).to.equal(true);
-    expect(allow('https://a.b.c.shop.example', wildcard)).to.equal(true);
-    expect(allow('https://shop.example', wildcard)).to.equal(false);
-    expect(allow('https://evilshop.example', wildcard)).to.equal(false);
-    expect(allow('https://eu.shop.example.evil.com', wildcard)).to.equal(false);
-    expect(allow('http://eu.shop.example', wildcard)).to.equal(false);
-    expect(allow('https://eu.shop.example:8443', wildcard)).to.equal(false);
-    expect(allow('https://eu.shop.example:8443', 'https://*.shop.example:8443')).to.equal(true);
+    assert.equal(allow('https://eu.shop.example', wildcard), true);
+    assert.equal(allow('https://a.b.c.shop.example', wildcard), true);
+    assert.equal(allow('https://shop.example', wildcard), false);
+    assert.equal(allow('https://evilshop.example', wildcard), false);
+    assert.equal(allow('https://eu.shop.example.evil.com', wildcard), false);
+    assert.equal(allow('http://eu.shop.example', wildcard), false);
+    assert.equal(allow('https://eu.shop.example:8443', wildcard), false);
+    assert.equal(allow('https://eu.shop.example:8443', 'https://*.shop.example:8443'), true);
   });
 
   it('lets the opaque origin and no origin match nothing', () => {
-    expect(allow('null', 'null')).to.equal(false);
-    expect(allow(null, 'https://shop.example')).to.equal(false);
-    expect(allow('file://', 'file://')).to.equal(false);
+    assert.equal(allow('null', 'null'), false);
+    assert.equal(allow(null, 'https://shop.example'), false);
+    assert.equal(allow('file://', 'file://'), false);
   });
 
   it('makes invalid entries match nothing', () => {
@@ -171,16 +179,16 @@ describe('isOriginAllowed', () => {
       'https://shop..example',
       'javascript://shop.example',
     ]) {
-      expect(parseAllowlistEntry(entry), entry).to.equal(null);
-      expect(allow('https://shop.example', entry), entry).to.equal(false);
-      expect(allow('https://www.shop.example', entry), entry).to.equal(false);
+      assert.equal(parseAllowlistEntry(entry), null, entry);
+      assert.equal(allow('https://shop.example', entry), false, entry);
+      assert.equal(allow('https://www.shop.example', entry), false, entry);
     }
   });
 
   it('makes wildcards over public suffixes match nothing', () => {
-    expect(allow('https://shop.com', 'https://*.com')).to.equal(false);
-    expect(allow('https://shop.co.uk', 'https://*.co.uk')).to.equal(false);
-    expect(allow('https://www.shop.co.uk', 'https://*.shop.co.uk')).to.equal(true);
+    assert.equal(allow('https://shop.com', 'https://*.com'), false);
+    assert.equal(allow('https://shop.co.uk', 'https://*.co.uk'), false);
+    assert.equal(allow('https://www.shop.co.uk', 'https://*.shop.co.uk'), true);
   });
 
   it('refuses page origins that are not plain origins', () => {
@@ -193,22 +201,23 @@ describe('isOriginAllowed', () => {
       '',
       'https://shop.example\\@evil.com',
     ]) {
-      expect(allow(origin, 'https://shop.example', 'https://*.shop.example'), origin).to.equal(false);
+      assert.equal(allow(origin, 'https://shop.example', 'https://*.shop.example'), false, origin);
     }
   });
 
   it('knows the common public-suffix shapes without the full list', () => {
-    expect(looksLikePublicSuffix('com')).to.equal(true);
-    expect(looksLikePublicSuffix('co.uk')).to.equal(true);
-    expect(looksLikePublicSuffix('com.au')).to.equal(true);
-    expect(looksLikePublicSuffix('shop.example')).to.equal(false);
+    assert.equal(looksLikePublicSuffix('com'), true);
+    assert.equal(looksLikePublicSuffix('co.uk'), true);
+    assert.equal(looksLikePublicSuffix('com.au'), true);
+    assert.equal(looksLikePublicSuffix('shop.example'), false);
   });
 
   it('uses the public-suffix knowledge it is given', () => {
-    expect(isOriginAllowed('https://me.github.io', ['https://*.github.io'])).to.equal(true);
-    expect(
+    assert.equal(isOriginAllowed('https://me.github.io', ['https://*.github.io']), true);
+    assert.equal(
       isOriginAllowed('https://me.github.io', ['https://*.github.io'], (domain) => domain === 'github.io'),
-    ).to.equal(false);
+      false,
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { mintSessionToken, verifySessionToken } from '../../server/session-token.ts';
-import { ROOT, startApi } from '../support/api-process.ts';
+import { ROOT, startApi } from '../../scripts/api-process.ts';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 
 const SECRET = 'a-test-session-secret-of-32-chars!!';
