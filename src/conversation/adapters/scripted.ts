@@ -63,6 +63,7 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
     const settle = () => {
       clearTimeout(timer);
       socket.removeEventListener('open', opened);
+      socket.removeEventListener('error', refused);
       socket.removeEventListener('close', refused);
       signal.removeEventListener('abort', aborted);
     };
@@ -79,6 +80,9 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
     const refused = () => fail(`the scripted engine refused the connection (${engine.url.split('?')[0]})`);
     const aborted = () => fail('the conversation ended before it connected');
     socket.addEventListener('open', opened);
+    // WebKit fires only `error`, never `close`, when it refuses a connection itself (a port
+    // browsers block, such as 9): without this, a refused engine would wait out the timeout.
+    socket.addEventListener('error', refused);
     socket.addEventListener('close', refused);
     signal.addEventListener('abort', aborted);
   });
