@@ -230,6 +230,27 @@ describe('a scripted conversation in the player', function () {
     await nextEvent(el, 'share-link-end');
   });
 
+  it('reports each line spoken when the browser has no voice and never says whether it spoke', async () => {
+    // As Firefox without a voice does after its first line: the utterance is dropped without an event.
+    const synth = window.speechSynthesis;
+    Object.assign(synth, { speak: () => undefined, getVoices: () => [] });
+    try {
+      const { el } = await readyEmbed();
+      const sentBefore = opened.sent.length;
+      await press(part(el, 'start-button')!);
+      await until(() => /scripted demo persona/.test(captions(el)), 'the greeting in the captions');
+      await until(
+        () => opened.sent.slice(sentBefore).some((frame) => JSON.stringify(frame) === '{"type":"spoken"}'),
+        'the greeting reported spoken',
+      );
+      el.end();
+      await nextEvent(el, 'share-link-end');
+    } finally {
+      Reflect.deleteProperty(synth, 'speak');
+      Reflect.deleteProperty(synth, 'getVoices');
+    }
+  });
+
   it('animates listening only without prefers-reduced-motion', async function () {
     await needs(this, 'media emulation');
     const { el } = await readyEmbed();
