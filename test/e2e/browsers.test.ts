@@ -1,11 +1,15 @@
 /**
  * Each built bundle in Firefox and in WebKit, end to end: a host page of another origin than the
  * API, the link loaded, start pressed by the driver's pointer, and the scripted conversation over
- * a real WebSocket, with the browser's fake microphone, up to its first caption. The other e2e
+ * a real WebSocket, with the browser's fake microphone, up to its first caption; and each engine
+ * adapter's chunk with its vendor's real SDK (WebKitGTK has no WebRTC, but they load). The other e2e
  * suites run in Chromium; `BROWSERS` picks the browsers here (test/README.md, "Browsers").
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../../scripts/api-process.ts';
 import { selectedBrowsers } from '../../scripts/browsers.mjs';
 import { launchFirefox, launchWebKit, type DrivenBrowser } from '../support/e2e-browsers.ts';
 import { startHosts, type Hosts } from './harness.ts';
@@ -103,5 +107,23 @@ for (const browser of browsers) {
         assert.deepEqual(await page.evaluate(() => (window as unknown as { __errors: string[] }).__errors), []);
       });
     }
+
+    it('each adapter chunk, with its real SDK, loads and exports connect', async () => {
+      const files = readdirSync(join(ROOT, 'dist')).filter((file) =>
+        /^share-link-embed-(scripted|anam|elevenlabs)-[\w-]+\.js$/.test(file),
+      );
+      assert.equal(files.length, 3, files.join(', '));
+      const urls = JSON.stringify(files.map((file) => `${hosts.api.base}/${file}`));
+      // WebDriver classic awaits no promise: the page imports them itself and the test reads the result.
+      const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>chunks</title><script type="module">
+        window.__exports = await Promise.all(${urls}.map((url) => import(url).then((chunk) => typeof chunk.connect, (error) => String(error))));
+      </script></head><body></body></html>`;
+      const page = await driven.open(hosts.page(`/${browser}-chunks`, html));
+      await page.waitFor(() => Array.isArray((window as unknown as { __exports?: string[] }).__exports), 'the imports');
+      assert.deepEqual(
+        await page.evaluate(() => (window as unknown as { __exports: string[] }).__exports),
+        files.map(() => 'function'),
+      );
+    });
   });
 }
