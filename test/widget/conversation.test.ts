@@ -264,7 +264,8 @@ describe('a scripted conversation in the player', function () {
   });
 });
 
-describe('conversations that cannot run', () => {
+describe('conversations that cannot run', function () {
+  this.timeout(2 * SPOKEN_LINES_MS);
   it('a refused microphone is microphone-denied: translated, one warning, retry, nothing running', async () => {
     opened.refuseMicrophone = true;
     const { el, warnings } = await readyEmbed({ lang: 'de' });
