@@ -1,26 +1,42 @@
-/** Every way a share link can fail to show (contract §2), shared by the widget, its events and the API. */
-export const ERROR_REASONS = [
-  'invalid-token',
-  'not-found',
-  'origin-not-allowed',
-  'disabled',
-  'expired',
-  'usage-limit-reached',
-  'not-embeddable',
-  'rate-limited',
-  'network',
-  'bad-response',
-  'server',
-  'microphone-denied',
-  'conversation-failed',
-] as const;
+/**
+ * Every way a share link can fail to show or start (docs/element.md, "Error reasons"), shared by the
+ * widget, its events and the API, in one table: what the widget does with each. What the visitor
+ * reads is `errors[reason]` in each language's text (src/i18n/, a missing one is a type error); what
+ * the site owner reads in the console names the exact cause where it is found (api.ts for the API's
+ * answers, diagnostics.ts for the widget's own checks).
+ */
+interface Handling {
+  /** The visitor is offered "Try again": the same request may well succeed later. */
+  retry?: true;
+}
 
-export type ErrorReason = (typeof ERROR_REASONS)[number];
+const REASONS = {
+  'invalid-token': {},
+  'not-found': {},
+  'origin-not-allowed': {},
+  disabled: {},
+  expired: {},
+  'usage-limit-reached': {},
+  'not-embeddable': {},
+  'rate-limited': { retry: true },
+  network: { retry: true },
+  'bad-response': { retry: true },
+  server: { retry: true },
+  'microphone-denied': { retry: true },
+  'conversation-failed': { retry: true },
+} as const satisfies Record<string, Handling>;
+
+export type ErrorReason = keyof typeof REASONS;
+
+export const ERROR_REASONS = Object.keys(REASONS) as readonly ErrorReason[];
 
 export const isErrorReason = (value: unknown): value is ErrorReason =>
-  (ERROR_REASONS as readonly unknown[]).includes(value);
+  typeof value === 'string' && Object.hasOwn(REASONS, value);
 
-/** A failure with one of the contract's reasons. `message` is for developers, not visitors. */
+/** Whether the visitor is offered to try again after `reason`. */
+export const isRetryable = (reason: ErrorReason): boolean => (REASONS[reason] as Handling).retry === true;
+
+/** A failure with one of the reasons. `message` is for developers, not visitors. */
 export class ShareLinkError extends Error {
   override name = 'ShareLinkError';
   constructor(

@@ -1,18 +1,81 @@
-/** What the renderers draw: the element's whole visible state, as plain data. */
+/**
+ * What the renderers draw: the element's whole visible state, as plain data, and the one function
+ * that turns a view into the next.
+ */
 import type { TemplateResult } from 'lit';
 import type { ErrorReason } from '../errors.js';
-import type { Messages } from '../i18n/en.js';
+import type { Messages } from '../i18n/text.js';
 import type { PublicPersona, ShareLink } from '../schema.js';
 
 export type EmbedState = 'loading' | 'ready' | 'starting' | 'live' | 'error';
 export type Variant = 'player' | 'orb';
 export type Placement = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
 
-export interface View {
-  state: EmbedState;
-  shareLink: ShareLink | null;
-  persona: PublicPersona | null;
-  error: { reason: ErrorReason; message: string } | null;
+/** Why the link cannot be shown or started: `message` is for the site owner's console. */
+export interface EmbedError {
+  reason: ErrorReason;
+  message: string;
+}
+
+interface NoLink {
+  shareLink: null;
+  persona: null;
+}
+interface Link {
+  shareLink: ShareLink;
+  persona: PublicPersona;
+}
+
+export type LoadingView = { state: 'loading'; error: null } & NoLink;
+/** Ready, or starting a session. */
+export type ShownView = { state: 'ready' | 'starting'; error: null } & Link;
+export type LiveView = { state: 'live'; error: null; sessionToken: string } & Link;
+/** An error keeps the link it was judging, if there was one. */
+export type ErrorView = { state: 'error'; error: EmbedError } & (Link | NoLink);
+
+/**
+ * Where the element is, each state with exactly what it has: a link once one is found, a session
+ * only while live. Made only by `nextView`.
+ */
+export type View = LoadingView | ShownView | LiveView | ErrorView;
+
+/** What happened, as the element tells `nextView`. */
+export type ViewChange =
+  | { type: 'load' }
+  | ({ type: 'found' } & Link)
+  | { type: 'start' }
+  | { type: 'started'; shareLink: ShareLink; sessionToken: string }
+  | { type: 'stop' }
+  | { type: 'fail'; error: EmbedError };
+
+export const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
+
+/**
+ * The next view: a new load, a link found, a start (only from ready), a session granted (only
+ * while starting), a start called off or a conversation over (back to ready), a failure (which
+ * keeps the link). A change that does not apply to the view leaves it as it is.
+ */
+export function nextView(view: View, change: ViewChange): View {
+  switch (change.type) {
+    case 'load':
+      return LOADING;
+    case 'found':
+      return { state: 'ready', shareLink: change.shareLink, persona: change.persona, error: null };
+    case 'start':
+      return view.state === 'ready' ? { ...view, state: 'starting' } : view;
+    case 'started':
+      return view.state === 'starting'
+        ? { ...view, state: 'live', shareLink: change.shareLink, sessionToken: change.sessionToken }
+        : view;
+    case 'stop':
+      return view.state === 'starting' || view.state === 'live'
+        ? { state: 'ready', shareLink: view.shareLink, persona: view.persona, error: null }
+        : view;
+    case 'fail':
+      return view.state === 'loading' || view.state === 'error'
+        ? { ...view, state: 'error', error: change.error }
+        : { state: 'error', shareLink: view.shareLink, persona: view.persona, error: change.error };
+  }
 }
 
 /** What the page and the visitor's device allow, and what the media did. */
