@@ -125,7 +125,7 @@ function lazyChunks(): Plugin {
         // Left as it is, the import would point beside the bundle at a file that is not there.
         if (!name) throw new Error(`${id}: ${whole} is not a lazy chunk (vite.config.ts, LAZY_GROUPS)`);
         rewritten = true;
-        return `import(/* @vite-ignore */ new URL(${JSON.stringify(built.get(name))}, __LAZY_BUNDLE_URL__).href)`;
+        return `import(new URL(${JSON.stringify(built.get(name))}, __LAZY_BUNDLE_URL__).href)`;
       });
       if (!rewritten) return null;
       const bundleUrl = JSON.stringify(fileURLToPath(new URL('src/bundle-url.ts', `file://${ROOT}`)));

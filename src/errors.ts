@@ -28,7 +28,7 @@ const REASONS = {
 
 export type ErrorReason = keyof typeof REASONS;
 
-export const ERROR_REASONS = Object.keys(REASONS) as readonly ErrorReason[];
+export const ERROR_REASONS = /* @__PURE__ */ Object.keys(REASONS) as readonly ErrorReason[];
 
 export const isErrorReason = (value: unknown): value is ErrorReason =>
   typeof value === 'string' && Object.hasOwn(REASONS, value);

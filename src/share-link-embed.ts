@@ -110,7 +110,6 @@ export class ShareLinkEmbed extends LitElement {
       placement: { reflect: true },
       open: { type: Boolean, reflect: true },
       _view: { state: true },
-      _everOpened: { state: true },
     };
   }
 
@@ -125,9 +124,7 @@ export class ShareLinkEmbed extends LitElement {
 
   /** Changed only by `#change`. */
   declare private _view: View;
-  declare private _everOpened: boolean;
 
-  #moveFocus: 'panel' | 'orb' | null = null;
   #conversation: ConversationController | null = null;
   // Reactive controllers, registered with the element by their constructors.
   readonly #language = new LanguageController(this);
@@ -154,7 +151,6 @@ export class ShareLinkEmbed extends LitElement {
     this.placement = 'bottom-right';
     this.open = false;
     this._view = LOADING;
-    this._everOpened = false;
   }
 
   /** Where the element is: `loading`, `ready`, `starting`, `live` or `error`. */
@@ -203,10 +199,7 @@ export class ShareLinkEmbed extends LitElement {
   async start(): Promise<void> {
     const view = this._view;
     if (view.state !== 'ready' || this.#judge()) return;
-    if (this.variant === 'orb' && !this.open) {
-      this._everOpened = true;
-      this.open = true;
-    }
+    if (this.variant === 'orb') this.open = true;
     this.#change({ type: 'start' });
     const session = await this.#loading.start(this.#target());
     // Failed (shown already) or called off: a removal mid-start leaves the link ready.
@@ -241,7 +234,6 @@ export class ShareLinkEmbed extends LitElement {
   protected override willUpdate(): void {
     // Loading starts here, before the first render, once frameworks have set their properties.
     if (this.isConnected && this.#loading.changed(this.#target())) this.#load();
-    if (this.open) this._everOpened = true;
   }
 
   /** Also waits for the visitor's words (another language, the error messages) while their chunk is on its way. */
@@ -267,22 +259,12 @@ export class ShareLinkEmbed extends LitElement {
       conversation: this.#conversation?.render(),
     };
     const variant = this.variant;
-    if (variant === 'orb') {
-      const player = this._everOpened ? renderPlayer(this._view, presentation, this.#actions) : nothing;
+    if (variant === 'orb')
       return (
-        this.#loading.orb?.renderOrb(
-          { html, nothing },
-          this._view,
-          { ...presentation, open: this.open, everOpened: this._everOpened },
-          {
-            ...this.#actions,
-            toggle: () => this.#setOpen(!this.open),
-            close: () => this.#setOpen(false),
-          },
-          player,
+        this.#loading.orb?.render({ html, nothing }, this._view, presentation, this.#actions, () =>
+          renderPlayer(this._view, presentation, this.#actions),
         ) ?? nothing
       );
-    }
     return renderFramed(
       variant === 'player'
         ? renderPlayer(this._view, presentation, this.#actions)
@@ -296,7 +278,7 @@ export class ShareLinkEmbed extends LitElement {
     if (variant) this.setAttribute('variant', variant);
     else this.removeAttribute('variant');
     if (changed.has('open') && changed.get('open') !== undefined) this.#emit('share-link-toggle', { open: this.open });
-    this.#focusAfterToggle();
+    this.#loading.orb?.moveFocus();
   }
 
   readonly #actions: Actions = {
@@ -306,19 +288,6 @@ export class ShareLinkEmbed extends LitElement {
     posterFailed: () => this.#media.set({ posterFailed: true }),
     videoFailed: () => this.#media.set({ videoFailed: true }),
   };
-
-  #setOpen(open: boolean): void {
-    this.#moveFocus = open ? 'panel' : 'orb';
-    this.open = open;
-  }
-
-  #focusAfterToggle(): void {
-    const target = this.#moveFocus;
-    if (!target) return;
-    this.#moveFocus = null;
-    // Into the panel: its close button, first in it, as in a dialog. Back out: the orb.
-    (this.renderRoot.querySelector(target === 'panel' ? '.close' : '.orb') as HTMLElement | null)?.focus();
-  }
 
   /** What names the link, and what every request for it carries. */
   #target(): Target {

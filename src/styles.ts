@@ -27,15 +27,12 @@ export const styles = css`
     display: none;
   }
 
+  /* Contained: laying out the player never makes the browser lay out the host page again. */
   .player {
     all: initial;
     font: 400 15px/1.4 var(--_font);
     color: var(--_fg);
     box-sizing: border-box;
-  }
-
-  /* Contained: laying out the player never makes the browser lay out the host page again. */
-  .player {
     contain: content;
     position: relative;
     display: grid;
@@ -58,8 +55,6 @@ export const styles = css`
     background: linear-gradient(135deg, var(--_accent), #b15cc8);
     color: #fff;
     font-weight: 600;
-  }
-  .fallback {
     font-size: 56px;
   }
   .bar {

@@ -7,20 +7,21 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { callAt } from '../timers.js';
 
 export class ExpiryController implements ReactiveController {
-  /** `server clock − visitor clock`, from the last lookup's round trip. */
-  offset = 0;
+  #offset = 0;
   #cancel: (() => void) | null = null;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly judge: () => void,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #judge: () => void;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, judge: () => void) {
+    this.#host = host;
+    this.#judge = judge;
     host.addController(this);
   }
 
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
-    this.judge();
+    this.#judge();
   }
 
   hostDisconnected(): void {
@@ -28,21 +29,26 @@ export class ExpiryController implements ReactiveController {
     this.stop();
   }
 
+  /** `server clock − visitor clock`, in ms: from a lookup's round trip. */
+  set offset(ms: number) {
+    this.#offset = ms;
+  }
+
   /** The server's time, in ms. */
   now(): number {
-    return Date.now() + this.offset;
+    return Date.now() + this.#offset;
   }
 
   /** Judges again once the server's clock reaches `expiresAt`; replaces any earlier timer. */
   judgeAt(expiresAt: string | null): void {
     this.stop();
-    if (!expiresAt || !this.host.isConnected) return;
+    if (!expiresAt || !this.#host.isConnected) return;
     this.#cancel = callAt(
       Date.parse(expiresAt),
       () => this.now(),
       () => {
         this.#cancel = null;
-        this.judge();
+        this.#judge();
       },
     );
   }
@@ -53,6 +59,6 @@ export class ExpiryController implements ReactiveController {
   }
 
   readonly #onVisibilityChange = () => {
-    if (document.visibilityState === 'visible') this.judge();
+    if (document.visibilityState === 'visible') this.#judge();
   };
 }

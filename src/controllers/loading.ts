@@ -9,11 +9,12 @@
  * `Retry-After` has passed (retry-after.ts). Offline, then online: loaded again. Removed from the
  * page mid-request: aborted, and loaded again if put back (docs/element.md, "Lifecycle").
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
 import { resolve, startSession, type ResolvedLink } from '../api.js';
 import { explainRateLimit } from '../diagnostics.js';
 import { ShareLinkError, type ErrorReason } from '../errors.js';
-import { loadOrb, type OrbModule } from '../render/load-orb.js';
+import { loadOrb } from '../render/load-orb.js';
+import type { OrbController, OrbHost } from '../render/orb.js';
 import type { EmbedError, EmbedState } from '../render/view.js';
 import { RetryAfterOnce } from '../retry-after.js';
 import { isValidToken, type SessionResponse } from '../schema.js';
@@ -26,12 +27,11 @@ export interface Target {
 }
 
 /** What the controller uses of `<share-link-embed>`: its public API. */
-type Host = ReactiveControllerHost &
-  HTMLElement & {
-    readonly state: EmbedState;
-    readonly error: { reason: ErrorReason } | null;
-    reload(): void;
-  };
+type Host = OrbHost & {
+  readonly state: EmbedState;
+  readonly error: { reason: ErrorReason } | null;
+  reload(): void;
+};
 
 export interface LoadingOptions {
   /** What the link waits for beside its lookup (the visitor's words); `null` when nothing. */
@@ -43,28 +43,30 @@ export interface LoadingOptions {
 const keyOf = ({ token, apiBase }: Target) => `${token} ${apiBase}`;
 
 export class LoadingController implements ReactiveController {
-  /** The orb's renderer, once an `ORB_EMBED` link has brought its chunk. */
-  orb: OrbModule | null = null;
+  /** The host's orb, once an `ORB_EMBED` link has brought its chunk. */
+  declare orb: OrbController | undefined;
   #loaded: Target | null = null;
   #current: AbortController | null = null;
   readonly #retry = new RetryAfterOnce();
 
-  constructor(
-    private readonly host: Host,
-    private readonly options: LoadingOptions,
-  ) {
+  readonly #host: Host;
+  readonly #options: LoadingOptions;
+
+  constructor(host: Host, options: LoadingOptions) {
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
   hostConnected(): void {
     window.addEventListener('online', this.#onOnline);
-    if (!this.#loaded) this.host.requestUpdate();
+    if (!this.#loaded) this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
     window.removeEventListener('online', this.#onOnline);
     // Moving the element in the DOM disconnects and reconnects it at once: only a real removal lets go.
-    queueMicrotask(() => this.host.isConnected || this.#teardown());
+    queueMicrotask(() => this.#host.isConnected || this.#teardown());
   }
 
   /** Whether `target` is not the link loaded last. */
@@ -79,11 +81,11 @@ export class LoadingController implements ReactiveController {
     this.#loaded = target;
     const signal = this.#begin();
     // The visitor's words are fetched beside the link, not after it.
-    const beside = this.options.beside();
+    const beside = this.#options.beside();
     if (!isValidToken(target.token)) {
       this.#current = null;
       const given = target.token ? `"${String(target.token).slice(0, 80)}"` : 'is missing; it';
-      this.options.failed({
+      this.#options.failed({
         reason: 'invalid-token',
         message: `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`,
       });
@@ -95,7 +97,7 @@ export class LoadingController implements ReactiveController {
     void this.#settle(signal, Promise.all([lookup, beside])).then((done) => {
       if (!done) return;
       this.#retry.reset();
-      this.options.found(done[0]);
+      this.#options.found(done[0]);
     });
   }
 
@@ -114,29 +116,30 @@ export class LoadingController implements ReactiveController {
     return (this.#current = new AbortController()).signal;
   }
 
-  /** The value of `work`, or `undefined` when it failed or `signal` was aborted meanwhile. */
-  async #settle<T>(signal: AbortSignal, work: Promise<T>): Promise<T | undefined> {
-    try {
-      const value = await work;
-      if (signal.aborted) return undefined;
-      this.#current = null;
-      return value;
-    } catch (error) {
-      if (signal.aborted) return undefined;
-      this.#current = null;
-      this.options.failed(this.#explain(error));
-      return undefined;
-    }
+  /** The value of `work`, or `undefined` when it failed (told through `failed`) or `signal` was aborted meanwhile. */
+  #settle<T>(signal: AbortSignal, work: Promise<T>): Promise<T | undefined> {
+    return work.then(
+      (value) => (this.#finish(signal) ? value : undefined),
+      (error: unknown) => void (this.#finish(signal) && this.#options.failed(this.#explain(error))),
+    );
   }
 
-  /** An orb link brings the orb's chunk (renderer and stylesheet) along before it is shown. */
+  /** Whether the request of `signal` is still the current one; if so, it is done. */
+  #finish(signal: AbortSignal): boolean {
+    if (signal.aborted) return false;
+    this.#current = null;
+    return true;
+  }
+
+  /** An orb link brings the orb's chunk (behaviour, renderer and stylesheet) along before it is shown. */
   async #loadOrb(): Promise<void> {
+    let orb;
     try {
-      this.orb = await loadOrb();
+      orb = await loadOrb();
     } catch (error) {
       throw new ShareLinkError('network', `its orb code did not load (${String(error)})`);
     }
-    this.orb.adoptOrbStyles(this.host.shadowRoot);
+    this.orb = new orb.OrbController(this.#host);
   }
 
   #explain(error: unknown): EmbedError {
@@ -146,13 +149,13 @@ export class LoadingController implements ReactiveController {
     if (error.reason !== 'rate-limited')
       return { reason: error.reason, message: `share link ${token}: ${error.message}` };
     // Loading again (not starting again) after the wait: no use is ever counted without a press.
-    const retryInMs = this.#retry.schedule(error.retryAfterMs, () => this.host.reload());
+    const retryInMs = this.#retry.schedule(error.retryAfterMs, () => this.#host.reload());
     return { reason: 'rate-limited', message: explainRateLimit(String(token), error.retryAfterMs, retryInMs) };
   }
 
   // A visitor who was offline should not have to find the retry button once they are back.
   readonly #onOnline = () => {
-    if (this.host.error?.reason === 'network') this.host.reload();
+    if (this.#host.error?.reason === 'network') this.#host.reload();
   };
 
   #teardown(): void {
@@ -161,6 +164,6 @@ export class LoadingController implements ReactiveController {
     this.#current.abort();
     this.#current = null;
     // Torn down mid-lookup: load again if it is put back. (Mid-start, the start resolves `undefined`.)
-    if (this.host.state === 'loading') this.#loaded = null;
+    if (this.#host.state === 'loading') this.#loaded = null;
   }
 }

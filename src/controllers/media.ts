@@ -20,27 +20,34 @@ export interface MediaState {
 const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed: false, stream: null };
 
 export class MediaController implements ReactiveController {
-  state = NO_MEDIA;
+  #state = NO_MEDIA;
   #observer: IntersectionObserver | null = null;
   #observed: Element | null = null;
 
-  constructor(private readonly host: Host) {
+  readonly #host: Host;
+
+  constructor(host: Host) {
+    this.#host = host;
     host.addController(this);
+  }
+
+  get state(): MediaState {
+    return this.#state;
   }
 
   /** The idle video may load and play now. */
   get playIdleVideo(): boolean {
-    return this.state.visible && motionAllowed();
+    return this.#state.visible && motionAllowed();
   }
 
   set(changes: Partial<MediaState>): void {
-    this.state = { ...this.state, ...changes };
-    this.host.requestUpdate();
+    this.#state = { ...this.#state, ...changes };
+    this.#host.requestUpdate();
   }
 
   /** Another link: its media starts afresh (on screen or not, the player stays where it is). */
   reset(): void {
-    this.set({ ...NO_MEDIA, visible: this.state.visible });
+    this.set({ ...NO_MEDIA, visible: this.#state.visible });
   }
 
   hostConnected(): void {
@@ -60,8 +67,8 @@ export class MediaController implements ReactiveController {
   /** Watches the player while it may play an idle video. */
   #watch(): void {
     const player =
-      this.host.persona?.avatar.videoUrl && motionAllowed()
-        ? this.host.renderRoot.querySelector('[part~="player"]')
+      this.#host.persona?.avatar.videoUrl && motionAllowed()
+        ? this.#host.renderRoot.querySelector('[part~="player"]')
         : null;
     if (player === this.#observed) return;
     this.#observer?.disconnect();
@@ -69,7 +76,7 @@ export class MediaController implements ReactiveController {
     if (!player || typeof IntersectionObserver === 'undefined') return;
     this.#observer ??= new IntersectionObserver((entries) => {
       const visible = entries.some((entry) => entry.isIntersecting);
-      if (visible !== this.state.visible) this.set({ visible });
+      if (visible !== this.#state.visible) this.set({ visible });
     });
     this.#observer.observe(player);
   }

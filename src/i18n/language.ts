@@ -36,18 +36,22 @@ type Host = ReactiveControllerHost & HTMLElement & { readonly state: string };
 
 /** The host's words: its own `lang`, else the nearest `[lang]` ancestor's, else English. */
 export class LanguageController implements ReactiveController {
-  constructor(private readonly host: Host) {
+  readonly #host: Host;
+
+  constructor(host: Host) {
+    this.#host = host;
     host.addController(this);
   }
 
   /** Before each update, the words it draws are sent for if they are not here; it updates again once they are. */
   hostUpdate(): void {
-    void this.pending()?.then(() => this.host.requestUpdate());
+    void this.pending()?.then(() => this.#host.requestUpdate());
   }
 
   get language(): Language {
     // Server-side rendering (Lit SSR's DOM shim) has attributes but no tree to look up a [lang] in.
-    const tag = this.host.getAttribute('lang') || (isServer ? null : this.host.closest('[lang]')?.getAttribute('lang'));
+    const tag =
+      this.#host.getAttribute('lang') || (isServer ? null : this.#host.closest('[lang]')?.getAttribute('lang'));
     return matchLanguage(tag) ?? FALLBACK_LANGUAGE;
   }
 
@@ -55,13 +59,13 @@ export class LanguageController implements ReactiveController {
    * The messages, or `null` while their chunk is on its way. `withErrors`: the error messages are
    * needed too (by default, in the error state). Server-side rendering loads nothing: English.
    */
-  messages(withErrors = this.host.state === 'error'): Messages | null {
+  messages(withErrors = this.#host.state === 'error'): Messages | null {
     const lang = this.language;
     return loaded[lang] ?? (isServer || (lang === FALLBACK_LANGUAGE && !withErrors) ? ENGLISH : null);
   }
 
   /** Settles when `messages(withErrors)` has them; `null` if it already has. */
-  pending(withErrors = this.host.state === 'error'): Promise<void> | null {
+  pending(withErrors = this.#host.state === 'error'): Promise<void> | null {
     return this.messages(withErrors) ? null : load(this.language);
   }
 }

@@ -50,31 +50,35 @@ export type ViewChange =
 
 export const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
 
+const shown = ({ shareLink, persona }: Link, state: ShownView['state'] = 'ready'): ShownView => ({
+  state,
+  shareLink,
+  persona,
+  error: null,
+});
+
 /**
  * The next view: a new load, a link found, a start (only from ready), a session granted (only
  * while starting), a start called off or a conversation over (back to ready), a failure (which
- * keeps the link). A change that does not apply to the view leaves it as it is.
+ * keeps the link, not the session). A change that does not apply to the view leaves it as it is.
  */
 export function nextView(view: View, change: ViewChange): View {
+  const { state } = view;
   switch (change.type) {
     case 'load':
       return LOADING;
     case 'found':
-      return { state: 'ready', shareLink: change.shareLink, persona: change.persona, error: null };
+      return shown(change);
     case 'start':
-      return view.state === 'ready' ? { ...view, state: 'starting' } : view;
+      return state === 'ready' ? shown(view, 'starting') : view;
     case 'started':
-      return view.state === 'starting'
+      return state === 'starting'
         ? { ...view, state: 'live', shareLink: change.shareLink, sessionToken: change.sessionToken }
         : view;
     case 'stop':
-      return view.state === 'starting' || view.state === 'live'
-        ? { state: 'ready', shareLink: view.shareLink, persona: view.persona, error: null }
-        : view;
+      return state === 'starting' || state === 'live' ? shown(view) : view;
     case 'fail':
-      return view.state === 'loading' || view.state === 'error'
-        ? { ...view, state: 'error', error: change.error }
-        : { state: 'error', shareLink: view.shareLink, persona: view.persona, error: change.error };
+      return { ...(state === 'live' ? shown(view) : view), state: 'error', error: change.error };
   }
 }
 
