@@ -44,6 +44,13 @@ const onSharePage = (el: ShareLinkEmbed): boolean =>
   el.hasAttribute('share-page') && `${el.apiBase || BUNDLE_ORIGIN}/`.startsWith(`${location.origin}/`);
 
 /**
+ * `lang` is the native attribute (documented below): this has the element update when it changes,
+ * through a state of its own, so the native `lang` property is not shadowed. Spread into
+ * `properties`, so the docs' analyzer (which reads that object) lists `lang` as documented only.
+ */
+const LANG_ATTRIBUTE = { _lang: { attribute: 'lang' } };
+
+/**
  * Puts an AI persona on the page from a share-link token: an inline player for `PLAYER_EMBED`
  * links, or a floating orb that opens one for `ORB_EMBED` links. It checks the link (enabled,
  * expiry, usage limit, allowed origins) by the API server's clock, shows a watermark unless the
@@ -109,7 +116,7 @@ export class ShareLinkEmbed extends LitElement {
       apiBase: { attribute: 'api-base' },
       placement: { reflect: true },
       open: { type: Boolean, reflect: true },
-      _view: { state: true },
+      ...LANG_ATTRIBUTE,
     };
   }
 
@@ -122,9 +129,8 @@ export class ShareLinkEmbed extends LitElement {
   /** Orb only: whether the panel is open. */
   declare open: boolean;
 
-  /** Changed only by `#change`. */
-  declare private _view: View;
-
+  /** Where the element is: changed only by `#change`. */
+  #view: View = LOADING;
   #conversation: ConversationController | null = null;
   // Reactive controllers, registered with the element by their constructors.
   readonly #language = new LanguageController(this);
@@ -140,9 +146,9 @@ export class ShareLinkEmbed extends LitElement {
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
     show:
-      this._view.state !== 'loading' &&
+      this.#view.state !== 'loading' &&
       this.#language.messages(false) !== null &&
-      this._view.shareLink?.removeWatermark !== true,
+      this.#view.shareLink?.removeWatermark !== true,
     label: (this.#language.messages(false) ?? ENGLISH).poweredBy,
   }));
 
@@ -150,41 +156,31 @@ export class ShareLinkEmbed extends LitElement {
     super();
     this.placement = 'bottom-right';
     this.open = false;
-    this._view = LOADING;
   }
 
   /** Where the element is: `loading`, `ready`, `starting`, `live` or `error`. */
   get state(): EmbedState {
-    return this._view.state;
+    return this.#view.state;
   }
 
   /** `player` or `orb`, once the link is known; else `null`. */
   get variant(): Variant | null {
-    return variantOf(this._view.shareLink, onSharePage(this));
+    return variantOf(this.#view.shareLink, onSharePage(this));
   }
 
   /** The validated share link, or `null`. */
   get shareLink(): ShareLink | null {
-    return this._view.shareLink;
+    return this.#view.shareLink;
   }
 
   /** The persona's public fields, or `null`. */
   get persona(): PublicPersona | null {
-    return this._view.persona;
+    return this.#view.persona;
   }
 
   /** Why the link cannot be shown, or `null`. */
   get error(): { reason: ErrorReason; message: string } | null {
-    return this._view.error;
-  }
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
+    return this.#view.error;
   }
 
   /** Loads the link again, e.g. after a network error. */
@@ -193,11 +189,11 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   /**
-   * Asks the API for a session, which counts one use. Resolves once the element is
+   * Asks the API for a conversation session, which counts one use. Resolves once the element is
    * `live` (and `share-link-start` has fired) or in `error`. Does nothing unless `ready`.
    */
   async start(): Promise<void> {
-    const view = this._view;
+    const view = this.#view;
     if (view.state !== 'ready' || this.#judge()) return;
     if (this.variant === 'orb') this.open = true;
     this.#change({ type: 'start' });
@@ -218,7 +214,7 @@ export class ShareLinkEmbed extends LitElement {
    * page ends its SDK session.
    */
   end(): void {
-    const view = this._view;
+    const view = this.#view;
     if (view.state !== 'live') return;
     if (this.#conversation) void this.#conversation.end('visitor');
     else this.#ended(view.sessionToken, 'visitor');
@@ -261,19 +257,19 @@ export class ShareLinkEmbed extends LitElement {
     const variant = this.variant;
     if (variant === 'orb')
       return (
-        this.#loading.orb?.render({ html, nothing }, this._view, presentation, this.#actions, () =>
-          renderPlayer(this._view, presentation, this.#actions),
+        this.#loading.orb?.render({ html, nothing }, this.#view, presentation, this.#actions, () =>
+          renderPlayer(this.#view, presentation, this.#actions),
         ) ?? nothing
       );
     return renderFramed(
       variant === 'player'
-        ? renderPlayer(this._view, presentation, this.#actions)
-        : renderMessage(this._view, messages, this.#actions),
+        ? renderPlayer(this.#view, presentation, this.#actions)
+        : renderMessage(this.#view, messages, this.#actions),
     );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.setAttribute('state', this._view.state);
+    this.setAttribute('state', this.#view.state);
     const variant = this.variant;
     if (variant) this.setAttribute('variant', variant);
     else this.removeAttribute('variant');
@@ -296,7 +292,10 @@ export class ShareLinkEmbed extends LitElement {
 
   /** The one place the view changes. */
   #change(change: ViewChange): void {
-    this._view = nextView(this._view, change);
+    const view = nextView(this.#view, change);
+    if (view === this.#view) return;
+    this.#view = view;
+    this.requestUpdate();
   }
 
   /** Loads the link (again): whatever the last one had is let go. */
@@ -320,7 +319,7 @@ export class ShareLinkEmbed extends LitElement {
    * Otherwise it is judged again when it expires. A conversation is never cut: it is judged when it ends.
    */
   #judge(): boolean {
-    const view = this._view;
+    const view = this.#view;
     if (view.state !== 'ready') return false;
     const { shareLink } = view;
     const now = this.#expiry.now();
@@ -330,7 +329,7 @@ export class ShareLinkEmbed extends LitElement {
     else
       this.#fail({
         reason: refusal,
-        message: explainRefusal(refusal, { token: shareLink.token, origin, link: shareLink, now }),
+        message: explainRefusal(refusal, { origin, link: shareLink, now }),
       });
     return refusal !== null;
   }
@@ -354,7 +353,7 @@ export class ShareLinkEmbed extends LitElement {
 
   /** Runs the conversation in the player: loads the conversation chunk, which loads the engine's adapter. */
   async #converse({ sessionToken, engine }: SessionResponse): Promise<void> {
-    const current = () => this._view.state === 'live' && this._view.sessionToken === sessionToken;
+    const current = () => this.#view.state === 'live' && this.#view.sessionToken === sessionToken;
     let module;
     try {
       [module] = await Promise.all([loadConversation(), this.#language.pending(false)]);
@@ -378,7 +377,7 @@ export class ShareLinkEmbed extends LitElement {
 
   /** A live session is over: back to ready (or to the failure), and `share-link-end`. */
   #ended(sessionToken: string, reason: ShareLinkEndReason, failure?: ConversationFailure): void {
-    const view = this._view;
+    const view = this.#view;
     // Replaced meanwhile (a new token): only tell the page.
     const current = view.state === 'live' && view.sessionToken === sessionToken;
     if (current) {
