@@ -235,10 +235,7 @@ export class ShareLinkEmbed extends LitElement {
   /** Also waits for the visitor's words (another language, the error messages) while their chunk is on its way. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    for (let pending = this.#language.pending(); pending; pending = this.#language.pending()) {
-      await pending;
-      result = await super.getUpdateComplete();
-    }
+    for (let pending; (pending = this.#language.pending()); result = await super.getUpdateComplete()) await pending;
     return result;
   }
 
@@ -250,8 +247,7 @@ export class ShareLinkEmbed extends LitElement {
       return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
     const presentation: Presentation = {
       messages,
-      ...this.#media.state,
-      playIdleVideo: this.#media.playIdleVideo,
+      ...this.#media.presentation,
       conversation: this.#conversation?.render(),
     };
     const variant = this.variant;
@@ -323,7 +319,7 @@ export class ShareLinkEmbed extends LitElement {
     if (view.state !== 'ready') return false;
     const { shareLink } = view;
     const now = this.#expiry.now();
-    const origin = globalThis.location?.origin ?? 'null';
+    const origin = location.origin;
     const refusal = checkShareLink(shareLink, { origin, now, embedding: !onSharePage(this) });
     if (!refusal) this.#expiry.judgeAt(shareLink.expiresAt);
     else
@@ -346,7 +342,7 @@ export class ShareLinkEmbed extends LitElement {
   #emit<K extends keyof ShareLinkEmbedEventMap>(
     type: K,
     detail: ShareLinkEmbedEventMap[K]['detail'],
-    cancelable = false,
+    cancelable?: boolean,
   ): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }

@@ -31,13 +31,10 @@ export class MediaController implements ReactiveController {
     host.addController(this);
   }
 
-  get state(): MediaState {
-    return this.#state;
-  }
-
-  /** The idle video may load and play now. */
-  get playIdleVideo(): boolean {
-    return this.#state.visible && motionAllowed();
+  /** What the renderers need to know of the media (see `Presentation`). */
+  get presentation(): MediaState & { playIdleVideo: boolean } {
+    // The idle video may load and play: on screen, no reduced motion, no Save-Data.
+    return { ...this.#state, playIdleVideo: this.#state.visible && motionAllowed() };
   }
 
   set(changes: Partial<MediaState>): void {
