@@ -235,7 +235,10 @@ export class ShareLinkEmbed extends LitElement {
   /** Also waits for the visitor's words (another language, the error messages) while their chunk is on its way. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    for (let pending; (pending = this.#language.pending()); result = await super.getUpdateComplete()) await pending;
+    for (let pending = this.#language.pending(); pending; pending = this.#language.pending()) {
+      await pending;
+      result = await super.getUpdateComplete();
+    }
     return result;
   }
 

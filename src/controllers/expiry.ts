@@ -1,5 +1,5 @@
 /**
- * Expiry by the API server's clock (docs/policy.md, "Expiry"): a reactive controller that keeps the
+ * Expiry by the API server's clock (docs/policy.md): a reactive controller that keeps the
  * server's clock, calls the host's `judge` the moment a shown link expires, and again when the tab
  * is shown (background tabs throttle timers, sometimes for minutes) or the element is put back.
  */

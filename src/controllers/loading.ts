@@ -7,7 +7,7 @@
  * Beside the lookup, in parallel: the visitor's words (their language's chunk); once the link says
  * `ORB_EMBED`, the orb's chunk. After a `429 rate-limited`, one automatic load once the API's
  * `Retry-After` has passed (retry-after.ts). Offline, then online: loaded again. Removed from the
- * page mid-request: aborted, and loaded again if put back (docs/element.md, "Lifecycle").
+ * page mid-request: aborted, and loaded again if put back (docs/element.md).
  */
 import type { ReactiveController } from 'lit';
 import { resolve, startSession, type ResolvedLink } from '../api.js';
@@ -107,6 +107,7 @@ export class LoadingController implements ReactiveController {
    */
   start(target: Target): Promise<SessionResponse | undefined> {
     const signal = this.#begin();
+    // What a start carries beyond the target (a challenge's solution, say) joins the request here.
     return this.#settle(signal, startSession(target.token, { apiBase: target.apiBase, signal }));
   }
 
