@@ -33,6 +33,10 @@ function renderMedia(view: View, p: Presentation, act: Actions) {
   return [poster, video];
 }
 
+/**
+ * The bar's action: end while live, else start. The start button is the one place a visitor shows
+ * intent before pressing (pointer, focus): what should begin early binds to it here, through `act`.
+ */
 function renderAction(view: View, t: Messages, act: Actions) {
   const { state } = view;
   if (state === 'live') {
