@@ -13,7 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { MESSAGES, type Language, type Messages } from '../src/i18n/messages.ts';
+import { FALLBACK_LANGUAGE, matchLanguage, type Language } from '../src/i18n/languages.ts';
+import { MESSAGES, type Messages } from '../src/i18n/messages.ts';
 import { checkShareLink } from '../src/policy.ts';
 import { isValidToken } from '../src/schema.ts';
 import { isPublicSuffix, type StoredPersona, type StoredShareLink } from './schemas.ts';
@@ -90,19 +91,19 @@ export function sharePageCsp({
   ].join('; ');
 }
 
-/** The visitor's language among the element's (`en`, `de`, `fr`, `es`, `ja`), by `Accept-Language` and its q-values. */
+/** The visitor's language among the element's (src/i18n/languages.ts), by `Accept-Language` and its q-values. */
 export function pickLanguage(acceptLanguage: string | undefined): Language {
   let best: { lang: Language; q: number } | null = null;
   for (const part of (acceptLanguage ?? '').slice(0, 1000).split(',')) {
     const [range, ...params] = part.trim().split(';');
-    const primary = range?.trim().toLowerCase().split('-')[0] ?? '';
-    if (!Object.hasOwn(MESSAGES, primary)) continue;
+    const lang = matchLanguage(range?.trim());
+    if (!lang) continue;
     const qParam = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
     const q = qParam === undefined ? 1 : Number(qParam.slice(2));
     if (!Number.isFinite(q) || q <= 0) continue;
-    if (!best || q > best.q) best = { lang: primary as Language, q };
+    if (!best || q > best.q) best = { lang, q };
   }
-  return best?.lang ?? 'en';
+  return best?.lang ?? FALLBACK_LANGUAGE;
 }
 
 /** Escapes text for HTML text and double-quoted attribute values. */
