@@ -11,7 +11,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import * as v from 'valibot';
 import { checkShareLink } from '../src/policy.ts';
 import { isValidToken, type PublicPersona } from '../src/schema.ts';
-import { describeIssue } from './public-schemas.ts';
+import { SessionResponseSchema, describeIssue } from './public-schemas.ts';
 import type { ErrorReason } from '../src/errors.ts';
 import {
   CreateShareLinkSchema,
@@ -308,6 +308,14 @@ export function createApp({
                 now: time,
               })
             : null;
+          // The answer is checked against the schema the widget validates it with: a use is never
+          // counted for an answer the widget would refuse (src/engine-schema.ts).
+          const checked = v.safeParse(SessionResponseSchema, { ...session, usageCount: link.usageCount, engine });
+          if (!checked.success && engine)
+            throw new EngineError(
+              engine.kind,
+              `the answer does not pass the widget's schema (${describeIssue(checked.issues)})`,
+            );
           return { ...session, engine };
         },
         { sharePage: isFromOwnPage(c) },

@@ -14,6 +14,8 @@
  */
 import { inspect } from 'node:util';
 import * as v from 'valibot';
+import type { SessionEngine } from '../src/engine-schema.ts';
+import { LIMITS } from '../src/schema.ts';
 import type { EngineSetting } from './schemas.ts';
 import { SCRIPTED_ENGINE_PATH } from './scripted-engine.ts';
 
@@ -102,12 +104,6 @@ function baseUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return url.href;
 }
 
-/** What the browser receives in the session answer's `engine`. */
-export type EngineAnswer =
-  | { kind: 'anam'; sessionToken: string }
-  | { kind: 'elevenlabs'; conversationToken: string; expiresAt: string | null }
-  | { kind: 'scripted'; url: string };
-
 export interface MintContext {
   config: EngineConfig;
   /** The session token just granted; the scripted engine's URL carries it. */
@@ -139,7 +135,7 @@ export class EngineError extends Error {
  * Mints what the browser needs to run the persona's conversation, or `null` when the persona has
  * no engine (the page runs it with the session token). Rejects with an `EngineError` on any failure.
  */
-export async function mintEngine(persona: EnginePersona, context: MintContext): Promise<EngineAnswer | null> {
+export async function mintEngine(persona: EnginePersona, context: MintContext): Promise<SessionEngine | null> {
   const engine = persona.engine;
   if (!engine) return null;
   switch (engine.kind) {
@@ -164,10 +160,10 @@ export function scriptedEngineUrl(publicOrigin: string, sessionToken: string): s
 
 /** Anam's answer: a signed JWT the browser SDK opens its WebRTC connection with. */
 const AnamSessionTokenSchema = v.object({
-  sessionToken: v.pipe(v.string(), v.minLength(16), v.maxLength(8192)),
+  sessionToken: v.pipe(v.string(), v.minLength(16), v.maxLength(LIMITS.engineToken)),
 });
 
-async function mintAnam(personaId: string, { config }: MintContext): Promise<EngineAnswer> {
+async function mintAnam(personaId: string, { config }: MintContext): Promise<SessionEngine> {
   const body = await callVendor('anam', config, config.anam, {
     method: 'POST',
     path: 'v1/auth/session-token',
@@ -186,7 +182,7 @@ const ElevenLabsAgentLinkSchema = v.object({
   token: v.nullable(
     v.object({
       agent_id: v.string(),
-      conversation_token: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)),
+      conversation_token: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.engineToken)),
       expiration_time_unix_secs: v.optional(
         v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e12))),
       ),
@@ -197,7 +193,7 @@ const ElevenLabsAgentLinkSchema = v.object({
   ),
 });
 
-async function mintElevenLabs(agentId: string, { config, now }: MintContext): Promise<EngineAnswer> {
+async function mintElevenLabs(agentId: string, { config, now }: MintContext): Promise<SessionEngine> {
   const body = await callVendor('elevenlabs', config, config.elevenlabs, {
     method: 'GET',
     path: `v1/convai/agents/${encodeURIComponent(agentId)}/link`,

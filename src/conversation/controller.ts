@@ -12,7 +12,8 @@
  */
 import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { Connect, ConversationAdapter, Mode, Role } from './adapters/adapter.js';
-import { parseEngine, type EngineKind } from './engine.js';
+import type { EngineKind } from '../engine-schema.js';
+import { parseEngine } from './engine.js';
 import { conversationMessagesFor, type ConversationMessages } from './messages.js';
 import { adoptStyles } from '../render/adopt-styles.js';
 import { CONVERSATION_CSS } from './styles.js';
