@@ -17,8 +17,8 @@ import { generateSessionSecret, verifySessionToken } from './session-token.ts';
 import { attachScriptedEngine } from './scripted-engine.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { EngineConfigError, engineConfigFromEnv, type EngineConfig } from './engines.ts';
-import { createAbuseLimiter, postgresCounters } from './limits.ts';
-import { EmbeddedStore, PostgresStore, StoreStartError, openStore, type ShareLinkStore } from './store.ts';
+import { createAbuseLimiter } from './limits.ts';
+import { StoreStartError, openStore, type ShareLinkStore } from './store/index.ts';
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);
@@ -72,8 +72,8 @@ async function main() {
     if (error instanceof EngineConfigError) fail(error.message);
     throw error;
   }
-  // The embedded store holds every persona in memory: say at once which engines will fail for want of a key.
-  for (const persona of store instanceof EmbeddedStore ? store.snapshot().personas : []) {
+  // A store that holds every persona in memory (the embedded one): say at once which engines will fail for want of a key.
+  for (const persona of store.personasInMemory?.() ?? []) {
     const kind = persona.engine?.kind;
     if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
       console.warn(
@@ -119,12 +119,8 @@ async function main() {
     apiKey,
     staticRoot: FIXTURES_DIR,
     bundleDir: DIST_DIR,
-    // Limits hold across processes that share a database: their counters live in it.
-    limits: values['no-limits']
-      ? false
-      : store instanceof PostgresStore
-        ? createAbuseLimiter({ counters: postgresCounters(store.sql) })
-        : undefined,
+    // Limits hold across processes that share a store: their counters live in it.
+    limits: values['no-limits'] ? false : createAbuseLimiter({ counters: store.sharedLimitCounters?.() }),
     trustProxy,
     sessionSecret,
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
@@ -137,7 +133,7 @@ async function main() {
     console.log(`listening on http://${host}:${info.port}`);
   });
   server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
-  // The scripted demo engine's WebSocket, on the same port (contract §5).
+  // The scripted demo engine's WebSocket, on the same port (docs/conversations.md).
   const engine = attachScriptedEngine(server as Server, {
     exclusive: true,
     verifySession: (token) => verifySessionToken(token, sessionSecret).valid,

@@ -1,5 +1,5 @@
 /**
- * Conversation engines (contract §5): what `POST /v1/embed/{token}/sessions` hands the browser so
+ * Conversation engines (docs/conversations.md, "Engines"): what `POST /v1/embed/{token}/sessions` hands the browser so
  * that it can run the conversation, minted here with credentials that never leave the server.
  *
  * - `anam`: `POST {ANAM_API_URL}/v1/auth/session-token` (`Authorization: Bearer ANAM_API_KEY`,
@@ -108,8 +108,8 @@ export interface MintContext {
   config: EngineConfig;
   /** The session token just granted; the scripted engine's URL carries it. */
   sessionToken: string;
-  /** The API's public origin (`https://api.example.com`), where the scripted engine listens. */
-  publicOrigin: string;
+  /** Where browsers reach this API (`https://api.example.com`), where the scripted engine listens; `null` when unknown. */
+  apiBase: string | null;
   /** The server's clock, in ms. */
   now: number;
 }
@@ -140,7 +140,8 @@ export async function mintEngine(persona: EnginePersona, context: MintContext): 
   if (!engine) return null;
   switch (engine.kind) {
     case 'scripted':
-      return { kind: 'scripted', url: scriptedEngineUrl(context.publicOrigin, context.sessionToken) };
+      if (!context.apiBase) throw new EngineError('scripted', 'the API does not know its public URL (set publicUrl)');
+      return { kind: 'scripted', url: scriptedEngineUrl(context.apiBase, context.sessionToken) };
     case 'anam':
       return mintAnam(persona.id, context);
     case 'elevenlabs':
@@ -148,9 +149,9 @@ export async function mintEngine(persona: EnginePersona, context: MintContext): 
   }
 }
 
-/** `ws(s)://<public origin>/v1/engines/scripted?session=<session token>`. */
-export function scriptedEngineUrl(publicOrigin: string, sessionToken: string): string {
-  const url = new URL(SCRIPTED_ENGINE_PATH, publicOrigin);
+/** `ws(s)://<the API's host>/v1/engines/scripted?session=<session token>`. */
+export function scriptedEngineUrl(apiBase: string, sessionToken: string): string {
+  const url = new URL(SCRIPTED_ENGINE_PATH, apiBase);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('session', sessionToken);
   return url.href;

@@ -1,5 +1,5 @@
 /**
- * Engines minted by `POST /v1/embed/{token}/sessions` (contract §5), over real HTTP, against fake
+ * Engines minted by `POST /v1/embed/{token}/sessions` (docs/conversations.md), over real HTTP, against fake
  * vendor servers on loopback that follow Anam's and ElevenLabs' published shapes.
  */
 import assert from 'node:assert/strict';
