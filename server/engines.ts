@@ -228,6 +228,14 @@ interface VendorRequest {
 
 const ENV_KEY_NAME = { anam: 'ANAM_API_KEY', elevenlabs: 'ELEVENLABS_API_KEY' } as const;
 
+/** The variable whose key a persona's engine needs and the server lacks (its sessions will answer 502), or `null`. */
+export function missingEngineKey(engine: EngineSetting | null | undefined, config: EngineConfig): string | null {
+  const kind = engine?.kind;
+  if (kind === undefined || !Object.hasOwn(ENV_KEY_NAME, kind)) return null;
+  const vendor = kind as keyof typeof ENV_KEY_NAME;
+  return config[vendor].apiKey ? null : ENV_KEY_NAME[vendor];
+}
+
 async function callVendor(
   kind: 'anam' | 'elevenlabs',
   config: EngineConfig,

@@ -63,13 +63,16 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
 }
 
 async function startSession(options: SessionServiceOptions, request: StartRequest): Promise<StartOutcome> {
+  // 1 and 2: read and judge the link; count the use if the link is still as judged.
   const counted = await judgeAndCount(options.store, request);
   if (!counted.ok) return refused(options, request, counted.reason, counted.link);
   const { use, judged } = counted;
+  // 3: mint, with no lock held. Whatever goes wrong, the use is given back.
   const minted = await mintAnswer(options, request, judged, use.usageCount).catch(async (error: unknown) => {
     await use.release();
     throw error;
   });
+  // 4: give the use back, or grant it.
   if (!minted.ok) {
     await use.release();
     console.error(`[share-link-api] session for ${request.token} not granted, nothing counted: ${minted.problem}`);

@@ -39,7 +39,11 @@ export interface LinkLookup {
   resolve(token: string): Promise<ResolvedLink | undefined>;
 }
 
-/** One use to count: the link as it was read and judged, and the time it was judged at. */
+/**
+ * One use to count: the link as it was read and judged, and the time it was judged at. Whatever
+ * else must be written in the same atomic step as the count (a conversation record, say) joins
+ * this request, and `release` undoes it with the count.
+ */
 export interface UseRequest {
   judged: ResolvedLink;
   /** ms since the epoch, the start's one clock reading. */
