@@ -137,9 +137,9 @@ export class EmbeddedStore implements ShareLinkStore {
     return {
       usageCount: counted.usageCount,
       link: counted,
-      confirm: () => {
+      confirm: async () => {
         settle();
-        return this.#countUse(id);
+        await this.#countUse(id);
       },
       release: async () => settle(),
     };
@@ -220,7 +220,7 @@ export class EmbeddedStore implements ShareLinkStore {
     return {
       link: this.#view(link),
       persona: this.#personas.get(link.personaId),
-      revision: String(this.#revision(link.id)),
+      revision: this.#revision(link.id),
     };
   }
 
