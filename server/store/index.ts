@@ -6,13 +6,15 @@
  */
 import { DataFileError, loadDataFile } from './data-file.ts';
 import { EmbeddedStore } from './embedded.ts';
-import { PostgresStore, type PostgresOptions } from './postgres.ts';
+import type { PostgresOptions } from './postgres-pool.ts';
+import { PostgresStore } from './postgres.ts';
 import { StoreStartError, type ShareLinkStore } from './types.ts';
 
 export * from './types.ts';
 export { DataFileError, DataFileWriter, loadDataFile, validateDataFile } from './data-file.ts';
 export { EmbeddedStore } from './embedded.ts';
-export { PostgresStore, connect, describeDatabase, type PostgresOptions } from './postgres.ts';
+export { PostgresStore } from './postgres.ts';
+export { connect, describeDatabase, type PostgresOptions } from './postgres-pool.ts';
 export { migrate } from './migrate.ts';
 export { reportStoreFailure } from './shared.ts';
 

@@ -18,129 +18,29 @@
  * still complete on the server: a start then over-counts by one (never under), and a management
  * write answered 503 may have taken effect (read it back).
  */
-import postgres, { type Sql } from 'postgres';
+import type { Sql } from 'postgres';
 import { postgresCounters, type CounterBackend } from '../limits.ts';
-import {
-  StoredShareLinkSchema,
-  type CreateShareLink,
-  type DataFile,
-  type EngineSetting,
-  type StoredPersona,
-  type StoredShareLink,
-  type UpdateShareLink,
+import type {
+  CreateShareLink,
+  DataFile,
+  EngineSetting,
+  StoredPersona,
+  StoredShareLink,
+  UpdateShareLink,
 } from '../schemas.ts';
 import { DataFileError } from './data-file.ts';
 import { SCHEMA_LOCK, migrate } from './migrate.ts';
+import { connect, describeDatabase, isConnectionError, withDeadline, type PostgresOptions } from './postgres-pool.ts';
+import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
 import {
   StoreStartError,
-  StoreUnavailableError,
   type ListOptions,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
   type UseRequest,
 } from './types.ts';
-
-export interface PostgresOptions {
-  /**
-   * Connections in this process's pool (default 4). Few connections carry many pipelined queries
-   * each, which costs the database less CPU per lookup than many lightly loaded ones. Measured on
-   * 2 cores, one process at 50 HTTP connections: about 8,400 lookups/s with p99 14 ms with 4,
-   * against 5,400 to 6,800 with p99 20 to 44 ms with 10 (the driver's default). Processes × pool
-   * must stay under the server's `max_connections`.
-   */
-  poolSize?: number;
-  /** How long a query may take, waiting for a connection included, before it fails (default 5000 ms). */
-  queryTimeoutMs?: number;
-  /** How long opening a connection may take (default 3 s). */
-  connectTimeoutSeconds?: number;
-}
-
-interface LinkRow {
-  id: string;
-  token: string;
-  type: StoredShareLink['type'];
-  expires_at: Date | null;
-  usage_limit: string | null;
-  usage_count: string;
-  allowed_origins: string[];
-  allow_all_origins: boolean;
-  remove_watermark: boolean;
-  enabled: boolean;
-  is_primary: boolean;
-  created_at: Date;
-  persona_id: string;
-  persona_name: string;
-  organization_id: string;
-  revision: string;
-  extra: Record<string, unknown>;
-}
-
-/** The fields with columns of their own; anything else a data file stores goes into `extra`. */
-const KNOWN_FIELDS = new Set(Object.keys(StoredShareLinkSchema.entries));
-
-function toLink(row: LinkRow): StoredShareLink {
-  return {
-    ...row.extra,
-    id: row.id,
-    token: row.token,
-    type: row.type,
-    expiresAt: row.expires_at === null ? null : row.expires_at.toISOString(),
-    usageLimit: row.usage_limit === null ? null : Number(row.usage_limit),
-    usageCount: Number(row.usage_count),
-    allowedOrigins: row.allowed_origins,
-    allowAllOrigins: row.allow_all_origins,
-    removeWatermark: row.remove_watermark,
-    enabled: row.enabled,
-    isPrimary: row.is_primary,
-    createdAt: row.created_at.toISOString(),
-    personaId: row.persona_id,
-    personaName: row.persona_name,
-    organizationId: row.organization_id,
-  };
-}
-
-const extraFields = (link: StoredShareLink) =>
-  Object.fromEntries(Object.entries(link).filter(([key]) => !KNOWN_FIELDS.has(key)));
-const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso)));
-
-/** A pool for this process. Connections open lazily, on the first query. */
-export function connect(url: string, options: PostgresOptions = {}): Sql {
-  const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
-  return postgres(url, {
-    max: options.poolSize ?? 4,
-    connect_timeout: options.connectTimeoutSeconds ?? 3,
-    idle_timeout: 60,
-    prepare: true,
-    onnotice: () => undefined,
-    connection: { application_name: 'share-link-api', statement_timeout: queryTimeoutMs },
-  });
-}
-
-/** `host:port/database` of a pool, for messages (never the password). */
-export function describeDatabase(sql: Sql): string {
-  const { host, port, database } = sql.options;
-  return `${host.join(',')}:${port.join(',')}/${database}`;
-}
-
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
-  '28P01',
-  '28000',
-  '3D000',
-  '57P03', // bad password, no such role or database, the server is starting
-]);
 
 export class PostgresStore implements ShareLinkStore {
   /** The pool. Queries through it share this store's connections and timeouts. */
@@ -178,8 +78,7 @@ export class PostgresStore implements ShareLinkStore {
           `data file ${options.seed?.file} conflicts with the database at ${where}: ${error.message}`,
         );
       const { code, message } = error as Error & { code?: string };
-      const problem =
-        code && CONNECTION_ERRORS.has(code) ? 'cannot reach PostgreSQL' : 'cannot prepare the database on PostgreSQL';
+      const problem = isConnectionError(code) ? 'cannot reach PostgreSQL' : 'cannot prepare the database on PostgreSQL';
       throw new StoreStartError(
         `${problem} at ${where}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
       );
@@ -410,26 +309,7 @@ export class PostgresStore implements ShareLinkStore {
   }
 
   /** Runs a query with a deadline; every failure becomes a `StoreUnavailableError` (503). */
-  async #query<T>(what: string, run: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new StoreUnavailableError(`PostgreSQL did not answer within ${this.#queryTimeoutMs} ms (${what})`)),
-        this.#queryTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([run(), deadline]);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      const { code, message } = error as Error & { code?: string };
-      throw new StoreUnavailableError(
-        `PostgreSQL at ${describeDatabase(this.sql)}: ${what} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
-        { cause: error },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+  #query<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return withDeadline(this.sql, this.#queryTimeoutMs, what, run);
   }
 }
