@@ -13,7 +13,7 @@ import { engineConfigFromEnv } from './server/engines.ts';
 import { attachScriptedEngine } from './server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
-import { EmbeddedStore, loadDataFile } from './server/store.ts';
+import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
 

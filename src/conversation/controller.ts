@@ -12,7 +12,8 @@
  */
 import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { Connect, ConversationAdapter, Mode, Role } from './adapters/adapter.js';
-import { parseEngine, type EngineKind } from './engine.js';
+import type { EngineKind } from '../engine-schema.js';
+import { parseEngine } from './engine.js';
 import english from '../i18n/en-conversation.js';
 import type { ConversationText } from '../i18n/text.js';
 import { adoptStyles } from '../render/adopt-styles.js';
