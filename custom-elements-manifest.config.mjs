@@ -1,6 +1,7 @@
-// `npm run docs`: custom-elements.json from the element's JSDoc, then the README's API tables and
-// the React wrapper's event list from it (scripts/api-docs.mjs). `npm run build` turns it into the
-// framework typings and the editors' data (scripts/framework-types.mjs).
+// `npm run docs`: custom-elements.json from the element's JSDoc, then from it the element's reference
+// (docs/element.md, the README's summary: scripts/api-docs.mjs) and the React wrapper's event list
+// (scripts/react-wrapper.mjs). `npm run build` turns it into the framework typings and the editors'
+// data (scripts/package-types.mjs).
 import { getTsProgram, typeParserPlugin } from '@wc-toolkit/type-parser';
 
 /** Where tsc puts the compiled module of each analysed source file: the path the package ships. */

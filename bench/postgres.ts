@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startCluster } from '../scripts/pg-cluster.mjs';
-import { connect } from '../server/store.ts';
+import { connect } from '../server/store/index.ts';
 import { API_KEY, LOAD_TEST_ARGS, copyOfDemoData, startApi, type RunningApi } from '../scripts/api-process.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';

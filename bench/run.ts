@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds, starts the reference API and a static host server on 127.0.0.1, drives
  * the system Chromium, and compares the widget with the floor (bench/floor.ts) in the same run.
- * Writes bench/results.md, bench/results.json and the README's tables.
+ * Writes bench/results.md, bench/results.json and the tables of docs/performance.md ("The latest run").
  *
  * Timings: BENCH_RUNS runs (default 40) per variant and profile, each in a fresh browser context,
  * the variants alternating. Ratios are taken run by run (widget ÷ the floor run beside it) and
@@ -529,7 +529,7 @@ try {
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);
   writeFileSync(join(ROOT, 'bench/results.md'), markdown);
-  updateReadme(markdown);
+  updatePerformanceDoc(markdown);
   console.log(`\n${markdown}`);
 } finally {
   await browser.close();
@@ -537,16 +537,16 @@ try {
   await api.stop();
 }
 
-/** Puts the latest tables into the README's performance section, between its bench markers. */
-function updateReadme(markdown: string) {
-  const readmePath = join(ROOT, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
+/** Puts the latest tables into docs/performance.md ("The latest run"), between its bench markers. */
+function updatePerformanceDoc(markdown: string) {
+  const docPath = join(ROOT, 'docs/performance.md');
+  const doc = readFileSync(docPath, 'utf8');
   const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) return;
-  const body = markdown.replace(/^# Benchmark\n\n/, '').replaceAll(/^## /gm, '#### ');
-  writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${body}\n${readme.slice(to)}`);
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`docs/performance.md needs ${start} and ${end} markers`);
+  const body = markdown.replace(/^# Benchmark\n\n/, '').replaceAll(/^## /gm, '### ');
+  writeFileSync(docPath, `${doc.slice(0, from + start.length)}\n${body}\n${doc.slice(to)}`);
 }
 
 function report(r: {

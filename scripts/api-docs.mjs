@@ -1,12 +1,12 @@
 /**
- * Writes the README's API tables from custom-elements.json (itself generated from the element's
- * JSDoc), between `<!-- api:start -->` and `<!-- api:end -->`.
- * `--check` changes nothing and exits 1 when the README is out of step.
+ * Writes the element's reference from custom-elements.json (itself generated from the element's
+ * JSDoc) into the two documents that show it, each between its own markers:
+ * - docs/element.md, `<!-- api:start -->` … `<!-- api:end -->`: the full tables;
+ * - README.md, `<!-- api-summary:start -->` … `<!-- api-summary:end -->`: the names at a glance.
+ * `--check` changes nothing and exits 1 when either document is out of step.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const START = '<!-- api:start -->';
-const END = '<!-- api:end -->';
 const root = new URL('..', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('custom-elements.json', root), 'utf8'));
 const element = manifest.modules
@@ -22,78 +22,134 @@ const table = (headings, rows) =>
     `| ${headings.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
+/** An alias such as `Placement` says nothing to a reader: its expansion does. Longer types stay as written. */
+const typeOf = (entry) =>
+  /^[A-Z]\w*$/.test(entry.type?.text ?? '') && entry.expandedType ? entry.expandedType.text : entry.type?.text;
 
 const fields = element.members.filter((member) => member.kind === 'field');
-const methods = element.members.filter((member) => member.kind === 'method');
+const methods = element.members.filter((member) => member.kind === 'method' && member.privacy !== 'protected');
+const protectedMethods = element.members.filter((member) => member.kind === 'method' && member.privacy === 'protected');
 const attributeOf = new Map(
   element.attributes.map((attribute) => [
     attribute.fieldName ?? attribute.name.replace(/-(\w)/g, (_, c) => c.toUpperCase()),
     attribute.name,
   ]),
 );
+const fieldOf = (attribute) => fields.find((field) => field.name === (attribute.fieldName ?? attribute.name));
+const signature = (method) =>
+  `${method.name}(${(method.parameters ?? []).map((parameter) => parameter.name).join(', ')})`;
 
-const sections = [
-  `### \`<${element.tagName}>\``,
-  element.summary ?? '',
-  '#### Attributes',
-  table(
-    ['attribute', 'type', 'description'],
-    element.attributes.map((attribute) => [
-      code(attribute.name),
-      code(attribute.type?.text),
-      cell(attribute.description),
-    ]),
-  ),
-  '#### Properties',
-  table(
-    ['property', 'attribute', 'type', 'read-only', 'description'],
-    fields.map((field) => [
-      code(field.name),
-      code(attributeOf.get(field.name) ?? ''),
-      code(field.type?.text),
-      field.readonly ? 'yes' : '',
-      cell(field.description),
-    ]),
-  ),
-  '#### Methods',
-  table(
-    ['method', 'description'],
-    methods.map((method) => [
-      code(`${method.name}(${(method.parameters ?? []).map((parameter) => parameter.name).join(', ')})`),
-      cell(method.description),
-    ]),
-  ),
-  '#### Events (bubble, composed)',
-  table(
-    ['event', 'type', 'description'],
-    element.events.map((event) => [code(event.name), code(event.type?.text), cell(event.description)]),
-  ),
-  '#### CSS parts',
-  table(
-    ['part', 'description'],
-    element.cssParts.map((part) => [code(part.name), cell(part.description)]),
-  ),
-  '#### CSS custom properties',
-  table(
-    ['property', 'default', 'description'],
-    element.cssProperties.map((property) => [code(property.name), code(property.default), cell(property.description)]),
-  ),
+/** The full reference, for docs/element.md. */
+function reference() {
+  return [
+    '### Attributes',
+    table(
+      ['attribute', 'type', 'default', 'description'],
+      element.attributes.map((attribute) => [
+        code(attribute.name),
+        code(typeOf(attribute)),
+        code(attribute.default),
+        cell(attribute.description),
+      ]),
+    ),
+    '### Properties',
+    table(
+      ['property', 'attribute', 'type', 'read-only', 'description'],
+      fields.map((field) => [
+        code(field.name),
+        code(attributeOf.get(field.name) ?? ''),
+        code(typeOf(field)),
+        field.readonly ? 'yes' : '',
+        cell(field.description),
+      ]),
+    ),
+    '### Methods',
+    table(
+      ['method', 'description'],
+      methods.map((method) => [code(signature(method)), cell(method.description)]),
+    ),
+    protectedMethods.length
+      ? `Protected, for subclasses: ${protectedMethods
+          .map((method) => `${code(signature(method))}: ${cell(method.description)}`)
+          .join(' ')}`
+      : '',
+    '### Events',
+    'Every event bubbles and is composed (it crosses shadow roots).',
+    table(
+      ['event', 'type', 'description'],
+      element.events.map((event) => [code(event.name), code(event.type?.text), cell(event.description)]),
+    ),
+    '### CSS parts',
+    table(
+      ['part', 'description'],
+      element.cssParts.map((part) => [code(part.name), cell(part.description)]),
+    ),
+    '### CSS custom properties',
+    table(
+      ['property', 'default', 'description'],
+      element.cssProperties.map((property) => [
+        code(property.name),
+        code(property.default),
+        cell(property.description),
+      ]),
+    ),
+  ];
+}
+
+/** The names at a glance, for the README. */
+function summary() {
+  const names = (items, name = (item) => code(item.name)) => items.map(name).join(', ');
+  const writable = element.attributes.filter((attribute) => !fieldOf(attribute)?.readonly);
+  const readOnly = element.attributes.filter((attribute) => fieldOf(attribute)?.readonly);
+  return [
+    table(
+      ['what', 'names'],
+      [
+        ['attributes', `${names(writable)}; read-only: ${names(readOnly)}`],
+        [
+          'properties',
+          `${names(fields.filter((field) => !field.readonly))}; read-only: ${names(fields.filter((field) => field.readonly))}`,
+        ],
+        ['methods', names(methods, (method) => code(signature(method)))],
+        ['events', names(element.events)],
+        ['CSS parts', names(element.cssParts)],
+        [
+          'CSS custom properties',
+          names(element.cssProperties, (property) => `${code(property.name)} (${code(property.default)})`),
+        ],
+      ],
+    ),
+  ];
+}
+
+const GENERATED =
+  '<!-- Generated by `npm run docs` from custom-elements.json (the JSDoc of src/share-link-embed.ts). Do not edit by hand. -->';
+
+const targets = [
+  { file: 'docs/element.md', start: '<!-- api:start -->', end: '<!-- api:end -->', sections: reference() },
+  { file: 'README.md', start: '<!-- api-summary:start -->', end: '<!-- api-summary:end -->', sections: summary() },
 ];
-const generated = `${START}\n<!-- Generated by \`npm run docs\` from the JSDoc of src/share-link-embed.ts. Do not edit by hand. -->\n\n${sections.filter(Boolean).join('\n\n')}\n\n${END}`;
 
-const readmeUrl = new URL('README.md', root);
-const readme = readFileSync(readmeUrl, 'utf8');
-const start = readme.indexOf(START);
-const end = readme.indexOf(END);
-if (start < 0 || end < start) throw new Error(`README.md needs ${START} and ${END} markers`);
-const updated = readme.slice(0, start) + generated + readme.slice(end + END.length);
+const documents = targets.map(({ file, start, end, sections }) => {
+  const url = new URL(file, root);
+  const text = readFileSync(url, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} needs ${start} and ${end} markers`);
+  const generated = `${start}\n${GENERATED}\n\n${sections.filter(Boolean).join('\n\n')}\n\n${end}`;
+  return { file, url, text, updated: text.slice(0, from) + generated + text.slice(to + end.length) };
+});
 
+const stale = documents.filter(({ text, updated }) => text !== updated);
 if (process.argv.includes('--check')) {
-  if (updated !== readme) {
-    console.error('README.md API tables are out of step with the element: run `npm run docs` and commit the result.');
-    process.exit(1);
+  for (const { file } of stale)
+    console.error(
+      `${file}: the element's reference is out of step with custom-elements.json: run \`npm run docs\` and commit the result.`,
+    );
+  if (stale.length) process.exit(1);
+} else {
+  for (const { file, url, updated } of stale) {
+    writeFileSync(url, updated);
+    console.log(`${file}: the element's reference updated`);
   }
-} else if (updated !== readme) {
-  writeFileSync(readmeUrl, updated);
-  console.log('README.md API tables updated');
 }

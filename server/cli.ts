@@ -16,16 +16,29 @@ import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } fro
 import { generateSessionSecret, verifySessionToken } from './session-token.ts';
 import { attachScriptedEngine } from './scripted-engine.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
-import { EngineConfigError, engineConfigFromEnv, type EngineConfig } from './engines.ts';
-import { createAbuseLimiter, postgresCounters } from './limits.ts';
-import { EmbeddedStore, PostgresStore, StoreStartError, openStore, type ShareLinkStore } from './store.ts';
+import { EngineConfigError, engineConfigFromEnv, missingEngineKey, type EngineConfig } from './engines.ts';
+import { createAbuseLimiter } from './limits.ts';
+import { StoreStartError, openStore, type OpenStoreOptions, type ShareLinkStore } from './store/index.ts';
 
 function fail(message: string): never {
   console.error(`share-link-api: ${message}`);
   process.exit(1);
 }
 
-async function main() {
+/** Runs a step of the start; an error of an `expected` class stops the CLI with its one line for the operator. */
+async function orFail<T>(step: () => T | Promise<T>, expected: abstract new (...args: never[]) => Error): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof expected) fail(error.message);
+    throw error;
+  }
+}
+
+const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]
+       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`;
+
+function parseCommandLine() {
   let values;
   try {
     ({ values } = parseArgs({
@@ -45,99 +58,106 @@ async function main() {
       strict: true,
     }));
   } catch (error) {
-    fail(
-      `${(error as Error).message}\nusage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]\n       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`,
-    );
+    fail(`${(error as Error).message}\n${USAGE}`);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
+  return { ...values, port };
+}
+
+type CommandLine = ReturnType<typeof parseCommandLine>;
+
+function storeOptions(options: CommandLine): OpenStoreOptions {
+  const databaseUrl = options['database-url'] ?? process.env['DATABASE_URL'];
   // The embedded store starts from the demo data; a database is seeded only when --data is given.
-  const dataFile = values.data ? resolvePath(values.data) : databaseUrl ? undefined : DEMO_DATA_FILE;
+  const dataFile = options.data ? resolvePath(options.data) : databaseUrl ? undefined : DEMO_DATA_FILE;
+  return { databaseUrl, dataFile, persist: options.persist };
+}
 
-  let store: ShareLinkStore;
-  try {
-    store = await openStore({ databaseUrl, dataFile, persist: values.persist });
-  } catch (error) {
-    if (error instanceof StoreStartError) fail(error.message);
-    throw error;
-  }
-
-  // Vendor keys are read once, here, and only ever sent upstream (see server/engines.ts).
-  let engines: EngineConfig;
-  try {
-    engines = engineConfigFromEnv(process.env);
-  } catch (error) {
-    if (error instanceof EngineConfigError) fail(error.message);
-    throw error;
-  }
-  // The embedded store holds every persona in memory: say at once which engines will fail for want of a key.
-  for (const persona of store instanceof EmbeddedStore ? store.snapshot().personas : []) {
-    const kind = persona.engine?.kind;
-    if ((kind === 'anam' || kind === 'elevenlabs') && !engines[kind].apiKey) {
+/** A store that holds every persona in memory (the embedded one): say at once which engines will fail for want of a key. */
+function warnAboutMissingKeys(store: ShareLinkStore, engines: EngineConfig): void {
+  for (const persona of store.personasInMemory?.() ?? []) {
+    const missing = missingEngineKey(persona.engine, engines);
+    if (missing)
       console.warn(
-        `share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${kind}, but ${kind === 'anam' ? 'ANAM_API_KEY' : 'ELEVENLABS_API_KEY'} is not set: its sessions will answer 502`,
+        `share-link-api: persona ${JSON.stringify(persona.name.slice(0, 80))} uses engine ${persona.engine?.kind}, but ${missing} is not set: its sessions will answer 502`,
       );
-    }
   }
+}
 
-  let apiKey: string;
-  let sessionSecret: string;
-  let publicUrl: string | undefined;
-  try {
-    const given = await readManagementKey({
-      flag: values['api-key'],
-      file: values['api-key-file'],
-      env: process.env['SHARE_LINK_API_KEY'],
-    });
-    if (given.warning) console.error(`share-link-api: ${given.warning}`);
-    apiKey = given.key ?? randomBytes(18).toString('base64url');
-    if (!given.key)
-      console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
-    const secret = readSessionSecret(values['session-secret'], process.env['SHARE_LINK_SESSION_SECRET']);
-    if (secret.warning) console.error(`share-link-api: ${secret.warning}`);
-    sessionSecret = secret.secret ?? generateSessionSecret();
-    if (!secret.secret)
-      console.log(
-        'session tokens are signed with a generated secret: processes that share a database, and services that verify tokens, need one secret (SHARE_LINK_SESSION_SECRET)',
-      );
-    publicUrl = values['public-url'] === undefined ? undefined : parsePublicUrl(values['public-url']);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  if (values['no-limits']) console.log('abuse limits are off (--no-limits): for benchmarks and load tests only');
+/** The management key, the session secret and the public URL; generated ones are said so. */
+async function readSecrets(options: CommandLine) {
+  const given = await readManagementKey({
+    flag: options['api-key'],
+    file: options['api-key-file'],
+    env: process.env['SHARE_LINK_API_KEY'],
+  });
+  if (given.warning) console.error(`share-link-api: ${given.warning}`);
+  const apiKey = given.key ?? randomBytes(18).toString('base64url');
+  if (!given.key)
+    console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
+  const secret = readSessionSecret(options['session-secret'], process.env['SHARE_LINK_SESSION_SECRET']);
+  if (secret.warning) console.error(`share-link-api: ${secret.warning}`);
+  if (!secret.secret)
+    console.log(
+      'session tokens are signed with a generated secret: processes that share a database, and services that verify tokens, need one secret (SHARE_LINK_SESSION_SECRET)',
+    );
+  const publicUrl = options['public-url'] === undefined ? undefined : parsePublicUrl(options['public-url']);
+  return { apiKey, sessionSecret: secret.secret ?? generateSessionSecret(), publicUrl };
+}
 
-  const host = values.host.includes(':') ? `[${values.host}]` : values.host;
-  const wildcardHost = values.host === '0.0.0.0' || values.host === '::';
-  const trustProxy = values['trust-proxy'];
-  // Without --public-url, media URLs name the address the server listens on; on a wildcard host,
-  // the address each connection arrived on.
+async function main() {
+  const options = parseCommandLine();
+  const store = await orFail(() => openStore(storeOptions(options)), StoreStartError);
+  // Vendor keys are read once, here, and only ever sent upstream (see server/engines.ts).
+  const engines = await orFail(() => engineConfigFromEnv(process.env), EngineConfigError);
+  warnAboutMissingKeys(store, engines);
+  const { apiKey, sessionSecret, publicUrl } = await orFail(() => readSecrets(options), ConfigError);
+  if (options['no-limits']) console.log('abuse limits are off (--no-limits): for benchmarks and load tests only');
+
+  const { host, port } = options;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const wildcardHost = host === '0.0.0.0' || host === '::';
+  const trustProxy = options['trust-proxy'];
   const app = createApp({
     store,
     apiKey,
     staticRoot: FIXTURES_DIR,
     bundleDir: DIST_DIR,
-    // Limits hold across processes that share a database: their counters live in it.
-    limits: values['no-limits']
-      ? false
-      : store instanceof PostgresStore
-        ? createAbuseLimiter({ counters: postgresCounters(store.sql) })
-        : undefined,
+    // Limits hold across processes that share a store: their counters live in it.
+    limits: options['no-limits'] ? false : createAbuseLimiter({ counters: store.sharedLimitCounters?.() }),
     trustProxy,
     sessionSecret,
-    publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${host}:${port}`),
+    // Without --public-url, URLs name the address the server listens on; on a wildcard host, the
+    // address each connection arrived on.
+    publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${shownHost}:${port}`),
     engines,
   });
+  listen(app, store, { host, shownHost, port, trustProxy, unlimited: options['no-limits'], sessionSecret });
+}
+
+interface Listening {
+  host: string;
+  /** The host as a URL shows it (an IPv6 address in brackets). */
+  shownHost: string;
+  port: number;
+  trustProxy: boolean;
+  unlimited: boolean;
+  sessionSecret: string;
+}
+
+/** Serves the app and the scripted engine's WebSocket on one port; closes both and the store on SIGINT or SIGTERM. */
+function listen(app: ReturnType<typeof createApp>, store: ShareLinkStore, listening: Listening): void {
+  const { host, shownHost, port, trustProxy, sessionSecret } = listening;
   // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
   // load test runs from one address over long keep-alive connections. The timeouts stay.
-  const unlimited = values['no-limits'] ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
-  const server = serveHardened({ fetch: app.fetch, hostname: values.host, port, trustProxy, ...unlimited }, (info) => {
-    console.log(`listening on http://${host}:${info.port}`);
+  const unlimited = listening.unlimited ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
+  const server = serveHardened({ fetch: app.fetch, hostname: host, port, trustProxy, ...unlimited }, (info) => {
+    console.log(`listening on http://${shownHost}:${info.port}`);
   });
-  server.on('error', (error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
-  // The scripted demo engine's WebSocket, on the same port (contract §5).
+  server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
+  // The scripted demo engine's WebSocket, on the same port (docs/conversations.md).
   const engine = attachScriptedEngine(server as Server, {
     exclusive: true,
     verifySession: (token) => verifySessionToken(token, sessionSecret).valid,

@@ -1,5 +1,5 @@
 /**
- * Conversation engines (contract §5): what `POST /v1/embed/{token}/sessions` hands the browser so
+ * Conversation engines (docs/conversations.md, "Engines"): what `POST /v1/embed/{token}/sessions` hands the browser so
  * that it can run the conversation, minted here with credentials that never leave the server.
  *
  * - `anam`: `POST {ANAM_API_URL}/v1/auth/session-token` (`Authorization: Bearer ANAM_API_KEY`,
@@ -14,8 +14,13 @@
  */
 import { inspect } from 'node:util';
 import * as v from 'valibot';
+import type { SessionEngine } from '../src/engine-schema.ts';
+import { LIMITS } from '../src/schema.ts';
 import type { EngineSetting } from './schemas.ts';
 import { SCRIPTED_ENGINE_PATH } from './scripted-engine.ts';
+import { EngineError, callVendor, validateAnswer, type VendorEndpoint } from './vendor-call.ts';
+
+export { EngineError } from './vendor-call.ts';
 
 /** A credential that prints as `[redacted]` wherever it ends up: logs, JSON, `util.inspect`. */
 export class Secret {
@@ -102,18 +107,12 @@ function baseUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return url.href;
 }
 
-/** What the browser receives in the session answer's `engine`. */
-export type EngineAnswer =
-  | { kind: 'anam'; sessionToken: string }
-  | { kind: 'elevenlabs'; conversationToken: string; expiresAt: string | null }
-  | { kind: 'scripted'; url: string };
-
 export interface MintContext {
   config: EngineConfig;
   /** The session token just granted; the scripted engine's URL carries it. */
   sessionToken: string;
-  /** The API's public origin (`https://api.example.com`), where the scripted engine listens. */
-  publicOrigin: string;
+  /** Where browsers reach this API (`https://api.example.com`), where the scripted engine listens; `null` when unknown. */
+  apiBase: string | null;
   /** The server's clock, in ms. */
   now: number;
 }
@@ -124,27 +123,17 @@ export interface EnginePersona {
   engine?: EngineSetting | null | undefined;
 }
 
-/** An engine could not be minted. The message is safe to log: it never holds a key or an upstream body. */
-export class EngineError extends Error {
-  override name = 'EngineError';
-  constructor(
-    readonly kind: EngineSetting['kind'],
-    message: string,
-  ) {
-    super(`engine ${kind}: ${message}`);
-  }
-}
-
 /**
  * Mints what the browser needs to run the persona's conversation, or `null` when the persona has
  * no engine (the page runs it with the session token). Rejects with an `EngineError` on any failure.
  */
-export async function mintEngine(persona: EnginePersona, context: MintContext): Promise<EngineAnswer | null> {
+export async function mintEngine(persona: EnginePersona, context: MintContext): Promise<SessionEngine | null> {
   const engine = persona.engine;
   if (!engine) return null;
   switch (engine.kind) {
     case 'scripted':
-      return { kind: 'scripted', url: scriptedEngineUrl(context.publicOrigin, context.sessionToken) };
+      if (!context.apiBase) throw new EngineError('scripted', 'the API does not know its public URL (set publicUrl)');
+      return { kind: 'scripted', url: scriptedEngineUrl(context.apiBase, context.sessionToken) };
     case 'anam':
       return mintAnam(persona.id, context);
     case 'elevenlabs':
@@ -152,9 +141,9 @@ export async function mintEngine(persona: EnginePersona, context: MintContext): 
   }
 }
 
-/** `ws(s)://<public origin>/v1/engines/scripted?session=<session token>`. */
-export function scriptedEngineUrl(publicOrigin: string, sessionToken: string): string {
-  const url = new URL(SCRIPTED_ENGINE_PATH, publicOrigin);
+/** `ws(s)://<the API's host>/v1/engines/scripted?session=<session token>`. */
+export function scriptedEngineUrl(apiBase: string, sessionToken: string): string {
+  const url = new URL(SCRIPTED_ENGINE_PATH, apiBase);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('session', sessionToken);
   return url.href;
@@ -164,17 +153,17 @@ export function scriptedEngineUrl(publicOrigin: string, sessionToken: string): s
 
 /** Anam's answer: a signed JWT the browser SDK opens its WebRTC connection with. */
 const AnamSessionTokenSchema = v.object({
-  sessionToken: v.pipe(v.string(), v.minLength(16), v.maxLength(8192)),
+  sessionToken: v.pipe(v.string(), v.minLength(16), v.maxLength(LIMITS.engineToken)),
 });
 
-async function mintAnam(personaId: string, { config }: MintContext): Promise<EngineAnswer> {
-  const body = await callVendor('anam', config, config.anam, {
+async function mintAnam(personaId: string, { config }: MintContext): Promise<SessionEngine> {
+  const body = await callVendor('anam', vendorFor('anam', config), {
     method: 'POST',
     path: 'v1/auth/session-token',
     headers: (key) => ({ Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }),
     body: JSON.stringify({ personaConfig: { personaId } }),
   });
-  const answer = validate('anam', AnamSessionTokenSchema, body);
+  const answer = validateAnswer('anam', AnamSessionTokenSchema, body);
   return { kind: 'anam', sessionToken: answer.sessionToken };
 }
 
@@ -186,7 +175,7 @@ const ElevenLabsAgentLinkSchema = v.object({
   token: v.nullable(
     v.object({
       agent_id: v.string(),
-      conversation_token: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)),
+      conversation_token: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.engineToken)),
       expiration_time_unix_secs: v.optional(
         v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e12))),
       ),
@@ -197,13 +186,13 @@ const ElevenLabsAgentLinkSchema = v.object({
   ),
 });
 
-async function mintElevenLabs(agentId: string, { config, now }: MintContext): Promise<EngineAnswer> {
-  const body = await callVendor('elevenlabs', config, config.elevenlabs, {
+async function mintElevenLabs(agentId: string, { config, now }: MintContext): Promise<SessionEngine> {
+  const body = await callVendor('elevenlabs', vendorFor('elevenlabs', config), {
     method: 'GET',
     path: `v1/convai/agents/${encodeURIComponent(agentId)}/link`,
     headers: (key) => ({ 'xi-api-key': key }),
   });
-  const { token } = validate('elevenlabs', ElevenLabsAgentLinkSchema, body);
+  const { token } = validateAnswer('elevenlabs', ElevenLabsAgentLinkSchema, body);
   if (!token) throw new EngineError('elevenlabs', `agent ${agentId} has no shareable link token (token: null)`);
   const expiresInSeconds = token.expiration_time_unix_secs ?? null;
   if (expiresInSeconds !== null && expiresInSeconds * 1000 <= now) {
@@ -219,105 +208,21 @@ async function mintElevenLabs(agentId: string, { config, now }: MintContext): Pr
   };
 }
 
-// ---- One upstream call --------------------------------------------------------------------------
-
-interface VendorRequest {
-  method: 'GET' | 'POST';
-  /** Relative to the vendor's base URL. */
-  path: string;
-  headers: (key: string) => Record<string, string>;
-  body?: string;
-}
+// ---- Keys ----------------------------------------------------------------------------------------
 
 const ENV_KEY_NAME = { anam: 'ANAM_API_KEY', elevenlabs: 'ELEVENLABS_API_KEY' } as const;
+type Vendor = keyof typeof ENV_KEY_NAME;
 
-async function callVendor(
-  kind: 'anam' | 'elevenlabs',
-  config: EngineConfig,
-  vendor: VendorConfig,
-  request: VendorRequest,
-): Promise<unknown> {
-  if (!vendor.apiKey) throw new EngineError(kind, `${ENV_KEY_NAME[kind]} is not set on the server`);
-  const url = new URL(request.path, vendor.apiUrl.endsWith('/') ? vendor.apiUrl : `${vendor.apiUrl}/`).href;
-  const where = `${request.method} ${url}`;
-  const signal = AbortSignal.timeout(config.timeoutMs);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: request.method,
-      headers: { Accept: 'application/json', ...request.headers(vendor.apiKey.reveal()) },
-      ...(request.body === undefined ? {} : { body: request.body }),
-      redirect: 'error',
-      signal,
-    });
-  } catch (error) {
-    throw new EngineError(kind, `${where} failed: ${describeFetchError(error, config.timeoutMs)}`);
-  }
-  let text: string;
-  try {
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new EngineError(kind, `${where} answered ${response.status}`);
-    }
-    text = await readCapped(response, config.maxBodyBytes);
-  } catch (error) {
-    if (error instanceof EngineError) throw error;
-    throw new EngineError(kind, `${where}: reading the answer failed: ${describeFetchError(error, config.timeoutMs)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new EngineError(kind, `${where} answered ${response.status} with a body that is not JSON`);
-  }
+/** A vendor's URL, key and call limits; an `EngineError` naming the variable when the server has no key. */
+function vendorFor(kind: Vendor, config: EngineConfig): VendorEndpoint {
+  const { apiUrl, apiKey } = config[kind];
+  if (!apiKey) throw new EngineError(kind, `${ENV_KEY_NAME[kind]} is not set on the server`);
+  return { apiUrl, apiKey, timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes };
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  if (error instanceof BodyTooLarge) return error.message;
-  // Node's fetch puts the socket error (ECONNREFUSED, ENOTFOUND, ...) in `cause`; it never holds headers.
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === 'string' ? `network error ${code}` : 'network error';
-}
-
-class BodyTooLarge extends Error {}
-
-/** Reads at most `maxBytes`, then gives up: an upstream answer is small, a huge one is a fault. */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new BodyTooLarge(`the answer is larger than ${maxBytes} bytes (${declared})`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyTooLarge(`the answer is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function validate<TSchema extends v.GenericSchema>(
-  kind: 'anam' | 'elevenlabs',
-  schema: TSchema,
-  body: unknown,
-): v.InferOutput<TSchema> {
-  const result = v.safeParse(schema, body);
-  if (result.success) return result.output;
-  const issue = result.issues[0]!;
-  const path = issue.path?.map((item) => String(item.key)).join('.') || 'body';
-  // The issue's message may quote the value it received: name only the field, never the value.
-  throw new EngineError(
-    kind,
-    `the answer does not have the documented shape (${path}: expected ${issue.expected ?? 'something else'})`,
-  );
+/** The variable whose key a persona's engine needs and the server lacks (its sessions will answer 502), or `null`. */
+export function missingEngineKey(engine: EngineSetting | null | undefined, config: EngineConfig): string | null {
+  const kind = engine?.kind;
+  if (kind === undefined || !Object.hasOwn(ENV_KEY_NAME, kind)) return null;
+  return config[kind as Vendor].apiKey ? null : ENV_KEY_NAME[kind as Vendor];
 }

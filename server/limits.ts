@@ -1,5 +1,5 @@
 /**
- * Abuse limits (contract §4): per client, at most 10 session starts per link per 10 minutes, 300
+ * Abuse limits (docs/api.md, "Abuse limits"): per client, at most 10 session starts per link per 10 minutes, 300
  * lookups per minute (404s included), and 10 failed management authentications per 10 minutes.
  *
  * The counting is rate-limiter-flexible's (fixed windows that open at a key's first hit). Where the
@@ -138,7 +138,7 @@ export function postgresCounters(sql: SqlClient): CounterBackend {
 
 export interface AbuseLimiterOptions {
   counters?: CounterBackend;
-  /** Other numbers than the contract's, for tests. */
+  /** Other numbers than the documented ones, for tests. */
   rules?: Partial<LimitRules>;
 }
 

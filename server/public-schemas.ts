@@ -3,9 +3,11 @@
  * and write schemas from them (server/schemas.ts). The widget validates the same shapes with its
  * own small validator (src/schema.ts) so that valibot stays out of the browser bundle;
  * test/unit/validator-agreement.test.ts checks that the two accept and refuse the same bodies and
- * produce the same values. The leaf rules (token, dates, URLs, limits) are shared, not copied.
+ * produce the same values. The leaf rules (token, dates, URLs, limits) are shared, not copied, and
+ * the engines come from the one table in src/engine-schema.ts.
  */
 import * as v from 'valibot';
+import { ENGINE_FIELDS, type EngineFieldKind, type EngineKind, type SessionEngine } from '../src/engine-schema.ts';
 import {
   ENGINE_URL_SCHEMES,
   LIMITS,
@@ -39,7 +41,6 @@ const Text = (min: number, max: number) =>
   );
 export const Id = Text(1, LIMITS.id);
 const Name = Text(0, LIMITS.text);
-const Credential = Text(1, LIMITS.credential);
 
 /**
  * Object schemas take their entries from a null-prototype object: valibot walks them with
@@ -84,20 +85,34 @@ export const EmbedResponseSchema = v.object(
   }),
 );
 
-/** What `POST /v1/embed/{token}/sessions` answers in `engine` (contract §5). */
-export const SessionEngineSchema = v.variant('kind', [
-  v.object(fields({ kind: v.literal('anam'), sessionToken: Credential })),
-  v.object(fields({ kind: v.literal('elevenlabs'), conversationToken: Credential, expiresAt: v.nullable(IsoDate) })),
-  v.object(
-    fields({
-      kind: v.literal('scripted'),
-      url: v.pipe(
-        v.string(),
-        v.check((url: string) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL'),
-      ),
-    }),
+/** The rule of each kind of engine field (src/engine-schema.ts), as the widget's validator has it. */
+const ENGINE_FIELD_SCHEMAS: Record<EngineFieldKind, v.GenericSchema> = {
+  token: Text(1, LIMITS.engineToken),
+  expiry: v.nullable(IsoDate),
+  socket: v.pipe(
+    v.string(),
+    v.check((url: string) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL'),
   ),
-]);
+};
+
+const engineSchema = (kind: EngineKind) => {
+  const entries: { kind: v.LiteralSchema<EngineKind, undefined> } & Record<string, v.GenericSchema> = {
+    kind: v.literal(kind),
+  };
+  for (const [name, field] of Object.entries(ENGINE_FIELDS[kind])) entries[name] = ENGINE_FIELD_SCHEMAS[field];
+  return v.object(fields(entries));
+};
+
+/**
+ * What `POST /v1/embed/{token}/sessions` answers in `engine` (docs/conversations.md, "Engines"):
+ * one object schema per row of ENGINE_FIELDS. Built from the table at run time, so valibot cannot
+ * infer its output: it is declared as the table's type, and test/unit/validator-agreement.test.ts
+ * checks the values against the widget's validator.
+ */
+export const SessionEngineSchema: v.GenericSchema<unknown, SessionEngine> = v.variant(
+  'kind',
+  (Object.keys(ENGINE_FIELDS) as EngineKind[]).map(engineSchema),
+) as v.GenericSchema as v.GenericSchema<unknown, SessionEngine>;
 
 export const SessionResponseSchema = v.object(
   fields({

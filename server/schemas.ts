@@ -71,7 +71,7 @@ const AgentId = v.pipe(v.string(), v.regex(/^[\w-]{1,100}$/, 'must be 1 to 100 l
 const ENGINE_SHAPES = 'must be {"kind":"anam"}, {"kind":"elevenlabs","agentId":"..."}, {"kind":"scripted"} or null';
 
 /**
- * Which engine runs a persona's conversations (contract §5): private persona data, never sent to a
+ * Which engine runs a persona's conversations (docs/conversations.md): private persona data, never sent to a
  * browser. `anam` uses the persona's own id as Anam's persona id; none (absent or null) means the
  * page runs the conversation itself with the session token.
  */

@@ -20,8 +20,15 @@ export interface KeySources {
 export const MIN_KEY_LENGTH = 16;
 
 /**
+ * What a management key may hold: what a Bearer token may (RFC 6750's token68: letters, digits,
+ * `-._~+/`, then `=` padding), since it is sent as one and any other header is refused unread.
+ */
+export const MANAGEMENT_KEY = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/**
  * The management key: `--api-key`, else `--api-key-file` (its first line), else `SHARE_LINK_API_KEY`;
- * `null` when none is given. An empty key is refused; a short one comes with a warning.
+ * `null` when none is given. An empty key, or one a Bearer token cannot carry, is refused; a short
+ * one comes with a warning.
  */
 export async function readManagementKey({
   flag,
@@ -53,6 +60,10 @@ export async function readManagementKey({
   if (key.trim() === '')
     throw new ConfigError(
       `the management key from ${source} is empty; give a key of ${MIN_KEY_LENGTH} characters or more`,
+    );
+  if (!MANAGEMENT_KEY.test(key))
+    throw new ConfigError(
+      `the management key from ${source} may hold only letters, digits and -._~+/ (then = padding), as a Bearer token does (e.g. openssl rand -base64 24)`,
     );
   const warning =
     key.length < MIN_KEY_LENGTH

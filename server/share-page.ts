@@ -1,5 +1,5 @@
 /**
- * Share pages (contract §6): `GET /s/{token}` serves a `LINK` link as a page of its own, the way
+ * Share pages (docs/share-pages.md): `GET /s/{token}` serves a `LINK` link as a page of its own, the way
  * Anam's LINK links, ElevenLabs' shareable agent links and Xenioo's share URLs open directly.
  *
  * The page is a shell: the same `<share-link-embed>` element, full-viewport, in share-page mode
@@ -10,29 +10,18 @@
  *
  * Embed links (`PLAYER_EMBED`, `ORB_EMBED`), unknown and malformed tokens answer a plain 404 page
  * with the same headers: a page never says which tokens exist as embed links.
+ *
+ * This module renders the pages; server/routes/share-pages.ts serves them.
  */
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
-import { MESSAGES, type Language, type Messages } from '../src/i18n/messages.ts';
-import { checkShareLink } from '../src/policy.ts';
-import { isValidToken } from '../src/schema.ts';
-import { isPublicSuffix, type StoredPersona, type StoredShareLink } from './schemas.ts';
-
-export interface SharePageOptions {
-  /** The link and its persona by token; `undefined` when there is none. */
-  lookup: (token: string) => Promise<{ link: StoredShareLink; persona: StoredPersona | undefined } | undefined>;
-  /** The server's clock. */
-  now: () => number;
-  /** The API's public origin, as visitors' browsers see it (where the scripted engine's WebSocket is). */
-  publicOrigin: (c: Context) => string;
-  /** The ES bundle on this origin. */
-  bundlePath?: string;
-  /** Absolute media URLs of a persona (the public persona's `imageUrl` and `videoUrl`), for `img-src` and `media-src`. */
-  mediaUrls: (persona: StoredPersona, c: Context) => (string | null)[];
-}
+import type { Context } from 'hono';
+import { FALLBACK_LANGUAGE, matchLanguage, type Language } from '../src/i18n/languages.ts';
+import { MESSAGES } from '../src/i18n/messages.ts';
+import type { JudgingContext } from './judging.ts';
 
 export const SHARE_PAGE_PATH = '/s/';
-const DEFAULT_BUNDLE_PATH = '/share-link-embed.js';
+/** The ES bundle on this origin, which the page loads. */
+export const SHARE_PAGE_BUNDLE = '/share-link-embed.js';
 
 /** The page a `LINK` link opens: `https://api.example.com/s/sh_…`. */
 export function shareUrlFor(publicOrigin: string, token: string): string {
@@ -46,6 +35,11 @@ export function shareUrlFor(publicOrigin: string, token: string): string {
  */
 export function isFromOwnPage(c: Context): boolean {
   return c.req.header('sec-fetch-site') === 'same-origin';
+}
+
+/** How the API judges a request's link: for its own share page, or for any other page (server/judging.ts). */
+export function judgingContextOf(c: Context): JudgingContext {
+  return isFromOwnPage(c) ? 'share-page' : 'page';
 }
 
 /**
@@ -70,19 +64,20 @@ export function sharePageCsp({
   mediaOrigins,
 }: {
   nonce: string;
-  ownOrigin: string;
+  /** Where browsers reach this API (server/origins.ts); `null` when unknown: `'self'` alone then. */
+  ownOrigin: string | null;
   mediaOrigins: readonly string[];
 }): string {
-  const own = new URL(ownOrigin);
-  const ownSocket = `${own.protocol === 'https:' ? 'wss:' : 'ws:'}//${own.host}`;
-  const media = [...new Set(mediaOrigins)].filter((origin) => origin !== own.origin);
+  const own = ownOrigin === null ? null : new URL(ownOrigin);
+  const ownSocket = own ? [`${own.protocol === 'https:' ? 'wss:' : 'ws:'}//${own.host}`] : [];
+  const media = [...new Set(mediaOrigins)].filter((origin) => origin !== own?.origin);
   return [
     "default-src 'none'",
     "script-src 'self'",
     `style-src 'nonce-${nonce}'`,
     ["img-src 'self'", ...media].join(' '),
     ["media-src 'self'", ...media].join(' '),
-    ["connect-src 'self'", ownSocket, ...ENGINE_CONNECT_SOURCES].join(' '),
+    ["connect-src 'self'", ...ownSocket, ...ENGINE_CONNECT_SOURCES].join(' '),
     "worker-src 'self' blob:",
     "base-uri 'none'",
     "form-action 'none'",
@@ -90,19 +85,19 @@ export function sharePageCsp({
   ].join('; ');
 }
 
-/** The visitor's language among the element's (`en`, `de`, `fr`, `es`, `ja`), by `Accept-Language` and its q-values. */
+/** The visitor's language among the element's (src/i18n/languages.ts), by `Accept-Language` and its q-values. */
 export function pickLanguage(acceptLanguage: string | undefined): Language {
   let best: { lang: Language; q: number } | null = null;
   for (const part of (acceptLanguage ?? '').slice(0, 1000).split(',')) {
     const [range, ...params] = part.trim().split(';');
-    const primary = range?.trim().toLowerCase().split('-')[0] ?? '';
-    if (!Object.hasOwn(MESSAGES, primary)) continue;
+    const lang = matchLanguage(range?.trim());
+    if (!lang) continue;
     const qParam = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
     const q = qParam === undefined ? 1 : Number(qParam.slice(2));
     if (!Number.isFinite(q) || q <= 0) continue;
-    if (!best || q > best.q) best = { lang: primary as Language, q };
+    if (!best || q > best.q) best = { lang, q };
   }
-  return best?.lang ?? 'en';
+  return best?.lang ?? FALLBACK_LANGUAGE;
 }
 
 /** Escapes text for HTML text and double-quoted attribute values. */
@@ -170,48 +165,35 @@ const originOf = (url: string | null): string | null => {
   }
 };
 
-/** `GET /s/{token}` and the 404 page for anything else under `/s/`. */
-export function sharePages({
-  lookup,
-  now,
-  publicOrigin,
-  bundlePath = DEFAULT_BUNDLE_PATH,
-  mediaUrls,
-}: SharePageOptions): Hono {
-  const pages = new Hono();
-
-  const notFound = (c: Context) => {
-    const lang = pickLanguage(c.req.header('accept-language'));
-    const nonce = randomBytes(16).toString('base64');
-    setPageHeaders(c, sharePageCsp({ nonce, ownOrigin: publicOrigin(c), mediaOrigins: [] }));
-    const text = MESSAGES[lang].errors['not-found'];
-    return c.body(pageHtml({ lang, nonce, title: text, body: `<p class="not-found">${escapeHtml(text)}</p>` }), 404);
-  };
-
-  pages.get(`${SHARE_PAGE_PATH}:token`, async (c) => {
-    const token = c.req.param('token');
-    if (!isValidToken(token)) return notFound(c);
-    const found = await lookup(token);
-    if (!found || found.link.type !== 'LINK' || !found.persona) return notFound(c);
-    const { link, persona } = found;
-    const lang = pickLanguage(c.req.header('accept-language'));
-    const messages: Messages = MESSAGES[lang];
-    // The title names the persona only while the link may be used, as the API's lookup does.
-    const refusal = checkShareLink(link, { origin: null, now: now(), embedding: false, isPublicSuffix });
-    const title = refusal ? messages.errors[refusal] : messages.talkTo.replace('{name}', persona.name);
-    const mediaOrigins = refusal
-      ? []
-      : mediaUrls(persona, c)
-          .map(originOf)
-          .filter((origin): origin is string => origin !== null);
-    const nonce = randomBytes(16).toString('base64');
-    setPageHeaders(c, sharePageCsp({ nonce, ownOrigin: publicOrigin(c), mediaOrigins }));
-    // The element is in share-page mode: see the `share-page` attribute in src/share-link-embed.ts.
-    const body = `<share-link-embed token="${escapeHtml(token)}" share-page></share-link-embed>`;
-    return c.body(pageHtml({ lang, nonce, title, body, bundlePath }), 200);
-  });
-
-  pages.get(`${SHARE_PAGE_PATH}*`, notFound);
-  pages.get('/s', notFound);
-  return pages;
+export interface SharePage {
+  /** The token, checked against its pattern. */
+  token: string;
+  /** The page's title: the persona while the link may be used, else why it may not (in `lang`). */
+  title: string;
+  /** The persona's media URLs, for `img-src` and `media-src`; none while the link may not be used. */
+  mediaUrls: readonly (string | null)[];
+  /** Where browsers reach this API; `null` when unknown. */
+  ownOrigin: string | null;
 }
+
+/** The share page of a `LINK` link: the element, in share-page mode (the `share-page` attribute in src/share-link-embed.ts). */
+export function sharePage(c: Context, { token, title, mediaUrls, ownOrigin }: SharePage): Response {
+  const lang = languageOf(c);
+  const nonce = randomBytes(16).toString('base64');
+  const mediaOrigins = mediaUrls.map(originOf).filter((origin): origin is string => origin !== null);
+  setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins }));
+  const body = `<share-link-embed token="${escapeHtml(token)}" share-page></share-link-embed>`;
+  return c.body(pageHtml({ lang, nonce, title, body, bundlePath: SHARE_PAGE_BUNDLE }), 200);
+}
+
+/** The 404 page, for embed links, unknown and malformed tokens and anything else under `/s/`. */
+export function sharePageNotFound(c: Context, ownOrigin: string | null): Response {
+  const lang = languageOf(c);
+  const nonce = randomBytes(16).toString('base64');
+  setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins: [] }));
+  const text = MESSAGES[lang].errors['not-found'];
+  return c.body(pageHtml({ lang, nonce, title: text, body: `<p class="not-found">${escapeHtml(text)}</p>` }), 404);
+}
+
+/** The visitor's language, by `Accept-Language`. */
+export const languageOf = (c: Context): Language => pickLanguage(c.req.header('accept-language'));

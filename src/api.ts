@@ -7,7 +7,7 @@
  * - Concurrent lookups of the same link share one request; it is aborted only when every caller
  *   has given up on it.
  */
-import { ShareLinkError, isAbortError, isErrorReason, type ErrorReason } from './errors.js';
+import { ShareLinkError, isAbortError, reasonOf } from './errors.js';
 import {
   isValidToken,
   parseEmbedResponse,
@@ -186,18 +186,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-const STATUS_REASONS: Record<number, ErrorReason> = { 400: 'invalid-token', 404: 'not-found', 410: 'expired' };
-const FORBIDDEN_REASONS: readonly ErrorReason[] = ['origin-not-allowed', 'disabled', 'usage-limit-reached'];
-
-/** The API's own `error` field wins when it agrees with the status; otherwise the status decides. */
+/** The API's own `error` field wins when it agrees with the status; otherwise the status decides (errors.ts). */
 function errorFromResponse(status: number, json: unknown, url: string, retryAfter: string | null): ShareLinkError {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  const claimed = body['error'];
   const detail = typeof body['message'] === 'string' ? `: ${body['message'].slice(0, 300)}` : '';
   if (status >= 500) return new ShareLinkError('server', `the API failed with ${status}${detail} (${url})`, status);
-  const byStatus = STATUS_REASONS[status];
-  let reason: ErrorReason = byStatus ?? 'bad-response';
-  if (status === 403 && isErrorReason(claimed) && FORBIDDEN_REASONS.includes(claimed)) reason = claimed;
   if (status === 429)
     return new ShareLinkError(
       'rate-limited',
@@ -205,7 +198,11 @@ function errorFromResponse(status: number, json: unknown, url: string, retryAfte
       status,
       parseRetryAfter(retryAfter),
     );
-  return new ShareLinkError(reason, `the API refused the link with ${status}${detail}`, status);
+  return new ShareLinkError(
+    reasonOf(status, body['error']),
+    `the API refused the link with ${status}${detail}`,
+    status,
+  );
 }
 
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;

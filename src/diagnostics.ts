@@ -6,10 +6,9 @@ import type { PolicyReason } from './policy.js';
 import type { ShareLink } from './schema.js';
 
 export interface FailureContext {
-  token: string;
   origin: string;
-  /** The link, when the API returned it and the widget refused it itself. */
-  link?: ShareLink | null;
+  /** The link the API returned and the widget refused itself. */
+  link: ShareLink;
   /** Server time, in ms. */
   now: number;
 }
@@ -18,17 +17,17 @@ const list = (origins: readonly string[]) =>
   origins.length ? origins.map((origin) => `"${origin}"`).join(', ') : 'none';
 
 /** The widget's own policy refusals, with the link in hand. */
-export function explainRefusal(reason: PolicyReason, { token, origin, link, now }: FailureContext): string {
-  const subject = `share link ${token}`;
+export function explainRefusal(reason: PolicyReason, { origin, link, now }: FailureContext): string {
+  const subject = `share link ${link.token}`;
   switch (reason) {
     case 'origin-not-allowed':
-      return `${subject}: the page origin ${origin} is not in the link's allowed origins, which are ${list(link?.allowedOrigins ?? [])}. Add it to allowedOrigins, or enable allowAllOrigins.`;
+      return `${subject}: the page origin ${origin} is not in the link's allowed origins, which are ${list(link.allowedOrigins)}. Add it to allowedOrigins, or enable allowAllOrigins.`;
     case 'disabled':
       return `${subject} is disabled (enabled: false).`;
     case 'expired':
-      return `${subject} expired at ${link?.expiresAt ?? 'an unknown time'} (server time now ${new Date(now).toISOString()}).`;
+      return `${subject} expired at ${link.expiresAt} (server time now ${new Date(now).toISOString()}).`;
     case 'usage-limit-reached':
-      return `${subject} has used all ${link?.usageLimit ?? '?'} of its uses (usageCount ${link?.usageCount ?? '?'}).`;
+      return `${subject} has used all ${link.usageLimit} of its uses (usageCount ${link.usageCount}).`;
     case 'not-embeddable':
       return `${subject} is a LINK link, meant to be opened directly; create a PLAYER_EMBED or ORB_EMBED link to embed it.`;
   }

@@ -9,11 +9,15 @@
  * Hand-written because the shapes are small and fixed, and every byte here loads on someone else's
  * page (valibot cost 1,077 B gzip more). The reference API keeps the same rules as valibot
  * schemas (server/public-schemas.ts); test/unit/validator-agreement.test.ts runs both over one
- * corpus of good and bad bodies and checks that they agree.
+ * corpus of good and bad bodies and checks that they agree. The engines, and what each carries,
+ * come from one table (src/engine-schema.ts) that both build on.
  */
+import { ENGINE_FIELDS, type EngineFieldKind, type SessionEngine } from './engine-schema.js';
 import { ShareLinkError } from './errors.js';
 
-/** `sh_` then 8 to 64 letters or digits (contract §2). */
+export type { SessionEngine } from './engine-schema.js';
+
+/** `sh_` then 8 to 64 letters or digits (docs/api.md). */
 export const TOKEN_PATTERN = /^sh_[A-Za-z0-9]{8,64}$/;
 
 export const isValidToken = (token: unknown): token is string => typeof token === 'string' && TOKEN_PATTERN.test(token);
@@ -25,8 +29,10 @@ export const LIMITS = {
   origins: 100,
   origin: 300,
   id: 100,
-  /** Session and engine tokens. */
+  /** Session tokens (ours: about 300 characters). */
   credential: 4096,
+  /** Engine tokens: vendors' JWTs, whose size grows with their claims and signature. */
+  engineToken: 8192,
 } as const;
 
 export const LINK_TYPES = ['LINK', 'PLAYER_EMBED', 'ORB_EMBED'] as const;
@@ -37,16 +43,19 @@ const ISO_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\
 /** ISO 8601 date-time with a zone, on a day the calendar has (no 2026-02-30), and within JS dates. */
 export const isIsoDateTime = (value: string): boolean => {
   const parts = ISO_DATE_TIME.exec(value);
-  if (!parts || Number.isNaN(Date.parse(value))) return false;
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  // Date.UTC rolls a day the calendar lacks over into the next month (and years 0-99 into 19xx).
+  return (
+    !!parts &&
+    !Number.isNaN(Date.parse(value)) &&
+    new Date(Date.UTC(+parts[1]!, +parts[2]! - 1, +parts[3]!)).toISOString().startsWith(value.slice(0, 10))
+  );
 };
 
 /** An absolute `scheme://` URL whose scheme is one of `schemes`, at most 4,096 characters. */
 export const isUrl = (value: string, schemes: readonly string[] = ['https', 'http']): boolean => {
-  const scheme = /^([a-z]+):\/\//i.exec(value)?.[1]!.toLowerCase();
-  if (value.length > LIMITS.url || !scheme || !schemes.includes(scheme)) return false;
+  // No scheme (undefined) is in no list.
+  const scheme = /^([a-z]+):\/\//i.exec(value)?.[1]!.toLowerCase() as string;
+  if (value.length > LIMITS.url || !schemes.includes(scheme)) return false;
   try {
     return new URL(value).protocol === `${scheme}:`;
   } catch {
@@ -55,7 +64,7 @@ export const isUrl = (value: string, schemes: readonly string[] = ['https', 'htt
 };
 
 /** Media the widget puts into `src` attributes: only `https:` and `http:` absolute URLs. */
-export const isHttpUrl = (value: string): boolean => isUrl(value);
+export const isHttpUrl: (value: string) => boolean = isUrl;
 
 /** A whole number, 0 or more, that JavaScript counts exactly. */
 export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -92,12 +101,6 @@ export interface EmbedResponse {
   serverTime: string;
 }
 
-/** What a conversation engine's browser client needs, minted by the API (contract §5). */
-export type SessionEngine =
-  | { kind: 'anam'; sessionToken: string }
-  | { kind: 'elevenlabs'; conversationToken: string; expiresAt: string | null }
-  | { kind: 'scripted'; url: string };
-
 export interface SessionResponse {
   sessionToken: string;
   expiresAt: string;
@@ -126,8 +129,6 @@ const nullable =
   <T>(inner: Check<T>): Check<T | null> =>
   (value, path) =>
     value === null ? null : inner(value, path);
-const literal = <T extends string>(expected: T): Check<T> =>
-  check((value) => value === expected, `must be "${expected}"`);
 const boolean = check<boolean>(() => true, 'must be true or false', 'boolean');
 const count = check<number>(isCount, 'must be a whole number, 0 or more', 'number');
 const isoDate = check(isIsoDateTime, 'must be an ISO 8601 date-time');
@@ -137,8 +138,8 @@ const name = text(0, LIMITS.text);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const own = (value: Record<string, unknown>, key: string): unknown =>
-  Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+const own = (value: object, key: string): unknown =>
+  Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 
 /** Reads only the shape's keys, and only as own properties, into a fresh object. */
 const object =
@@ -156,9 +157,7 @@ const origins: Check<string[]> = (value, path) => {
   if (!Array.isArray(value) || value.length > LIMITS.origins)
     return refuse(path, `must be a list of at most ${LIMITS.origins} origins`);
   const entry = text(0, LIMITS.origin);
-  const output: string[] = [];
-  for (let index = 0; index < value.length; index++) output.push(entry(value[index], `${path}.${index}`));
-  return output;
+  return Array.from(value, (item: unknown, index) => entry(item, `${path}.${index}`));
 };
 
 const shareLink = object<ShareLink>({
@@ -185,26 +184,32 @@ const persona = object<PublicPersona>({
   avatar: object({ id, displayName: name, imageUrl: mediaUrl, videoUrl: mediaUrl }),
 });
 
-const credential = text(1, LIMITS.credential);
 export const ENGINE_URL_SCHEMES = ['wss', 'ws', 'https', 'http'];
 
-/** Engines by `kind`. A kind this widget does not know is refused: it could not run it. */
+/** The rule of each kind of engine field (src/engine-schema.ts). */
+const ENGINE_FIELD_CHECKS: Record<EngineFieldKind, Check<unknown>> = {
+  token: text(1, LIMITS.engineToken),
+  expiry: nullable(isoDate),
+  socket: check<string>((url) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL'),
+};
+/** A Map, not the object: a kind like `toString` or `__proto__`, or `["anam"]`, finds no engine. */
+const ENGINES: Map<unknown, Record<string, EngineFieldKind>> = new Map(Object.entries(ENGINE_FIELDS));
+const ENGINE_KINDS = [...ENGINES.keys()] as string[];
+
+/** Engines by `kind`, with the fields ENGINE_FIELDS names. A kind this widget does not know is refused: it could not run it. */
 const engine: Check<SessionEngine | null> = (value, path) => {
   if (value === undefined || value === null) return null;
-  const kind = isObject(value) ? own(value, 'kind') : undefined;
-  const shape =
-    kind === 'anam'
-      ? object({ kind: literal('anam'), sessionToken: credential })
-      : kind === 'elevenlabs'
-        ? object({ kind: literal('elevenlabs'), conversationToken: credential, expiresAt: nullable(isoDate) })
-        : kind === 'scripted'
-          ? object({
-              kind: literal('scripted'),
-              url: check((url) => isUrl(url, ENGINE_URL_SCHEMES), 'must be a ws:, wss:, http: or https: URL'),
-            })
-          : refuse(`${path}.kind`, 'must be anam, elevenlabs or scripted');
-  return shape(value, path) as SessionEngine;
+  const kind = own(value as object, 'kind');
+  const fields = ENGINES.get(kind);
+  if (!fields)
+    return refuse(`${path}.kind`, `must be ${ENGINE_KINDS.slice(0, -1).join(', ')} or ${ENGINE_KINDS.at(-1)}`);
+  const shape: Shape<Record<string, unknown>> = { kind: () => kind };
+  for (const [name, field] of Object.entries(fields)) shape[name] = ENGINE_FIELD_CHECKS[field];
+  return object(shape)(value, path) as SessionEngine;
 };
+
+/** Validates a session answer's `engine` on its own (the conversation chunk's check); `null` when there is none. */
+export const parseSessionEngine = (json: unknown): SessionEngine | null => engine(json, 'engine');
 
 /** Validates `GET /v1/embed/{token}`'s body; throws a `bad-response` `ShareLinkError` naming the first problem. */
 export const parseEmbedResponse: (json: unknown) => EmbedResponse = (json) =>

@@ -1,29 +1,33 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { resolve, startSession, type ResolvedLink } from './api.js';
+import type { ResolvedLink } from './api.js';
 import { BUNDLE_URL } from './bundle-url.js';
+import { ExpiryController } from './controllers/expiry.js';
+import { LoadingController, type Target } from './controllers/loading.js';
+import { MediaController } from './controllers/media.js';
 import type { ConversationController, ConversationFailure } from './conversation/controller.js';
 import { loadConversation } from './conversation/load.js';
-import { explainRateLimit, explainRefusal } from './diagnostics.js';
-import { ShareLinkError, type ErrorReason } from './errors.js';
+import { explainRefusal } from './diagnostics.js';
+import type { ErrorReason } from './errors.js';
 import type { ShareLinkEmbedEventMap, ShareLinkEndReason } from './events.js';
 import { ENGLISH, LanguageController } from './i18n/language.js';
 import { checkShareLink } from './policy.js';
-import { loadOrb, type OrbModule } from './render/load-orb.js';
 import { renderFramed, renderMessage, renderPlayer } from './render/player.js';
 import { WatermarkController } from './render/watermark.js';
 import {
+  LOADING,
+  nextView,
   variantOf,
   type Actions,
+  type EmbedError,
   type EmbedState,
   type Placement,
   type Presentation,
   type Variant,
   type View,
+  type ViewChange,
 } from './render/view.js';
-import { isValidToken, type PublicPersona, type SessionResponse, type ShareLink } from './schema.js';
-import { RetryAfterOnce } from './retry-after.js';
+import type { PublicPersona, SessionResponse, ShareLink } from './schema.js';
 import { styles } from './styles.js';
-import { callAt } from './timers.js';
 
 /** The origin this code was loaded from: the default API. Empty where there is none (server-side rendering). */
 const BUNDLE_ORIGIN = BUNDLE_URL && new URL(BUNDLE_URL).origin;
@@ -39,15 +43,12 @@ const BUNDLE_ORIGIN = BUNDLE_URL && new URL(BUNDLE_URL).origin;
 const onSharePage = (el: ShareLinkEmbed): boolean =>
   el.hasAttribute('share-page') && `${el.apiBase || BUNDLE_ORIGIN}/`.startsWith(`${location.origin}/`);
 
-const LOADING: View = { state: 'loading', shareLink: null, persona: null, error: null };
-
-interface MediaState {
-  visible: boolean;
-  posterFailed: boolean;
-  videoFailed: boolean;
-  stream: MediaStream | null;
-}
-const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed: false, stream: null };
+/**
+ * `lang` is the native attribute (documented below): this has the element update when it changes,
+ * through a state of its own, so the native `lang` property is not shadowed. Spread into
+ * `properties`, so the docs' analyzer (which reads that object) lists `lang` as documented only.
+ */
+const LANG_ATTRIBUTE = { _lang: { attribute: 'lang' } };
 
 /**
  * Puts an AI persona on the page from a share-link token: an inline player for `PLAYER_EMBED`
@@ -115,9 +116,7 @@ export class ShareLinkEmbed extends LitElement {
       apiBase: { attribute: 'api-base' },
       placement: { reflect: true },
       open: { type: Boolean, reflect: true },
-      _view: { state: true },
-      _media: { state: true },
-      _everOpened: { state: true },
+      ...LANG_ATTRIBUTE,
     };
   }
 
@@ -130,94 +129,58 @@ export class ShareLinkEmbed extends LitElement {
   /** Orb only: whether the panel is open. */
   declare open: boolean;
 
-  declare private _view: View;
-  declare private _media: MediaState;
-  declare private _everOpened: boolean;
-
-  #loadedKey: string | null = null;
-  #controller: AbortController | null = null;
-  #clockOffset = 0;
-  #cancelExpiry: (() => void) | null = null;
-  #session: SessionResponse | null = null;
-  #observer: IntersectionObserver | null = null;
-  #observed: Element | null = null;
-  #moveFocus: 'panel' | 'orb' | null = null;
-  readonly #rateLimitRetry = new RetryAfterOnce();
+  /** Where the element is: changed only by `#change`. */
+  #view: View = LOADING;
+  #conversation: ConversationController | null = null;
+  // Reactive controllers, registered with the element by their constructors.
   readonly #language = new LanguageController(this);
-  // Shown unless a validated link removes it; restored if the page removes or alters it. A
-  // reactive controller: registered with the element by its constructor, never called from here.
+  readonly #loading = new LoadingController(this, {
+    beside: () => this.#language.pending(false),
+    found: (link) => this.#show(link),
+    failed: (error) => this.#fail(error),
+  });
+  readonly #expiry = new ExpiryController(this, () => this.#judge());
+  readonly #media = new MediaController(this);
+  // Shown unless a validated link removes it; restored if the page removes or alters it.
   // eslint-disable-next-line no-unused-private-class-members
   readonly #watermark = new WatermarkController(this, () => ({
     // Not while loading: that box has no text to shape (see renderMessage).
     show:
-      this._view.state !== 'loading' &&
+      this.#view.state !== 'loading' &&
       this.#language.messages(false) !== null &&
-      this._view.shareLink?.removeWatermark !== true,
+      this.#view.shareLink?.removeWatermark !== true,
     label: (this.#language.messages(false) ?? ENGLISH).poweredBy,
   }));
-  #conversation: ConversationController | null = null;
-  /** The orb's renderer, once an `ORB_EMBED` link has loaded its chunk. */
-  #orb: OrbModule | null = null;
 
   constructor() {
     super();
     this.placement = 'bottom-right';
     this.open = false;
-    this._view = LOADING;
-    this._media = NO_MEDIA;
-    this._everOpened = false;
   }
 
   /** Where the element is: `loading`, `ready`, `starting`, `live` or `error`. */
   get state(): EmbedState {
-    return this._view.state;
+    return this.#view.state;
   }
 
   /** `player` or `orb`, once the link is known; else `null`. */
   get variant(): Variant | null {
-    return variantOf(this._view.shareLink, onSharePage(this));
+    return variantOf(this.#view.shareLink, onSharePage(this));
   }
 
   /** The validated share link, or `null`. */
   get shareLink(): ShareLink | null {
-    return this._view.shareLink;
+    return this.#view.shareLink;
   }
 
   /** The persona's public fields, or `null`. */
   get persona(): PublicPersona | null {
-    return this._view.persona;
+    return this.#view.persona;
   }
 
   /** Why the link cannot be shown, or `null`. */
   get error(): { reason: ErrorReason; message: string } | null {
-    return this._view.error;
-  }
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('visibilitychange', this.#onVisibilityChange);
-    window.addEventListener('online', this.#onOnline);
-    if (this.#loadedKey === null) this.requestUpdate();
-    else if (this._view.shareLink && !this.#cancelExpiry) this.#judge();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
-    window.removeEventListener('online', this.#onOnline);
-    // Moving the element in the DOM disconnects and reconnects it at once: only a real removal tears down.
-    queueMicrotask(() => {
-      if (!this.isConnected) this.#teardown();
-    });
+    return this.#view.error;
   }
 
   /** Loads the link again, e.g. after a network error. */
@@ -230,32 +193,19 @@ export class ShareLinkEmbed extends LitElement {
    * `live` (and `share-link-start` has fired) or in `error`. Does nothing unless `ready`.
    */
   async start(): Promise<void> {
-    const { state, shareLink, persona } = this._view;
-    if (state !== 'ready' || !shareLink || !persona || this.#judge()) return;
-    if (this.variant === 'orb' && !this.open) {
-      this._everOpened = true;
-      this.open = true;
-    }
-    const controller = this.#replaceController();
-    this._view = { ...this._view, state: 'starting' };
-    try {
-      const session = await startSession(shareLink.token, { apiBase: this.#apiBase(), signal: controller.signal });
-      if (controller !== this.#controller) return;
-      this.#session = session;
-      this._view = { ...this._view, state: 'live', shareLink: { ...shareLink, usageCount: session.usageCount } };
-      const detail = {
-        sessionToken: session.sessionToken,
-        expiresAt: session.expiresAt,
-        shareLink: this._view.shareLink!,
-        persona,
-      };
-      // A page that calls preventDefault() runs the conversation itself; else the engine's client loads now.
-      if (this.#emit('share-link-start', detail, true) && session.engine != null) void this.#converse(session);
-    } catch (error) {
-      if (controller === this.#controller && !controller.signal.aborted) this.#failWith(error);
-    } finally {
-      if (controller === this.#controller) this.#controller = null;
-    }
+    const view = this.#view;
+    if (view.state !== 'ready' || this.#judge()) return;
+    if (this.variant === 'orb') this.open = true;
+    this.#change({ type: 'start' });
+    const session = await this.#loading.start(this.#target());
+    // Failed (shown already) or called off: a removal mid-start leaves the link ready.
+    if (!session) return void this.#change({ type: 'stop' });
+    const { sessionToken, expiresAt, usageCount, engine } = session;
+    const shareLink = { ...view.shareLink, usageCount };
+    this.#change({ type: 'started', shareLink, sessionToken });
+    const detail = { sessionToken, expiresAt, shareLink, persona: view.persona };
+    // A page that calls preventDefault() runs the conversation itself; else the engine's client loads now.
+    if (this.#emit('share-link-start', detail, true) && engine != null) void this.#converse(session);
   }
 
   /**
@@ -264,243 +214,148 @@ export class ShareLinkEmbed extends LitElement {
    * page ends its SDK session.
    */
   end(): void {
-    if (this._view.state !== 'live') return;
+    const view = this.#view;
+    if (view.state !== 'live') return;
     if (this.#conversation) void this.#conversation.end('visitor');
-    else this.#ended(this.#session?.sessionToken ?? '', 'visitor');
+    else this.#ended(view.sessionToken, 'visitor');
   }
 
   /** Shows a live `MediaStream` (e.g. from a conversation SDK) in the player's video; `null` removes it. */
   attachMediaStream(stream: MediaStream | null): void {
     if (stream !== null && !(stream instanceof MediaStream))
       throw new TypeError('attachMediaStream expects a MediaStream or null');
-    this._media = { ...this._media, stream };
+    this.#media.set({ stream });
   }
 
   protected override willUpdate(): void {
     // Loading starts here, before the first render, once frameworks have set their properties.
-    if (this.isConnected && this.#loadKey() !== this.#loadedKey) this.#load();
-    if (this.open) this._everOpened = true;
+    if (this.isConnected && this.#loading.changed(this.#target())) this.#load();
   }
 
   /** Also waits for the visitor's words (another language, the error messages) while their chunk is on its way. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    for (let pending = this.#pendingMessages(); pending; pending = this.#pendingMessages()) {
+    for (let pending = this.#language.pending(); pending; pending = this.#language.pending()) {
       await pending;
       result = await super.getUpdateComplete();
     }
     return result;
   }
 
-  #pendingMessages(): Promise<void> | null {
-    return this.#language.pending(this._view.state === 'error');
-  }
-
   protected override render() {
-    const messages = this.#language.messages(this._view.state === 'error');
+    const messages = this.#language.messages();
     // The visitor's language, or the error messages, are on their way (the link waits for its
     // language; an error or a change of lang does not): meanwhile only the textless loading box.
     if (!messages)
       return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
     const presentation: Presentation = {
       messages,
-      playIdleVideo: this._media.visible && motionAllowed(),
-      posterFailed: this._media.posterFailed,
-      videoFailed: this._media.videoFailed,
-      stream: this._media.stream,
+      ...this.#media.presentation,
       conversation: this.#conversation?.render(),
     };
     const variant = this.variant;
-    if (variant === 'orb') {
-      const orb = this.#orb;
-      const player = this._everOpened ? renderPlayer(this._view, presentation, this.#actions) : nothing;
+    if (variant === 'orb')
       return (
-        orb?.renderOrb(
-          { html, nothing },
-          this._view,
-          { ...presentation, open: this.open, everOpened: this._everOpened },
-          {
-            ...this.#actions,
-            toggle: () => this.#setOpen(!this.open),
-            close: () => this.#setOpen(false),
-          },
-          player,
+        this.#loading.orb?.render({ html, nothing }, this.#view, presentation, this.#actions, () =>
+          renderPlayer(this.#view, presentation, this.#actions),
         ) ?? nothing
       );
-    }
     return renderFramed(
       variant === 'player'
-        ? renderPlayer(this._view, presentation, this.#actions)
-        : renderMessage(this._view, messages, this.#actions),
+        ? renderPlayer(this.#view, presentation, this.#actions)
+        : renderMessage(this.#view, messages, this.#actions),
     );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.setAttribute('state', this._view.state);
+    this.setAttribute('state', this.#view.state);
     const variant = this.variant;
     if (variant) this.setAttribute('variant', variant);
     else this.removeAttribute('variant');
     if (changed.has('open') && changed.get('open') !== undefined) this.#emit('share-link-toggle', { open: this.open });
-    this.#focusAfterToggle();
-    this.#watchVisibility();
+    this.#loading.orb?.moveFocus();
   }
 
   readonly #actions: Actions = {
     start: () => void this.start(),
     end: () => this.end(),
     retry: () => this.reload(),
-    posterFailed: () => (this._media = { ...this._media, posterFailed: true }),
-    videoFailed: () => (this._media = { ...this._media, videoFailed: true }),
+    posterFailed: () => this.#media.set({ posterFailed: true }),
+    videoFailed: () => this.#media.set({ videoFailed: true }),
   };
 
-  #setOpen(open: boolean): void {
-    this.#moveFocus = open ? 'panel' : 'orb';
-    this.open = open;
+  /** What names the link, and what every request for it carries. */
+  #target(): Target {
+    return { token: this.token ?? '', apiBase: this.apiBase || BUNDLE_ORIGIN };
   }
 
-  #focusAfterToggle(): void {
-    const target = this.#moveFocus;
-    if (!target) return;
-    this.#moveFocus = null;
-    // Into the panel: its close button, first in it, as in a dialog. Back out: the orb.
-    (this.renderRoot.querySelector(target === 'panel' ? '.close' : '.orb') as HTMLElement | null)?.focus();
+  /** The one place the view changes. */
+  #change(change: ViewChange): void {
+    const view = nextView(this.#view, change);
+    if (view === this.#view) return;
+    this.#view = view;
+    this.requestUpdate();
   }
 
-  #apiBase(): string {
-    return this.apiBase || BUNDLE_ORIGIN;
-  }
-
-  #loadKey(): string {
-    return `${this.token ?? ''} ${this.#apiBase()}`;
-  }
-
-  #replaceController(): AbortController {
-    this.#controller?.abort();
-    return (this.#controller = new AbortController());
-  }
-
+  /** Loads the link (again): whatever the last one had is let go. */
   #load(): void {
-    if (this.#loadKey() !== this.#loadedKey) this.#rateLimitRetry.reset();
-    else this.#rateLimitRetry.cancel();
-    this.#loadedKey = this.#loadKey();
-    const controller = this.#replaceController();
-    this.#stopExpiryTimer();
+    this.#expiry.stop();
     void this.#conversation?.end('removed');
     this.#conversation = null;
-    this.#session = null;
-    this._media = { ...NO_MEDIA, visible: this._media.visible };
-    this._view = LOADING;
-    // The visitor's language (a lazy chunk, unless English) is fetched beside the link, not after it.
-    const language = this.#language.pending(false);
-    const token = this.token ?? '';
-    if (!isValidToken(token)) {
-      this.#controller = null;
-      const given = this.token ? `"${String(this.token).slice(0, 80)}"` : 'is missing; it';
-      this.#fail('invalid-token', `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`);
-      return;
-    }
-    const link = resolve(token, { apiBase: this.#apiBase(), signal: controller.signal }).then((resolved) =>
-      resolved.shareLink.type === 'ORB_EMBED' && !this.#orb ? this.#loadOrb().then(() => resolved) : resolved,
-    );
-    (language ? Promise.all([link, language]).then(([resolved]) => resolved) : link).then(
-      (link) => controller === this.#controller && this.#show(link),
-      (error: unknown) => controller === this.#controller && !controller.signal.aborted && this.#failWith(error),
-    );
-  }
-
-  /** An orb link brings the orb's chunk (renderer and stylesheet) along before it is shown. */
-  async #loadOrb(): Promise<void> {
-    try {
-      this.#orb = await loadOrb();
-    } catch (error) {
-      throw new ShareLinkError('network', `its orb code did not load (${String(error)})`);
-    }
-    this.#orb.adoptOrbStyles(this.shadowRoot);
+    this.#media.reset();
+    this.#change({ type: 'load' });
+    this.#loading.load(this.#target());
   }
 
   #show({ shareLink, persona, clockOffset }: ResolvedLink): void {
-    this.#controller = null;
-    this.#clockOffset = clockOffset;
-    this.#rateLimitRetry.reset();
-    this._view = { state: 'ready', shareLink, persona, error: null };
+    this.#expiry.offset = clockOffset;
+    this.#change({ type: 'found', shareLink, persona });
     if (!this.#judge()) this.#emit('share-link-ready', { shareLink, persona });
   }
 
   /**
-   * Applies the policy by server time; on a refusal, shows it and returns `true`. Otherwise arms a
-   * timer for the moment the link expires. A live conversation is never cut: it is judged when it ends.
+   * Applies the policy by server time to a ready link; on a refusal, shows it and returns `true`.
+   * Otherwise it is judged again when it expires. A conversation is never cut: it is judged when it ends.
    */
   #judge(): boolean {
-    const { shareLink, state } = this._view;
-    if (!shareLink || state === 'error' || state === 'live' || state === 'starting') return false;
-    this.#stopExpiryTimer();
-    const now = this.#serverNow();
-    const origin = globalThis.location?.origin ?? 'null';
+    const view = this.#view;
+    if (view.state !== 'ready') return false;
+    const { shareLink } = view;
+    const now = this.#expiry.now();
+    const origin = location.origin;
     const refusal = checkShareLink(shareLink, { origin, now, embedding: !onSharePage(this) });
-    if (refusal) {
-      this.#fail(refusal, explainRefusal(refusal, { token: shareLink.token, origin, link: shareLink, now }));
-      return true;
-    }
-    if (shareLink.expiresAt && this.isConnected) {
-      this.#cancelExpiry = callAt(
-        Date.parse(shareLink.expiresAt),
-        () => this.#serverNow(),
-        () => {
-          this.#cancelExpiry = null;
-          this.#judge();
-        },
-      );
-    }
-    return false;
+    if (!refusal) this.#expiry.judgeAt(shareLink.expiresAt);
+    else
+      this.#fail({
+        reason: refusal,
+        message: explainRefusal(refusal, { origin, link: shareLink, now }),
+      });
+    return refusal !== null;
   }
 
-  #serverNow(): number {
-    return Date.now() + this.#clockOffset;
-  }
-
-  // Background tabs throttle timers: judge again the moment the tab is shown.
-  readonly #onVisibilityChange = () => {
-    if (document.visibilityState === 'visible') this.#judge();
-  };
-
-  // A visitor who was offline should not have to find the retry button once they are back.
-  readonly #onOnline = () => {
-    if (this._view.error?.reason === 'network') this.reload();
-  };
-
-  #failWith(error: unknown): void {
-    this.#controller = null;
-    if (error instanceof ShareLinkError && error.reason === 'rate-limited') {
-      // Loading again (not starting again) after the wait: no use is ever counted without a press.
-      const retryInMs = this.#rateLimitRetry.schedule(error.retryAfterMs, () => this.reload());
-      this.#fail('rate-limited', explainRateLimit(String(this.token), error.retryAfterMs, retryInMs));
-    } else if (error instanceof ShareLinkError) this.#fail(error.reason, `share link ${this.token}: ${error.message}`);
-    else this.#fail('bad-response', `share link ${this.token}: unexpected failure: ${String(error)}`);
-  }
-
-  #fail(reason: ErrorReason, message: string): void {
-    this.#stopExpiryTimer();
-    this._view = { ...this._view, state: 'error', error: { reason, message } };
-    console.warn(`<share-link-embed> ${message}`);
-    this.#emit('share-link-error', { reason, message });
+  /** Errors three ways: the view (translated text), one console warning, the `share-link-error` event. */
+  #fail(error: EmbedError): void {
+    this.#expiry.stop();
+    this.#change({ type: 'fail', error });
+    console.warn(`<share-link-embed> ${error.message}`);
+    this.#emit('share-link-error', { ...error });
   }
 
   /** Returns `false` if a listener cancelled a cancelable event. */
   #emit<K extends keyof ShareLinkEmbedEventMap>(
     type: K,
     detail: ShareLinkEmbedEventMap[K]['detail'],
-    cancelable = false,
+    cancelable?: boolean,
   ): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   /** Runs the conversation in the player: loads the conversation chunk, which loads the engine's adapter. */
-  async #converse(session: SessionResponse): Promise<void> {
-    const { sessionToken } = session;
-    const current = () => this.#session?.sessionToken === sessionToken && this._view.state === 'live';
+  async #converse({ sessionToken, engine }: SessionResponse): Promise<void> {
+    const current = () => this.#view.state === 'live' && this.#view.sessionToken === sessionToken;
     let module;
     try {
-      module = await loadConversation();
+      [module] = await Promise.all([loadConversation(), this.#language.pending(false)]);
     } catch (error) {
       if (current())
         this.#ended(sessionToken, 'error', {
@@ -511,70 +366,29 @@ export class ShareLinkEmbed extends LitElement {
     }
     if (!current()) return;
     this.#conversation = new module.ConversationController(this, {
-      engine: session.engine,
+      engine,
       html,
+      lang: this.#language.language,
+      text: this.#language.messages(false)?.conversation,
       finished: (reason, failure) => this.#ended(sessionToken, reason, failure),
     });
   }
 
   /** A live session is over: back to ready (or to the failure), and `share-link-end`. */
   #ended(sessionToken: string, reason: ShareLinkEndReason, failure?: ConversationFailure): void {
-    if (this.#session?.sessionToken !== sessionToken) {
-      // Replaced meanwhile (a new token): only tell the page.
-      this.#emit('share-link-end', { sessionToken, reason });
-      return;
+    const view = this.#view;
+    // Replaced meanwhile (a new token): only tell the page.
+    const current = view.state === 'live' && view.sessionToken === sessionToken;
+    if (current) {
+      this.#conversation = null;
+      this.#media.set({ stream: null });
+      this.#change({ type: 'stop' });
     }
-    this.#session = null;
-    this.#conversation = null;
-    this._media = { ...this._media, stream: null };
-    this._view = { ...this._view, state: 'ready' };
     this.#emit('share-link-end', { sessionToken, reason });
-    if (failure) this.#fail(failure.reason, `share link ${this.token}: ${failure.message}`);
+    if (!current) return;
+    if (failure) this.#fail({ reason: failure.reason, message: `share link ${this.token}: ${failure.message}` });
     else this.#judge();
   }
-
-  #stopExpiryTimer(): void {
-    this.#cancelExpiry?.();
-    this.#cancelExpiry = null;
-  }
-
-  /** The idle video loads and plays only while the player is on screen. */
-  #watchVisibility(): void {
-    const player =
-      this._view.persona?.avatar.videoUrl && motionAllowed() ? this.renderRoot.querySelector('[part~="player"]') : null;
-    if (player === this.#observed) return;
-    this.#observer?.disconnect();
-    this.#observed = player;
-    if (!player || typeof IntersectionObserver === 'undefined') return;
-    this.#observer ??= new IntersectionObserver((entries) => {
-      const visible = entries.some((entry) => entry.isIntersecting);
-      if (visible !== this._media.visible) this._media = { ...this._media, visible };
-    });
-    this.#observer.observe(player);
-  }
-
-  #teardown(): void {
-    // Removed from the page: the conversation releases the microphone, its connection and audio.
-    void this.#conversation?.end('removed');
-    if (this.#controller) {
-      this.#controller.abort();
-      this.#controller = null;
-      // Torn down mid-request: load again if it is put back.
-      if (this._view.state === 'loading') this.#loadedKey = null;
-      else if (this._view.state === 'starting') this._view = { ...this._view, state: 'ready' };
-    }
-    this.#stopExpiryTimer();
-    this.#rateLimitRetry.cancel();
-    this.#observer?.disconnect();
-    this.#observer = null;
-    this.#observed = null;
-  }
-}
-
-/** Idle motion is off under `prefers-reduced-motion` and Save-Data. */
-function motionAllowed(): boolean {
-  const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
-  return !saveData && !matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
 // The element's event types travel with the class (the `/element` entry has them too).

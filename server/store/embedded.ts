@@ -2,9 +2,12 @@
  * The embedded store, the default: personas and share links in memory, optionally written back to
  * the data file after every change (`--persist`). One process only; PostgreSQL is the store for more.
  *
- * Counting is exact because every check-and-reserve runs synchronously on Node's single thread: no
- * `await` sits between reading a link and reserving its use. A reservation is held beside the link
- * (it counts against the limit at once) while `mint` runs, then becomes a use.
+ * Counting is exact because every check-and-reserve runs synchronously on Node's single thread:
+ * `reserveUse` checks that the link still has the revision it was judged at and a use left, and
+ * reserves the use, with no `await` between. A reservation is held beside the link (it counts
+ * against the limit, and lookups see it, at once) while the session is minted, then `confirm`
+ * turns it into a use in the same synchronous step as it releases it. Revisions live in memory
+ * only: every management change, and every rollback, gives the links it touches a new one.
  *
  * Durable or nothing: a change resolves only once a write that includes it has been renamed into
  * place. Writes are group commits: changes that arrive while a write is under way share the next
@@ -13,25 +16,23 @@
  * file and memory agree and a refused change has no effect. Reservations are never written: the
  * file holds only uses whose sessions were granted (or are being granted by a write in flight).
  */
-import { checkShareLink } from '../../src/policy.ts';
-import {
-  isPublicSuffix,
-  type CreateShareLink,
-  type DataFile,
-  type EngineSetting,
-  type StoredPersona,
-  type StoredShareLink,
-  type UpdateShareLink,
+import type {
+  CreateShareLink,
+  DataFile,
+  EngineSetting,
+  StoredPersona,
+  StoredShareLink,
+  UpdateShareLink,
 } from '../schemas.ts';
 import { DataFileWriter, loadDataFile } from './data-file.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeChanges, normalizeLinkDates, searchNeedle } from './shared.ts';
 import {
   StoreUnavailableError,
   type ListOptions,
-  type Mint,
+  type ReservedUse,
+  type ResolvedLink,
   type ShareLinkStore,
-  type StartedSession,
-  type StartOptions,
+  type UseRequest,
 } from './types.ts';
 
 interface Waiter {
@@ -44,8 +45,10 @@ export class EmbeddedStore implements ShareLinkStore {
   /** By id, in insertion order (the order lists show). */
   #links = new Map<string, StoredShareLink>();
   #byToken = new Map<string, StoredShareLink>();
-  /** Uses reserved by starts whose `mint` is still running, by link id. */
+  /** Uses reserved by starts whose session is still being minted, by link id. */
   readonly #reserved = new Map<string, number>();
+  /** Each link's revision, by id (see the module comment); never written to the file. */
+  readonly #revisions = new Map<string, number>();
   readonly #organizationId: string;
   readonly #writer: DataFileWriter | null;
   /** The last state made durable, to go back to when a write fails. */
@@ -87,9 +90,9 @@ export class EmbeddedStore implements ShareLinkStore {
     return link && this.#view(link);
   }
 
-  async resolve(token: string) {
+  async resolve(token: string): Promise<ResolvedLink | undefined> {
     const link = this.#byToken.get(token);
-    return link && { link: this.#view(link), persona: this.#personas.get(link.personaId) };
+    return link && this.#resolved(link);
   }
 
   async list({ page, perPage, search, personaId }: ListOptions) {
@@ -111,41 +114,35 @@ export class EmbeddedStore implements ShareLinkStore {
     return { personas: [...this.#personas.values()], shareLinks: [...this.#links.values()] };
   }
 
+  personasInMemory(): readonly StoredPersona[] {
+    return [...this.#personas.values()];
+  }
+
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async startSession<T>(
-    token: string,
-    origin: string | null,
-    now: number,
-    mint: Mint<T>,
-    { sharePage = false }: StartOptions = {},
-  ): Promise<StartedSession<T>> {
-    const found = this.#byToken.get(token);
-    if (!found) return { ok: false, reason: 'not-found' };
-    const refusal = checkShareLink(this.#view(found), {
-      origin,
-      now,
-      isPublicSuffix,
-      ...(sharePage && { embedding: false }),
-    });
-    if (refusal && refusal !== 'not-embeddable') return { ok: false, reason: refusal };
-    // Reserved in the same synchronous step as the check: no other start can see the use as free.
-    const id = found.id;
+  async reserveUse({ judged }: UseRequest): Promise<ReservedUse | null> {
+    const link = this.#links.get(judged.link.id);
+    // In the same synchronous step as the reservation: no other start can see the use as free.
+    // Enabled, expiry and origin were judged on this revision; only other starts move the count.
+    if (!link || this.#revision(link.id) !== judged.revision || !hasUseLeft(this.#view(link))) return null;
+    const id = link.id;
     this.#reserve(id, 1);
-    const reservedView = this.#view(found);
-    const persona = this.#personas.get(found.personaId);
-    let minted: T;
-    try {
-      minted = await mint(reservedView, persona);
-    } finally {
+    const counted = this.#view(link);
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error('a reserved use is confirmed or released once');
+      settled = true;
       this.#reserve(id, -1);
-    }
-    // The link may have been replaced (a rollback) or deleted while mint ran: count on what is there now.
-    const link = this.#links.get(id);
-    if (!link) return { ok: true, usageCount: reservedView.usageCount, link: reservedView, persona, minted };
-    link.usageCount += 1;
-    await this.#commit();
-    return { ok: true, usageCount: reservedView.usageCount, link: this.#view(link), persona, minted };
+    };
+    return {
+      usageCount: counted.usageCount,
+      link: counted,
+      confirm: async () => {
+        settle();
+        await this.#countUse(id);
+      },
+      release: async () => settle(),
+    };
   }
 
   async create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined> {
@@ -165,6 +162,7 @@ export class EmbeddedStore implements ShareLinkStore {
     for (const [key, value] of Object.entries(normalizeChanges(changes))) {
       if (value !== undefined) (link as Record<string, unknown>)[key] = value;
     }
+    this.#bumpRevision(id);
     if (changes.isPrimary) this.#demoteOtherPrimaries(link);
     await this.#commit();
     return this.#links.get(id) && this.#view(link);
@@ -206,6 +204,33 @@ export class EmbeddedStore implements ShareLinkStore {
   }
 
   // ---- Inside ----------------------------------------------------------------------------------
+
+  /**
+   * A reserved use becomes a use (its reservation was released in this same step). The link may
+   * have been replaced (a rollback) or deleted while the session was minted: count on what is there now.
+   */
+  #countUse(id: string): Promise<void> {
+    const link = this.#links.get(id);
+    if (!link) return Promise.resolve();
+    link.usageCount += 1;
+    return this.#commit();
+  }
+
+  #resolved(link: StoredShareLink): ResolvedLink {
+    return {
+      link: this.#view(link),
+      persona: this.#personas.get(link.personaId),
+      revision: this.#revision(link.id),
+    };
+  }
+
+  #revision(id: string): string {
+    return String(this.#revisions.get(id) ?? 0);
+  }
+
+  #bumpRevision(id: string): void {
+    this.#revisions.set(id, (this.#revisions.get(id) ?? 0) + 1);
+  }
 
   /** The link as answered: reserved uses count (a lookup must not offer a use a start holds). */
   #view(link: StoredShareLink): StoredShareLink {
@@ -257,6 +282,7 @@ export class EmbeddedStore implements ShareLinkStore {
           // Everything since the last durable state is undone: this write's changes and those made while it ran.
           const undone = [...batch, ...this.#waiting.splice(0)];
           this.#setLinks((JSON.parse(this.#durableText) as DataFile).shareLinks);
+          for (const id of this.#links.keys()) this.#bumpRevision(id);
           const failure = new StoreUnavailableError(
             `cannot write ${writer.target}: ${(error as Error).message}; the change was undone`,
             { cause: error },
@@ -269,6 +295,11 @@ export class EmbeddedStore implements ShareLinkStore {
       this.#writing = null;
     }
   }
+}
+
+/** Whether a use is left under the link's limit (its count including reserved uses). */
+function hasUseLeft(link: StoredShareLink): boolean {
+  return link.usageLimit === null || link.usageCount < link.usageLimit;
 }
 
 function serialize(data: DataFile): string {

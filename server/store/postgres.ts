@@ -2,14 +2,14 @@
  * The PostgreSQL store: for production and for more than one API process. The database is the one
  * source of counts; API processes hold no state of their own, so any number of them may share it.
  *
- * Counting a use is one conditional `UPDATE … WHERE enabled AND (expires_at IS NULL OR expires_at > $now)
- * AND (usage_limit IS NULL OR usage_count < usage_limit) RETURNING …`, committed on its own, so N
- * concurrent starts on a link with k uses left grant exactly k across every process. No row lock or
- * transaction is held while `mint` runs (a vendor call can take seconds; a held lock would stall
- * every start on that link, and the pool, during a vendor outage): the use is reserved, `mint`
- * runs, and if it fails the use is given back with a guarded decrement. A crash (or a lost
- * connection) between the reservation and the give-back over-counts by one; nothing ever
- * under-counts, so a link never grants more sessions than its limit.
+ * Counting a use (`reserveUse`) is one conditional `UPDATE … WHERE revision = $judged AND enabled AND
+ * (expires_at IS NULL OR expires_at > $now) AND (usage_limit IS NULL OR usage_count < usage_limit)
+ * RETURNING …`, committed on its own, so N concurrent starts on a link with k uses left grant
+ * exactly k across every process. No row lock or transaction is held while the session is minted
+ * (a vendor call can take seconds; a held lock would stall every start on that link, and the pool,
+ * during a vendor outage): the use is counted, the session minted, and if that fails the use is
+ * given back with a guarded decrement (`release`). A crash (or a lost connection) between the two
+ * over-counts by one; nothing ever under-counts, so a link never grants more sessions than its limit.
  *
  * Every query has a deadline (`statement_timeout` on the server, and one in this process that also
  * covers waiting for a connection): when the database is away, requests fail fast with
@@ -18,139 +18,32 @@
  * still complete on the server: a start then over-counts by one (never under), and a management
  * write answered 503 may have taken effect (read it back).
  */
-import postgres, { type Sql } from 'postgres';
-import { checkShareLink } from '../../src/policy.ts';
-import {
-  isPublicSuffix,
-  StoredShareLinkSchema,
-  type CreateShareLink,
-  type DataFile,
-  type EngineSetting,
-  type StoredPersona,
-  type StoredShareLink,
-  type UpdateShareLink,
+import type { Sql } from 'postgres';
+import { postgresCounters, type CounterBackend } from '../limits.ts';
+import type {
+  CreateShareLink,
+  DataFile,
+  EngineSetting,
+  StoredPersona,
+  StoredShareLink,
+  UpdateShareLink,
 } from '../schemas.ts';
 import { DataFileError } from './data-file.ts';
 import { SCHEMA_LOCK, migrate } from './migrate.ts';
+import { connect, describeDatabase, isConnectionError, withDeadline, type PostgresOptions } from './postgres-pool.ts';
+import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
 import {
   StoreStartError,
-  StoreUnavailableError,
   type ListOptions,
-  type Mint,
+  type ReservedUse,
+  type ResolvedLink,
   type ShareLinkStore,
-  type StartedSession,
-  type StartOptions,
+  type UseRequest,
 } from './types.ts';
 
-export interface PostgresOptions {
-  /**
-   * Connections in this process's pool (default 4). Few connections carry many pipelined queries
-   * each, which costs the database less CPU per lookup than many lightly loaded ones. Measured on
-   * 2 cores, one process at 50 HTTP connections: about 8,400 lookups/s with p99 14 ms with 4,
-   * against 5,400 to 6,800 with p99 20 to 44 ms with 10 (the driver's default). Processes × pool
-   * must stay under the server's `max_connections`.
-   */
-  poolSize?: number;
-  /** How long a query may take, waiting for a connection included, before it fails (default 5000 ms). */
-  queryTimeoutMs?: number;
-  /** How long opening a connection may take (default 3 s). */
-  connectTimeoutSeconds?: number;
-}
-
-interface LinkRow {
-  id: string;
-  token: string;
-  type: StoredShareLink['type'];
-  expires_at: Date | null;
-  usage_limit: string | null;
-  usage_count: string;
-  allowed_origins: string[];
-  allow_all_origins: boolean;
-  remove_watermark: boolean;
-  enabled: boolean;
-  is_primary: boolean;
-  created_at: Date;
-  persona_id: string;
-  persona_name: string;
-  organization_id: string;
-  revision: string;
-  extra: Record<string, unknown>;
-}
-
-/** The fields with columns of their own; anything else a data file stores goes into `extra`. */
-const KNOWN_FIELDS = new Set(Object.keys(StoredShareLinkSchema.entries));
-
-/** A start that keeps losing races (uses given back and taken again between its read and its update) stops trying. */
-const MAX_START_ATTEMPTS = 10;
-
-function toLink(row: LinkRow): StoredShareLink {
-  return {
-    ...row.extra,
-    id: row.id,
-    token: row.token,
-    type: row.type,
-    expiresAt: row.expires_at === null ? null : row.expires_at.toISOString(),
-    usageLimit: row.usage_limit === null ? null : Number(row.usage_limit),
-    usageCount: Number(row.usage_count),
-    allowedOrigins: row.allowed_origins,
-    allowAllOrigins: row.allow_all_origins,
-    removeWatermark: row.remove_watermark,
-    enabled: row.enabled,
-    isPrimary: row.is_primary,
-    createdAt: row.created_at.toISOString(),
-    personaId: row.persona_id,
-    personaName: row.persona_name,
-    organizationId: row.organization_id,
-  };
-}
-
-const extraFields = (link: StoredShareLink) =>
-  Object.fromEntries(Object.entries(link).filter(([key]) => !KNOWN_FIELDS.has(key)));
-const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso)));
-
-/** A pool for this process. Connections open lazily, on the first query. */
-export function connect(url: string, options: PostgresOptions = {}): Sql {
-  const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
-  return postgres(url, {
-    max: options.poolSize ?? 4,
-    connect_timeout: options.connectTimeoutSeconds ?? 3,
-    idle_timeout: 60,
-    prepare: true,
-    onnotice: () => undefined,
-    connection: { application_name: 'share-link-api', statement_timeout: queryTimeoutMs },
-  });
-}
-
-/** `host:port/database` of a pool, for messages (never the password). */
-export function describeDatabase(sql: Sql): string {
-  const { host, port, database } = sql.options;
-  return `${host.join(',')}:${port.join(',')}/${database}`;
-}
-
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
-  '28P01',
-  '28000',
-  '3D000',
-  '57P03', // bad password, no such role or database, the server is starting
-]);
-
 export class PostgresStore implements ShareLinkStore {
-  /**
-   * The pool, for other modules that need the database to hold across processes (e.g. a
-   * rate limiter's counters). Queries through it share this store's connections and timeouts.
-   */
+  /** The pool. Queries through it share this store's connections and timeouts. */
   readonly sql: Sql;
   readonly #queryTimeoutMs: number;
 
@@ -185,8 +78,7 @@ export class PostgresStore implements ShareLinkStore {
           `data file ${options.seed?.file} conflicts with the database at ${where}: ${error.message}`,
         );
       const { code, message } = error as Error & { code?: string };
-      const problem =
-        code && CONNECTION_ERRORS.has(code) ? 'cannot reach PostgreSQL' : 'cannot prepare the database on PostgreSQL';
+      const problem = isConnectionError(code) ? 'cannot reach PostgreSQL' : 'cannot prepare the database on PostgreSQL';
       throw new StoreStartError(
         `${problem} at ${where}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
       );
@@ -255,9 +147,9 @@ export class PostgresStore implements ShareLinkStore {
     return rows[0] && toLink(rows[0]);
   }
 
-  async resolve(token: string) {
+  async resolve(token: string): Promise<ResolvedLink | undefined> {
     const row = await this.#readByToken(token);
-    return row && { link: toLink(row), persona: row.persona ?? undefined };
+    return row && { link: toLink(row), persona: row.persona ?? undefined, revision: String(row.revision) };
   }
 
   async list({ page, perPage, search, personaId }: ListOptions) {
@@ -280,52 +172,31 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async startSession<T>(
-    token: string,
-    origin: string | null,
-    now: number,
-    mint: Mint<T>,
-    { sharePage = false }: StartOptions = {},
-  ): Promise<StartedSession<T>> {
-    for (let attempt = 1; ; attempt++) {
-      const row = await this.#readByToken(token);
-      if (!row) return { ok: false, reason: 'not-found' };
-      const link = toLink(row);
-      const refusal = checkShareLink(link, { origin, now, isPublicSuffix, ...(sharePage && { embedding: false }) });
-      if (refusal && refusal !== 'not-embeddable') return { ok: false, reason: refusal };
-      if (attempt > MAX_START_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached' };
-      // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
-      // is judged on the row just read, and the update counts only if the row still has that
-      // revision: a PATCH in between makes it count nothing and the start judges again. A refused
-      // origin never touches the count, so the count stays exact even under a flood of forged
-      // origins (reserving first and giving back would, for a moment, refuse real visitors).
-      const reserved = await this.#query(
-        'session start',
-        () => this.sql<{ usage_count: string }[]>`
+  async reserveUse({ judged, now }: UseRequest): Promise<ReservedUse | null> {
+    // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
+    // was judged on the row read, and the update counts only if the row still has that revision:
+    // a PATCH in between makes it count nothing and the start judges again. A refused origin
+    // never touches the count, so the count stays exact even under a flood of forged origins
+    // (reserving first and giving back would, for a moment, refuse real visitors).
+    const id = judged.link.id;
+    const [counted] = await this.#query(
+      'session start',
+      () => this.sql<{ usage_count: string }[]>`
         UPDATE share_links SET usage_count = usage_count + 1
-        WHERE id = ${link.id} AND revision = ${row.revision} AND enabled
+        WHERE id = ${id} AND revision = ${judged.revision} AND enabled
           AND (expires_at IS NULL OR expires_at > ${new Date(now)})
           AND (usage_limit IS NULL OR usage_count < usage_limit)
         RETURNING usage_count`,
-      );
-      // No row: the link changed since it was read (used up, or patched). Read it again to name the reason.
-      if (!reserved[0]) continue;
-      const usageCount = Number(reserved[0].usage_count);
-      const counted = { ...link, usageCount };
-      const persona = row.persona ?? undefined;
-      let minted: T;
-      try {
-        minted = await mint(counted, persona);
-      } catch (error) {
-        await this.#query(
-          'give back a use',
-          () =>
-            this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${link.id} AND usage_count > 0`,
-        ).catch((failure: Error) => reportStoreFailure(failure));
-        throw error;
-      }
-      return { ok: true, usageCount, link: counted, persona, minted };
-    }
+    );
+    if (!counted) return null;
+    const usageCount = Number(counted.usage_count);
+    return {
+      usageCount,
+      link: { ...judged.link, usageCount },
+      // Committed already: the update above is durable on its own.
+      confirm: async () => undefined,
+      release: () => this.#giveBack(id),
+    };
   }
 
   async create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined> {
@@ -408,11 +279,24 @@ export class PostgresStore implements ShareLinkStore {
     return rows.length > 0;
   }
 
+  /** Limit counters in this database, shared by every process on it. */
+  sharedLimitCounters(): CounterBackend {
+    return postgresCounters(this.sql);
+  }
+
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
   }
 
   // ---- Inside ----------------------------------------------------------------------------------
+
+  /** Gives a counted use back; a failure is reported, not thrown (the use stays counted: over by one). */
+  async #giveBack(id: string): Promise<void> {
+    await this.#query(
+      'give back a use',
+      () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+    ).catch((failure: Error) => reportStoreFailure(failure));
+  }
 
   /** The link and its persona in one query. */
   async #readByToken(token: string): Promise<(LinkRow & { persona: StoredPersona | null }) | undefined> {
@@ -425,26 +309,7 @@ export class PostgresStore implements ShareLinkStore {
   }
 
   /** Runs a query with a deadline; every failure becomes a `StoreUnavailableError` (503). */
-  async #query<T>(what: string, run: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new StoreUnavailableError(`PostgreSQL did not answer within ${this.#queryTimeoutMs} ms (${what})`)),
-        this.#queryTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([run(), deadline]);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      const { code, message } = error as Error & { code?: string };
-      throw new StoreUnavailableError(
-        `PostgreSQL at ${describeDatabase(this.sql)}: ${what} failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
-        { cause: error },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+  #query<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return withDeadline(this.sql, this.#queryTimeoutMs, what, run);
   }
 }

@@ -1,9 +1,11 @@
 /**
- * The one interface both stores implement (the embedded memory-plus-file store and PostgreSQL),
- * and what the app and other modules code against. The policy stays in `src/policy.ts`; a store
- * makes its decision atomic.
+ * What the app and the services ask of a store, one interface per capability, so that a new
+ * piece (conversations, analytics, an outbox) is one more interface beside these and a service
+ * names only the ones it uses. Both stores (the embedded memory-plus-file store and PostgreSQL)
+ * implement `ShareLinkStore`, every piece of it. The policy stays in src/policy.ts and is applied
+ * by the services (server/judging.ts); a store makes the count atomic (docs/api.md, "Stores").
  */
-import type { PolicyReason } from '../../src/policy.ts';
+import type { CounterBackend } from '../limits.ts';
 import type { CreateShareLink, EngineSetting, StoredPersona, StoredShareLink, UpdateShareLink } from '../schemas.ts';
 
 export interface ListOptions {
@@ -23,49 +25,88 @@ export interface ListMeta {
   next: number | null;
 }
 
-export type SessionRefusal = 'not-found' | Exclude<PolicyReason, 'not-embeddable'>;
-
-export type StartedSession<T> =
-  | { ok: true; usageCount: number; link: StoredShareLink; persona: StoredPersona | undefined; minted: T }
-  | { ok: false; reason: SessionRefusal };
-
-/** Work that needs a counted use before it may run, e.g. an upstream call that mints an engine token. */
-export type Mint<T> = (link: StoredShareLink, persona: StoredPersona | undefined) => Promise<T>;
-
-export interface StartOptions {
-  /**
-   * The start comes from the link's own share page (`GET /s/{token}`, see server/share-page.ts): a
-   * `LINK` link is then judged as opened directly (policy `embedding: false`), not by its allowlist.
-   */
-  sharePage?: boolean;
+/** A link as read by token, with its persona and the revision it was read at. */
+export interface ResolvedLink {
+  link: StoredShareLink;
+  /** The full persona, private fields included: never put it into a public answer as it is. */
+  persona: StoredPersona | undefined;
+  /** Changes whenever a management write changes the link (not when a use is counted). */
+  revision: string;
 }
 
-export interface ShareLinkStore {
-  /** The full persona, private fields included: never put it into a public answer as it is. */
-  persona(id: string): Promise<StoredPersona | undefined>;
+/** Lookups: a link and its persona in one read (one query on PostgreSQL). */
+export interface LinkLookup {
+  resolve(token: string): Promise<ResolvedLink | undefined>;
+}
+
+/**
+ * One use to count: the link as it was read and judged, and the time it was judged at. Whatever
+ * else must be written in the same atomic step as the count (a conversation record, say) joins
+ * this request, and `release` undoes it with the count.
+ */
+export interface UseRequest {
+  judged: ResolvedLink;
+  /** ms since the epoch, the start's one clock reading. */
+  now: number;
+}
+
+/** A use counted against its link's limit, not yet granted. */
+export interface ReservedUse {
+  /** The link's count with this use in it: what the session answer reports. */
+  usageCount: number;
+  /** The link as counted. */
+  link: StoredShareLink;
+  /** Grants the use; resolves once it is durable (rejects with `StoreUnavailableError`, counting nothing, if it cannot be). */
+  confirm(): Promise<void>;
+  /** Gives the use back (the session could not be minted). Never rejects: a failure is reported and over-counts by one. */
+  release(): Promise<void>;
+}
+
+/**
+ * The counted step of a session start (server/sessions.ts): judge, then `reserveUse`, then mint,
+ * then `confirm` or `release`. No lock or transaction is held between the steps.
+ */
+export interface UseCounter {
+  /**
+   * Counts one use, atomically, if the link still has the revision it was judged at and a use
+   * left at `now` (enabled, not expired, under its limit, counting uses other starts hold).
+   * `null` when it has not: the caller reads the link again and judges it again. N concurrent
+   * starts on a link with k uses left reserve exactly k, across processes on PostgreSQL.
+   */
+  reserveUse(request: UseRequest): Promise<ReservedUse | null>;
+}
+
+/** Management of share links (`/v1/share-links`). */
+export interface ShareLinkRepository {
   linkById(id: string): Promise<StoredShareLink | undefined>;
-  /** A lookup: the link and its persona in one read (one query on PostgreSQL). */
-  resolve(token: string): Promise<{ link: StoredShareLink; persona: StoredPersona | undefined } | undefined>;
   list(options: ListOptions): Promise<{ data: StoredShareLink[]; meta: ListMeta }>;
   /** `undefined` when `input.personaId` names no persona. An `isPrimary` link demotes the persona's other links. */
   create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined>;
   update(id: string, changes: UpdateShareLink): Promise<StoredShareLink | undefined>;
   remove(id: string): Promise<boolean>;
-  /**
-   * Checks the policy (src/policy.ts checkShareLink, embedding false) and counts one use atomically, then runs
-   * `mint(link, persona)` (e.g. an upstream vendor call that mints an engine token). If mint rejects, the use
-   * is given back and the error propagates: nothing is counted. Resolves only once the count is durable.
-   * N concurrent starts on a link with k uses left grant exactly k, across processes on PostgreSQL.
-   */
-  startSession<T>(
-    token: string,
-    origin: string | null,
-    now: number,
-    mint: Mint<T>,
-    options?: StartOptions,
-  ): Promise<StartedSession<T>>;
+}
+
+/** Personas (`/v1/personas`). */
+export interface PersonaRepository {
+  /** The full persona, private fields included: never put it into a public answer as it is. */
+  persona(id: string): Promise<StoredPersona | undefined>;
   /** Sets (or, with `null`, removes) a persona's private conversation engine; `undefined` when no persona has this id. */
   setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined>;
+}
+
+/** What a store may offer beyond its data. Ask for a capability; never test a store's class. */
+export interface StoreCapabilities {
+  /**
+   * Abuse-limit counters that every process on this store shares (server/limits.ts). Absent: the
+   * store serves one process, and counting in its memory is exact.
+   */
+  sharedLimitCounters?(): CounterBackend;
+  /** Every persona, when the store holds them in memory (for the start-up warning about missing vendor keys). */
+  personasInMemory?(): readonly StoredPersona[];
+}
+
+export interface ShareLinkStore
+  extends LinkLookup, UseCounter, ShareLinkRepository, PersonaRepository, StoreCapabilities {
   /** Waits for pending writes and releases connections. */
   close(): Promise<void>;
 }

@@ -12,8 +12,10 @@
  */
 import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { Connect, ConversationAdapter, Mode, Role } from './adapters/adapter.js';
-import { parseEngine, type EngineKind } from './engine.js';
-import { conversationMessagesFor, type ConversationMessages } from './messages.js';
+import type { EngineKind } from '../engine-schema.js';
+import { parseEngine } from './engine.js';
+import english from '../i18n/en-conversation.js';
+import type { ConversationText } from '../i18n/text.js';
 import { adoptStyles } from '../render/adopt-styles.js';
 import { CONVERSATION_CSS } from './styles.js';
 
@@ -31,6 +33,10 @@ export interface ConversationOptions {
   engine: unknown;
   /** The element's Lit `html` tag. */
   html: typeof litHtml;
+  /** The element's language (`en`, `de`, ...), for speech. */
+  lang: string;
+  /** Its words, which its chunk brought; English's are built in here. */
+  text: ConversationText | undefined;
   /** Called once, after everything is released. */
   finished(reason: EndReason, failure?: ConversationFailure): void;
 }
@@ -55,8 +61,7 @@ const MAX_CAPTIONS = 3;
 export class ConversationController implements ReactiveController {
   readonly #host: ConversationHost;
   readonly #options: ConversationOptions;
-  readonly #lang: string;
-  readonly #t: ConversationMessages;
+  readonly #t: ConversationText;
   readonly #abort = new AbortController();
   #status: Status = 'microphone';
   #muted = false;
@@ -69,9 +74,7 @@ export class ConversationController implements ReactiveController {
   constructor(host: ConversationHost, options: ConversationOptions) {
     this.#host = host;
     this.#options = options;
-    // The element's language: its `lang`, else the nearest `[lang]` ancestor, else English.
-    this.#lang = host.getAttribute('lang') || host.closest('[lang]')?.getAttribute('lang') || 'en';
-    this.#t = conversationMessagesFor(this.#lang);
+    this.#t = options.text ?? english;
     adoptStyles(host.shadowRoot, CONVERSATION_CSS, 'conversation');
     host.addController(this);
     host.requestUpdate();
@@ -85,6 +88,11 @@ export class ConversationController implements ReactiveController {
 
   get muted(): boolean {
     return this.#muted;
+  }
+
+  hostDisconnected(): void {
+    // Removed from the page (not moved: that reconnects at once): the microphone, the connection and audio are released.
+    queueMicrotask(() => this.#host.isConnected || void this.end('removed'));
   }
 
   hostUpdated(): void {
@@ -161,7 +169,7 @@ export class ConversationController implements ReactiveController {
         engine,
         microphone: this.#microphone,
         showStream: (stream) => !this.#done && this.#host.attachMediaStream(stream),
-        lang: this.#lang,
+        lang: this.#options.lang,
         signal: this.#abort.signal,
         events: {
           mode: (mode) => this.#setStatus(mode),

@@ -1,7 +1,7 @@
-/** Visitor-facing text in German: a lazy chunk of its own (see language.ts). */
-import type { Messages } from './en.js';
+/** Everything a visitor reads in German: one lazy chunk (see languages.ts). */
+import type { LanguageText } from './text.js';
 
-const de: Messages = {
+const de: LanguageText = {
   loading: 'Wird geladen…',
   start: 'Gespräch starten',
   starting: 'Verbindung wird hergestellt…',
@@ -25,6 +25,20 @@ const de: Messages = {
     server: 'Der Dienst hat Probleme. Versuchen Sie es später erneut.',
     'microphone-denied': 'Das Mikrofon ist blockiert. Erlauben Sie es und versuchen Sie es erneut.',
     'conversation-failed': 'Das Gespräch wurde abgebrochen. Versuchen Sie es erneut.',
+  },
+  conversation: {
+    microphone: 'Mikrofon erlauben…',
+    connecting: 'Verbindung wird hergestellt…',
+    listening: 'Hört zu',
+    speaking: 'Spricht',
+    muted: 'Mikrofon aus',
+    ending: 'Wird beendet…',
+    captions: 'Untertitel',
+    you: 'Sie',
+    typeMessage: 'Nachricht schreiben',
+    send: 'Senden',
+    mute: 'Mikrofon stummschalten',
+    end: 'Gespräch beenden',
   },
 };
 

@@ -1,7 +1,7 @@
-/** Visitor-facing text in Spanish: a lazy chunk of its own (see language.ts). */
-import type { Messages } from './en.js';
+/** Everything a visitor reads in Spanish: one lazy chunk (see languages.ts). */
+import type { LanguageText } from './text.js';
 
-const es: Messages = {
+const es: LanguageText = {
   loading: 'Cargando…',
   start: 'Iniciar conversación',
   starting: 'Conectando…',
@@ -25,6 +25,20 @@ const es: Messages = {
     server: 'El servicio tiene problemas. Inténtalo más tarde.',
     'microphone-denied': 'El micrófono está bloqueado. Permítelo e inténtalo de nuevo.',
     'conversation-failed': 'La conversación se detuvo. Inténtalo de nuevo.',
+  },
+  conversation: {
+    microphone: 'Permite el micrófono…',
+    connecting: 'Conectando…',
+    listening: 'Escuchando',
+    speaking: 'Hablando',
+    muted: 'Micrófono apagado',
+    ending: 'Terminando…',
+    captions: 'Subtítulos',
+    you: 'Tú',
+    typeMessage: 'Escribe un mensaje',
+    send: 'Enviar',
+    mute: 'Silenciar micrófono',
+    end: 'Terminar conversación',
   },
 };
 

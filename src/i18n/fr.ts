@@ -1,7 +1,7 @@
-/** Visitor-facing text in French: a lazy chunk of its own (see language.ts). */
-import type { Messages } from './en.js';
+/** Everything a visitor reads in French: one lazy chunk (see languages.ts). */
+import type { LanguageText } from './text.js';
 
-const fr: Messages = {
+const fr: LanguageText = {
   loading: 'Chargement…',
   start: 'Démarrer la conversation',
   starting: 'Connexion…',
@@ -25,6 +25,20 @@ const fr: Messages = {
     server: 'Le service rencontre des difficultés. Réessayez plus tard.',
     'microphone-denied': 'Le microphone est bloqué. Autorisez-le et réessayez.',
     'conversation-failed': 'La conversation s’est arrêtée. Réessayez.',
+  },
+  conversation: {
+    microphone: 'Autorisez le microphone…',
+    connecting: 'Connexion…',
+    listening: 'À l’écoute',
+    speaking: 'Parle',
+    muted: 'Micro coupé',
+    ending: 'Fin en cours…',
+    captions: 'Sous-titres',
+    you: 'Vous',
+    typeMessage: 'Écrire un message',
+    send: 'Envoyer',
+    mute: 'Couper le micro',
+    end: 'Terminer la conversation',
   },
 };
 

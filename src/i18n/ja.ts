@@ -1,7 +1,7 @@
-/** Visitor-facing text in Japanese: a lazy chunk of its own (see language.ts). */
-import type { Messages } from './en.js';
+/** Everything a visitor reads in Japanese: one lazy chunk (see languages.ts). */
+import type { LanguageText } from './text.js';
 
-const ja: Messages = {
+const ja: LanguageText = {
   loading: '読み込み中…',
   start: '会話を始める',
   starting: '接続中…',
@@ -25,6 +25,20 @@ const ja: Messages = {
     server: 'サービスに問題が発生しています。後でもう一度お試しください。',
     'microphone-denied': 'マイクがブロックされています。許可してもう一度お試しください。',
     'conversation-failed': '会話が中断されました。もう一度お試しください。',
+  },
+  conversation: {
+    microphone: 'マイクを許可してください…',
+    connecting: '接続中…',
+    listening: '聞いています',
+    speaking: '話しています',
+    muted: 'マイクオフ',
+    ending: '終了しています…',
+    captions: '字幕',
+    you: 'あなた',
+    typeMessage: 'メッセージを入力',
+    send: '送信',
+    mute: 'マイクをミュート',
+    end: '会話を終了',
   },
 };
 

@@ -1,19 +1,23 @@
 /**
- * Every language's visitor-facing text, for the API's share pages and the tests. The element does
- * not import this module: it has English built in (en.ts, but for its error messages, en-errors.ts)
- * and loads any other language as a lazy chunk of its own (language.ts). A missing message in any language is a type error.
+ * Every language's text at once, for the API's share pages and the tests, gathered from the
+ * registry (languages.ts). The element does not import this module: it has English built in and
+ * loads any other language as a lazy chunk of its own (language.ts).
  */
-import de from './de.js';
-import { enUi, type Messages } from './en.js';
-import enErrors from './en-errors.js';
-import es from './es.js';
-import fr from './fr.js';
-import ja from './ja.js';
-import type { Language } from './language.js';
+import enConversation from './en-conversation.js';
+import { enUi } from './en.js';
+import { LANGUAGES, type Language } from './languages.js';
+import type { LanguageText } from './text.js';
 
-export type { Messages } from './en.js';
-export type { Language } from './language.js';
+export type { Language } from './languages.js';
+export type { LanguageText as Messages } from './text.js';
 
-const en: Messages = { ...enUi, errors: enErrors };
+// English's parts each have their type (UiText, ErrorText, ConversationText): together it is complete.
+const textOf = async (lang: Language): Promise<LanguageText> => ({
+  ...enUi,
+  conversation: enConversation,
+  ...(await LANGUAGES[lang]()).default,
+});
 
-export const MESSAGES: Record<Language, Messages> = { en, de, fr, es, ja };
+export const MESSAGES = Object.fromEntries(
+  await Promise.all(Object.keys(LANGUAGES).map(async (lang) => [lang, await textOf(lang as Language)])),
+) as Record<Language, LanguageText>;

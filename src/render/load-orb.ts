@@ -1,5 +1,5 @@
 /**
- * Loads the orb's renderer and stylesheet once a link says `ORB_EMBED`. From source and the npm
+ * Loads the orb's behaviour, renderer and stylesheet once a link says `ORB_EMBED`. From source and the npm
  * package a plain dynamic import; the browser bundles load the prebuilt chunk beside themselves
  * (vite.config.ts, `lazyChunks`).
  */

@@ -1,22 +1,25 @@
 /**
  * ORB_EMBED: a round launcher fixed at a corner, opening a panel that holds the player. A lazy
- * chunk of its own (load-orb.ts), with its stylesheet: a player never loads it. It imports nothing
- * at run time, so the browser bundles' chunk carries no second Lit: the element passes its own
- * `html` and `nothing`, and the player it draws inside the panel.
+ * chunk of its own (load-orb.ts), with its stylesheet and its behaviour: a player never loads it.
+ * It imports nothing at run time, so the browser bundles' chunk carries no second Lit: the element
+ * passes its own `html` and `nothing`, and the player it draws inside the panel.
  */
-import type { html as litHtml, nothing as litNothing } from 'lit';
+import type {
+  html as litHtml,
+  nothing as litNothing,
+  ReactiveController,
+  ReactiveControllerHost,
+  TemplateResult,
+} from 'lit';
 import { adoptStyles } from './adopt-styles.js';
 import { initialOf } from './initial.js';
 import { ORB_CSS } from './orb-styles.js';
-import type { OrbActions, OrbPresentation, View } from './view.js';
+import type { Actions, OrbActions, OrbPresentation, Presentation, View } from './view.js';
 
 export interface Lit {
   html: typeof litHtml;
   nothing: typeof litNothing;
 }
-
-/** Adds the orb's stylesheet to the element's shadow root, once. */
-export const adoptOrbStyles = (root: ShadowRoot | null): void => adoptStyles(root, ORB_CSS, 'orb');
 
 /** `player`: the player the panel holds (renderPlayer's), drawn by the element. */
 export function renderOrb({ html, nothing }: Lit, view: View, p: OrbPresentation, act: OrbActions, player: unknown) {
@@ -54,4 +57,55 @@ export function renderOrb({ html, nothing }: Lit, view: View, p: OrbPresentation
       @click=${act.toggle}
     >${face}</button>
   </div>`;
+}
+
+/** What the orb uses of `<share-link-embed>`: its public API. */
+export type OrbHost = ReactiveControllerHost &
+  HTMLElement & { open: boolean; readonly renderRoot: HTMLElement | DocumentFragment };
+
+/**
+ * The orb of one element, a reactive controller created when its chunk arrives: it adds the orb's
+ * stylesheet, opens and closes the panel (the host's `open`), and draws the orb. Focus follows the
+ * visitor: into the panel when they open it (its close button, first in it, as in a dialog), back
+ * to the orb when they close it.
+ */
+export class OrbController implements ReactiveController {
+  readonly #host: OrbHost;
+  /** The panel (and so the avatar's media) is drawn only once it has been opened. */
+  #everOpened = false;
+  #moveFocus: '.close' | '.orb' | null = null;
+
+  constructor(host: OrbHost) {
+    this.#host = host;
+    adoptStyles(host.shadowRoot, ORB_CSS, 'orb');
+    host.addController(this);
+  }
+
+  hostUpdate(): void {
+    if (this.#host.open) this.#everOpened = true;
+  }
+
+  /** After the host's `share-link-toggle`: focus goes where the visitor's toggle asked. */
+  moveFocus(): void {
+    const target = this.#moveFocus;
+    this.#moveFocus = null;
+    if (target) (this.#host.renderRoot.querySelector(target) as HTMLElement | null)?.focus();
+  }
+
+  /** `player`: draws the player the panel holds, once it has been opened. */
+  render(lit: Lit, view: View, p: Presentation, act: Actions, player: () => TemplateResult): unknown {
+    const open = this.#host.open;
+    return renderOrb(
+      lit,
+      view,
+      { ...p, open, everOpened: this.#everOpened },
+      { ...act, toggle: () => this.#setOpen(!open), close: () => this.#setOpen(false) },
+      this.#everOpened ? player() : lit.nothing,
+    );
+  }
+
+  #setOpen(open: boolean): void {
+    this.#moveFocus = open ? '.close' : '.orb';
+    this.#host.open = open;
+  }
 }

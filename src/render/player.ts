@@ -4,18 +4,10 @@
  * `src`, after the schema has limited them to http(s).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Messages } from '../i18n/en.js';
+import { isRetryable } from '../errors.js';
+import type { Messages } from '../i18n/text.js';
 import { initialOf } from './initial.js';
 import type { Actions, Presentation, View } from './view.js';
-
-const RETRYABLE = new Set([
-  'network',
-  'server',
-  'bad-response',
-  'rate-limited',
-  'microphone-denied',
-  'conversation-failed',
-]);
 
 export { initialOf };
 
@@ -41,6 +33,10 @@ function renderMedia(view: View, p: Presentation, act: Actions) {
   return [poster, video];
 }
 
+/**
+ * The bar's action: end while live, else start. The start button is the one place a visitor shows
+ * intent before pressing (pointer, focus): what should begin early binds to it here, through `act`.
+ */
 function renderAction(view: View, t: Messages, act: Actions) {
   const { state } = view;
   if (state === 'live') {
@@ -76,6 +72,6 @@ export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry
     return html`<div part="player" class="player loading" role="progressbar" aria-busy="true" aria-label=${t.loading}></div>`;
   return html`<div part="player" class="player message" data-state=${view.state}>
     <p part="message" role="status">${t.errors[error.reason]}</p>
-    ${RETRYABLE.has(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}
+    ${isRetryable(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}
   </div>`;
 }

@@ -28,10 +28,12 @@ export class WatermarkController implements ReactiveController {
   #node: HTMLElement | null = null;
   #observer: MutationObserver | null = null;
 
-  constructor(
-    private readonly host: Host,
-    private readonly spec: () => WatermarkSpec,
-  ) {
+  readonly #host: Host;
+  readonly #spec: () => WatermarkSpec;
+
+  constructor(host: Host, spec: () => WatermarkSpec) {
+    this.#host = host;
+    this.#spec = spec;
     host.addController(this);
   }
 
@@ -39,7 +41,7 @@ export class WatermarkController implements ReactiveController {
     this.#ensure();
     if (!this.#observer && typeof MutationObserver !== 'undefined') {
       this.#observer = new MutationObserver(() => this.#ensure());
-      this.#observer.observe(this.host.renderRoot, {
+      this.#observer.observe(this.#host.renderRoot, {
         childList: true,
         subtree: true,
         attributes: true,
@@ -55,9 +57,9 @@ export class WatermarkController implements ReactiveController {
 
   /** Puts the watermark where it belongs, as it should be; changes nothing when it already is. */
   #ensure(): void {
-    const { show, label } = this.spec();
-    const frame = this.host.renderRoot.querySelector('[data-watermark-frame]');
-    const node = (this.#node ??= this.host.ownerDocument.createElement('span'));
+    const { show, label } = this.#spec();
+    const frame = this.#host.renderRoot.querySelector('[data-watermark-frame]');
+    const node = (this.#node ??= this.#host.ownerDocument.createElement('span'));
     if (!show || !frame) {
       node.remove();
       return;
@@ -67,7 +69,7 @@ export class WatermarkController implements ReactiveController {
       for (const { name } of [...node.attributes]) node.removeAttribute(name);
       node.className = 'watermark';
       node.setAttribute('data-watermark', '');
-      const bold = this.host.ownerDocument.createElement('b');
+      const bold = this.#host.ownerDocument.createElement('b');
       bold.textContent = BRAND;
       node.replaceChildren(`${label} `, bold);
     }

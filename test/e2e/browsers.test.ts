@@ -91,7 +91,6 @@ for (const browser of browsers) {
         assert.deepEqual(loaded.map((url) => /share-link-embed-([a-z]+)-/.exec(url)![1]).sort(), [
           'conversation',
           'scripted',
-          'shared',
         ]);
         assert.equal(await page.evaluate(() => document.head.querySelectorAll('link').length), 0, 'no link added');
         assert.ok(

@@ -1,5 +1,5 @@
 /**
- * Engines minted by `POST /v1/embed/{token}/sessions` (contract §5), over real HTTP, against fake
+ * Engines minted by `POST /v1/embed/{token}/sessions` (docs/conversations.md), over real HTTP, against fake
  * vendor servers on loopback that follow Anam's and ElevenLabs' published shapes.
  */
 import assert from 'node:assert/strict';
@@ -12,8 +12,11 @@ import { after, before, beforeEach, describe, it, mock } from 'node:test';
 import { engineConfigFromEnv, type EngineConfig } from '../../server/engines.ts';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { runApiToExit, startApi } from '../../scripts/api-process.ts';
+import { parseSessionResponse } from '../../src/schema.ts';
+import { parseEngine } from '../../src/conversation/engine.ts';
 import {
   FAKE_ELEVENLABS_EXPIRY_SECS,
+  LONG_TOKEN_LENGTH,
   startFakeAnam,
   startFakeElevenLabs,
   type FakeVendor,
@@ -175,6 +178,46 @@ describe('minting each engine', () => {
     assert.equal(response.status, 201);
     assert.equal((await response.json()).engine, null);
     assert.equal(anam.requests.length + elevenlabs.requests.length, 0);
+  });
+});
+
+describe('a granted session is one the widget accepts (one engine schema for server and widget)', () => {
+  for (const [kind, token, vendor, field] of [
+    ['anam', TOKENS.anam, () => anam, 'sessionToken'],
+    ['elevenlabs', TOKENS.elevenlabs, () => elevenlabs, 'conversationToken'],
+  ] as const) {
+    it(`${kind}: a vendor token of ${LONG_TOKEN_LENGTH} characters is counted, handed over and accepted by the widget`, async () => {
+      vendor().behaviour = () => 'long-token';
+      const before = usage(api, token);
+      const response = await start(api, token);
+      assert.equal(response.status, 201);
+      const body = await response.json();
+      assert.equal(body.engine[field].length, LONG_TOKEN_LENGTH);
+      // What the element runs on the answer (the critical path), then the conversation chunk.
+      const session = parseSessionResponse(body);
+      assert.deepEqual(parseEngine(session.engine), { engine: body.engine });
+      assert.equal(usage(api, token), before + 1);
+    });
+  }
+
+  it('scripted and no engine: the answers pass the widget validator too', async () => {
+    for (const token of [TOKENS.scripted, TOKENS.none]) {
+      const response = await start(api, token);
+      assert.equal(response.status, 201);
+      const body = await response.json();
+      assert.deepEqual(parseSessionResponse(body), body);
+    }
+  });
+
+  it('elevenlabs: an expiry the widget cannot read (after the year 9999) is a failed mint: 502, nothing counted', async () => {
+    elevenlabs.behaviour = () => 'far-expiry';
+    const before = usage(api, TOKENS.elevenlabs);
+    const { result: response, logged } = await capturingErrors(() => start(api, TOKENS.elevenlabs));
+    assert.equal(response.status, 502);
+    assert.equal((await response.json()).error, 'server');
+    assert.equal(usage(api, TOKENS.elevenlabs), before, 'nothing counted');
+    assert.match(logged, /engine\.expiresAt: must be an ISO 8601 date-time/);
+    assert.equal(logged.split('\n').length, 1, 'one log line');
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { API_KEY, DEMO_DATA, runApiToExit, startApi, type RunningApi } from '../../scripts/api-process.ts';
 import { auth, startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
-import type { EmbeddedStore } from '../../server/store.ts';
+import type { EmbeddedStore } from '../../server/store/index.ts';
 import { closeClients, send } from '../support/http-client.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
@@ -196,6 +196,27 @@ describe('the management key', () => {
       assert.match(output, message);
       assert.doesNotMatch(output, /listening on|\n\s+at /, 'no start, no stack trace');
     }
+  });
+
+  it('is refused when a Bearer token cannot carry it (RFC 6750), with one clear line', async () => {
+    for (const key of [
+      'a key with spaces 0123',
+      'ünïcode-key-0123456789',
+      'key"quoted"0123456789',
+      'key=padding=mid0123',
+    ]) {
+      const { code, output } = await runApiToExit(['--data', DEMO_DATA, '--api-key', key]);
+      assert.equal(code, 1, `${key}: ${output}`);
+      assert.match(
+        output,
+        /management key from --api-key may hold only letters, digits and -\._~\+\/ \(then = padding\)/,
+      );
+      assert.doesNotMatch(output, /listening on|\n\s+at /, 'no start, no stack trace');
+    }
+    // What openssl rand -base64 gives, padding included, is a key.
+    const api = await cli({ apiKey: 'Zm9vYmFyLWJhei0wMTIzNDU2Nzg5+/=' });
+    const headers = { Authorization: 'Bearer Zm9vYmFyLWJhei0wMTIzNDU2Nzg5+/=' };
+    assert.equal((await fetch(`${api.base}/v1/share-links`, { headers })).status, 200);
   });
 
   it('warns about a key under 16 characters', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Sql } from 'postgres';
 import { createAbuseLimiter, memoryCounters, postgresCounters, type CounterBackend } from '../../server/limits.ts';
-import { connect, migrate } from '../../server/store.ts';
+import { connect, migrate } from '../../server/store/index.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const pools: Sql[] = [];

@@ -1,5 +1,5 @@
 /**
- * Abuse limits over real HTTP (contract §4): per client address, forged Origins or not. A second
+ * Abuse limits over real HTTP (docs/api.md, "Abuse limits"): per client address, forged Origins or not. A second
  * client is a second loopback address (127.0.0.2).
  */
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import { createAbuseLimiter } from '../../server/limits.ts';
 import { API_KEY, startApi } from '../../scripts/api-process.ts';
 import { startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
-import type { EmbeddedStore } from '../../server/store.ts';
+import type { EmbeddedStore } from '../../server/store/index.ts';
 import { closeClients, send, type Answer } from '../support/http-client.ts';
 
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';

@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { createServer } from 'node:net';
-import { PostgresStore, connect } from '../../server/store.ts';
+import { PostgresStore, connect } from '../../server/store/index.ts';
 import { ROOT } from '../../scripts/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { engineConfigFromEnv } from '../../server/engines.ts';

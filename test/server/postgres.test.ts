@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
-import { connect, migrate } from '../../server/store.ts';
+import { connect, migrate } from '../../server/store/index.ts';
 import {
   API_KEY,
   DEMO_DATA,

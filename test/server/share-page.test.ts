@@ -1,5 +1,5 @@
 /**
- * Share pages (contract §6) over real HTTP: `GET /s/{token}` for LINK links, its headers, its
+ * Share pages (docs/share-pages.md) over real HTTP: `GET /s/{token}` for LINK links, its headers, its
  * language, its 404s, escaping, and the rule that lets the page's own requests use a LINK link
  * whatever its allowed origins. The browser side is in test/e2e/share-page.test.ts.
  */

@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EmbeddedStore, PostgresStore, loadDataFile, type ShareLinkStore } from '../../server/store.ts';
+import {
+  EmbeddedStore,
+  PostgresStore,
+  loadDataFile,
+  type ReservedUse,
+  type ResolvedLink,
+  type ShareLinkStore,
+} from '../../server/store/index.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
@@ -347,19 +354,37 @@ for (const backend of BACKENDS) {
         assert.equal(stored['type'], 'ORB_EMBED');
       });
 
+      /** The store's counted step as server/sessions.ts drives it (judged here on the limit alone), with a mint that may fail. */
+      const countThenMint = async <T>(token: string, mint: (use: ReservedUse, judged: ResolvedLink) => Promise<T>) => {
+        for (;;) {
+          const judged = (await api.store.resolve(token))!;
+          const { usageLimit, usageCount } = judged.link;
+          if (usageLimit !== null && usageCount >= usageLimit) return { ok: false as const };
+          const use = await api.store.reserveUse({ judged, now: NOW });
+          if (!use) continue;
+          let minted: T;
+          try {
+            minted = await mint(use, judged);
+          } catch (error) {
+            await use.release();
+            throw error;
+          }
+          await use.confirm();
+          return { ok: true as const, minted, usageCount: use.usageCount };
+        }
+      };
+
       it('give the use back when mint fails: the error propagates and nothing is counted', async () => {
         const link = await createLink({ usageLimit: 1 });
         const vendorDown = new Error('vendor down');
         await assert.rejects(
-          api.store.startSession(link.token, PAGE, NOW, async () => Promise.reject(vendorDown)),
+          countThenMint(link.token, async () => Promise.reject(vendorDown)),
           (error) => error === vendorDown,
         );
         assert.equal((await linkNow(link.id)).usageCount, 0);
-        const granted = await api.store.startSession(
+        const granted = await countThenMint(
           link.token,
-          PAGE,
-          NOW,
-          async (counted, persona) => `minted for ${counted.token} (${persona?.name})`,
+          async (counted, { persona }) => `minted for ${counted.link.token} (${persona?.name})`,
         );
         assert.ok(granted.ok);
         assert.equal(granted.minted, `minted for ${link.token} (Leo)`);
@@ -376,9 +401,7 @@ for (const backend of BACKENDS) {
           if (call % 2 === 0) throw new Error(`vendor failed call ${call}`);
           return call;
         };
-        const outcomes = await Promise.allSettled(
-          Array.from({ length: 60 }, () => api.store.startSession(link.token, PAGE, NOW, mint)),
-        );
+        const outcomes = await Promise.allSettled(Array.from({ length: 60 }, () => countThenMint(link.token, mint)));
         const granted = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value.ok).length;
         assert.ok(
           outcomes.some((outcome) => outcome.status === 'rejected'),
@@ -391,6 +414,22 @@ for (const backend of BACKENDS) {
         while ((await start(link.token)).status === 201) more++;
         assert.equal(granted + more, 10);
         assert.equal((await linkNow(link.id)).usageCount, 10);
+      });
+
+      it('count nothing for a link changed since it was judged: the start reads it again', async () => {
+        const link = await createLink({ usageLimit: 5 });
+        const judged = (await api.store.resolve(link.token))!;
+        assert.equal((await send('PATCH', `/v1/share-links/${link.id}`, { allowAllOrigins: false })).status, 200);
+        assert.equal(await api.store.reserveUse({ judged, now: NOW }), null);
+        assert.equal((await linkNow(link.id)).usageCount, 0);
+        const again = (await api.store.resolve(link.token))!;
+        assert.notEqual(again.revision, judged.revision);
+        const use = (await api.store.reserveUse({ judged: again, now: NOW }))!;
+        assert.equal(use.usageCount, 1);
+        await use.confirm();
+        assert.equal((await linkNow(link.id)).usageCount, 1);
+        // A use counted by another start is no change: the revision stays, the count moves.
+        assert.equal((await api.store.resolve(link.token))!.revision, again.revision);
       });
     });
   });

@@ -6,7 +6,7 @@ import { createApp, FIXTURES_DIR, type AppOptions } from '../../server/app.ts';
 import type { EngineConfig } from '../../server/engines.ts';
 import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from '../../server/session-token.ts';
-import { EmbeddedStore, loadDataFile, type ShareLinkStore } from '../../server/store.ts';
+import { EmbeddedStore, loadDataFile, type ShareLinkStore } from '../../server/store/index.ts';
 import { API_KEY, DEMO_DATA } from '../../scripts/api-process.ts';
 
 export interface InProcessApi<S extends ShareLinkStore = EmbeddedStore> {
@@ -40,6 +40,8 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   engines?: EngineConfig;
   /** Load this data file and write every change back to it (`--persist`). */
   persistTo?: string;
+  /** Told of every lookup and session start (server/observers.ts). */
+  observers?: AppOptions['observers'];
 }
 
 export async function startInProcessApi(
@@ -70,6 +72,7 @@ export async function startInProcessApi(
     sessionSecret,
     bundleDir: options.bundleDir,
     engines: options.engines,
+    observers: options.observers ?? [],
   });
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.

@@ -27,7 +27,11 @@ export type VendorBehaviour =
   /** ElevenLabs only: a token whose expiry has passed. */
   | 'expired-token'
   /** ElevenLabs only: a token without expiry (`expiration_time_unix_secs: null`). */
-  | 'no-expiry';
+  | 'no-expiry'
+  /** ElevenLabs only: a token that expires after the year 9999 (an extended-year ISO date, `+010000-…`). */
+  | 'far-expiry'
+  /** A well-formed token of `LONG_TOKEN_LENGTH` characters: longer than a session token, within what vendors send. */
+  | 'long-token';
 
 export interface RecordedRequest {
   method: string;
@@ -51,6 +55,11 @@ export interface FakeVendor {
 
 /** The expiry the fake ElevenLabs gives its tokens; `conversation_token` is `convtok_<n>`. */
 export const FAKE_ELEVENLABS_EXPIRY_SECS = 4_102_444_800; // 2100-01-01T00:00:00Z
+
+/** The length of a `long-token` answer's token: between 4,096 and 8,192 characters. */
+export const LONG_TOKEN_LENGTH = 6_000;
+/** A `far-expiry` token's expiry: 10000-01-01T00:00:00Z. */
+export const FAR_EXPIRY_SECS = 253_402_300_800;
 
 const SLOW_MS = 30_000;
 
@@ -108,11 +117,9 @@ async function startFakeVendor(kind: 'anam' | 'elevenlabs', key: string): Promis
     const common = commonFailure(res, behaviour, given);
     if (common) return;
     if (behaviour === 'wrong-shape') return answer(res, 200, JSON.stringify({ token: 'not-the-documented-field' }));
-    answer(
-      res,
-      200,
-      JSON.stringify({ sessionToken: fakeJwt({ sessionId: `session-${n}`, personaId, type: 'stateful' }) }),
-    );
+    const claims = { sessionId: `session-${n}`, personaId, type: 'stateful' };
+    const sessionToken = behaviour === 'long-token' ? longJwt(claims) : fakeJwt(claims);
+    answer(res, 200, JSON.stringify({ sessionToken }));
   }
 
   function elevenLabs(
@@ -144,7 +151,13 @@ async function startFakeVendor(kind: 'anam' | 'elevenlabs', key: string): Promis
       );
     if (behaviour === 'no-token') return answer(res, 200, JSON.stringify({ agent_id: agentId, token: null }));
     const expiry =
-      behaviour === 'expired-token' ? 1_600_000_000 : behaviour === 'no-expiry' ? null : FAKE_ELEVENLABS_EXPIRY_SECS;
+      behaviour === 'expired-token'
+        ? 1_600_000_000
+        : behaviour === 'no-expiry'
+          ? null
+          : behaviour === 'far-expiry'
+            ? FAR_EXPIRY_SECS
+            : FAKE_ELEVENLABS_EXPIRY_SECS;
     answer(
       res,
       200,
@@ -152,7 +165,7 @@ async function startFakeVendor(kind: 'anam' | 'elevenlabs', key: string): Promis
         agent_id: agentId,
         token: {
           agent_id: agentId,
-          conversation_token: `convtok_${n}`,
+          conversation_token: behaviour === 'long-token' ? longJwt({ n }) : `convtok_${n}`,
           expiration_time_unix_secs: expiry,
           conversation_id: null,
           purpose: 'shareable_link',
@@ -201,6 +214,12 @@ function answer(res: ServerResponse, status: number, body: string, contentType =
 function fakeJwt(payload: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}.fake-signature`;
+}
+
+/** A JWT-shaped token of exactly `LONG_TOKEN_LENGTH` characters (a long signature, as RS512 or ES512 give). */
+function longJwt(payload: Record<string, unknown>): string {
+  const unsigned = fakeJwt(payload).replace(/\.fake-signature$/, '.');
+  return unsigned.padEnd(LONG_TOKEN_LENGTH, 's');
 }
 
 export const startFakeAnam = (key: string) => startFakeVendor('anam', key);

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { ShareLinkError } from '../../src/errors.ts';
 import { parseEmbedResponse, parseSessionResponse } from '../../src/schema.ts';
-import { EmbedResponseSchema, SessionResponseSchema } from '../../server/public-schemas.ts';
+import { parseEngine } from '../../src/conversation/engine.ts';
+import { EmbedResponseSchema, SessionEngineSchema, SessionResponseSchema } from '../../server/public-schemas.ts';
 import { SCENARIOS, validEmbedBody } from '../support/fake-api.ts';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -325,6 +326,41 @@ describe('the widget validator agrees with the server schema', () => {
         agree(kind, mutate(body, { at, op: 'delete', value: null, key: 'extra' }));
       }
     }
+  });
+});
+
+describe("the conversation chunk's engine parse agrees with the server schema", () => {
+  /** Both accept with equal values, or both refuse. Engines only: the element runs the chunk only for one. */
+  function agreeOnEngine(json: unknown): boolean {
+    const chunk = parseEngine(json);
+    const theirs = server(SessionEngineSchema, json);
+    const shown = JSON.stringify(json)?.slice(0, 300);
+    assert.equal('engine' in chunk, theirs.ok, `chunk ${'engine' in chunk ? 'accepts' : chunk.problem}: ${shown}`);
+    if ('engine' in chunk && theirs.ok) assert.deepEqual(chunk.engine, theirs.value, shown);
+    return theirs.ok;
+  }
+
+  it('on generated engines and engines broken one field at a time', () => {
+    const anyEngine = engine.filter((value) => value !== null);
+    fc.assert(
+      fc.property(anyEngine, (value) => assert.equal(agreeOnEngine(overJson(value)), true)),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(anyEngine, mutation, (value, change) => void agreeOnEngine(mutate(value, change))),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on every edge value, and at the edges of every limit', () => {
+    for (const value of EDGES) agreeOnEngine(overJson(value));
+    for (const length of [4096, 4097, 8192, 8193]) {
+      agreeOnEngine({ kind: 'anam', sessionToken: long(length) });
+      agreeOnEngine({ kind: 'elevenlabs', conversationToken: long(length), expiresAt: null });
+      agreeOnEngine({ kind: 'scripted', url: `wss://api.example/${long(length - 18)}` });
+    }
+    for (const url of ['https://api.example/ws', 'http://api.example/ws', 'ftp://api.example/ws'])
+      agreeOnEngine({ kind: 'scripted', url });
   });
 });
 

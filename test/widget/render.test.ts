@@ -4,13 +4,13 @@ import { html, nothing, render } from 'lit';
 import { MESSAGES } from '../../src/i18n/messages.ts';
 import { renderOrb } from '../../src/render/orb.ts';
 import { initialOf, renderFramed, renderMessage, renderPlayer } from '../../src/render/player.ts';
-import type { OrbActions, Presentation, View } from '../../src/render/view.ts';
+import type { OrbActions, Presentation, ShownView } from '../../src/render/view.ts';
 import { validEmbedBody } from '../support/fake-api.ts';
 
 const body = validEmbedBody('sh_RenderToken1234', {
   avatar: { imageUrl: 'https://cdn.example/a.png', videoUrl: 'https://cdn.example/a.webm' },
 });
-const ready = { state: 'ready', shareLink: body.shareLink, persona: body.persona, error: null } as unknown as View;
+const ready = { state: 'ready', shareLink: body.shareLink, persona: body.persona, error: null } as unknown as ShownView;
 const presentation: Presentation = {
   messages: MESSAGES.en,
   playIdleVideo: false,
@@ -42,7 +42,7 @@ describe('renderers', () => {
     const states = {
       ready: draw(renderPlayer(ready, presentation, actions)),
       starting: draw(renderPlayer({ ...ready, state: 'starting' }, presentation, actions)),
-      live: draw(renderPlayer({ ...ready, state: 'live' }, presentation, actions)),
+      live: draw(renderPlayer({ ...ready, state: 'live', sessionToken: 'st_RenderSession' }, presentation, actions)),
     };
     expect(states.ready.querySelector('[part="start-button"]')!.textContent!.trim()).to.equal('Start conversation');
     expect(states.starting.querySelector('[part="start-button"]')!.getAttribute('aria-disabled')).to.equal('true');
@@ -63,9 +63,9 @@ describe('renderers', () => {
       ),
     ).to.equal(null);
     const stream = new MediaStream();
-    const live = draw(renderPlayer({ ...ready, state: 'live' }, { ...presentation, stream }, actions)).querySelector(
-      'video',
-    )!;
+    const live = draw(
+      renderPlayer({ ...ready, state: 'live', sessionToken: 'st_RenderSession' }, { ...presentation, stream }, actions),
+    ).querySelector('video')!;
     expect(live.srcObject).to.equal(stream);
     expect(live.hasAttribute('src')).to.equal(false);
   });

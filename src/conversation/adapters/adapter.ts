@@ -4,7 +4,7 @@
  * its events, and mutes or ends it; it never touches a vendor SDK itself. Each adapter is its own
  * lazy chunk, loaded only after start, and only its chunk imports its SDK.
  */
-import type { EngineAnswer } from '../engine.js';
+import type { SessionEngine } from '../../engine-schema.js';
 
 export type Mode = 'listening' | 'speaking';
 export type Role = 'visitor' | 'persona';
@@ -20,7 +20,7 @@ export interface AdapterEvents {
   failed(cause: string): void;
 }
 
-export interface AdapterContext<Engine extends EngineAnswer = EngineAnswer> {
+export interface AdapterContext<Engine extends SessionEngine = SessionEngine> {
   engine: Engine;
   /** The visitor's microphone, already granted. The controller stops it at the end. */
   microphone: MediaStream;
@@ -45,6 +45,6 @@ export interface ConversationAdapter {
 }
 
 /** What each adapter chunk exports. Resolves once connected; rejects if it cannot connect. */
-export type Connect<Engine extends EngineAnswer = EngineAnswer> = (
+export type Connect<Engine extends SessionEngine = SessionEngine> = (
   context: AdapterContext<Engine>,
 ) => Promise<ConversationAdapter>;

@@ -7,7 +7,7 @@
  * element shows them in its `video` part.
  */
 import { AnamEvent, ConnectionClosedCode, MessageRole, createClient, type MessageStreamEvent } from '@anam-ai/js-sdk';
-import type { EngineOf } from '../engine.js';
+import type { EngineOf } from '../../engine-schema.js';
 import type { Connect } from './adapter.js';
 
 const CONNECT_TIMEOUT_MS = 30_000;

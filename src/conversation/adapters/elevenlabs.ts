@@ -6,7 +6,7 @@
  * agent's voice itself; there is no video, so the player keeps the persona's picture.
  */
 import { Conversation, type DisconnectionDetails } from '@elevenlabs/client';
-import type { EngineOf } from '../engine.js';
+import type { EngineOf } from '../../engine-schema.js';
 import type { Connect } from './adapter.js';
 
 export const connect: Connect<EngineOf<'elevenlabs'>> = async ({ engine, microphone, signal, events }) => {

@@ -4,7 +4,7 @@
  * the microphone's level) and voices the persona's lines with `speechSynthesis` where the browser
  * has it. Every frame from the engine is validated; an invalid one ends the conversation.
  */
-import type { EngineOf } from '../engine.js';
+import type { EngineOf } from '../../engine-schema.js';
 import { EngineFrameSchema, MAX_TEXT, parseFrame, type VisitorFrame } from '../protocol.js';
 import { VoiceActivityDetector } from '../voice-activity.js';
 import type { Connect, ConversationAdapter } from './adapter.js';

@@ -1,20 +1,22 @@
 /**
- * The reference API's data, behind one interface (`ShareLinkStore`) with two implementations that
- * behave the same through the API:
- * - `EmbeddedStore` (server/store/embedded.ts): memory plus the data file, the default; one process.
- * - `PostgresStore` (server/store/postgres.ts): for production and for many processes on one database.
+ * The reference API's data, behind the interfaces of ./types.ts (`ShareLinkStore` is all of them),
+ * with two implementations that behave the same through the API (docs/api.md, "Stores"):
+ * - `EmbeddedStore` (./embedded.ts): memory plus the data file, the default; one process.
+ * - `PostgresStore` (./postgres.ts): for production and for many processes on one database.
  */
-import { DataFileError, loadDataFile } from './store/data-file.ts';
-import { EmbeddedStore } from './store/embedded.ts';
-import { PostgresStore, type PostgresOptions } from './store/postgres.ts';
-import { StoreStartError, type ShareLinkStore } from './store/types.ts';
+import { DataFileError, loadDataFile } from './data-file.ts';
+import { EmbeddedStore } from './embedded.ts';
+import type { PostgresOptions } from './postgres-pool.ts';
+import { PostgresStore } from './postgres.ts';
+import { StoreStartError, type ShareLinkStore } from './types.ts';
 
-export * from './store/types.ts';
-export { DataFileError, DataFileWriter, loadDataFile, validateDataFile } from './store/data-file.ts';
-export { EmbeddedStore } from './store/embedded.ts';
-export { PostgresStore, connect, describeDatabase, type PostgresOptions } from './store/postgres.ts';
-export { migrate } from './store/migrate.ts';
-export { reportStoreFailure } from './store/shared.ts';
+export * from './types.ts';
+export { DataFileError, DataFileWriter, loadDataFile, validateDataFile } from './data-file.ts';
+export { EmbeddedStore } from './embedded.ts';
+export { PostgresStore } from './postgres.ts';
+export { connect, describeDatabase, type PostgresOptions } from './postgres-pool.ts';
+export { migrate } from './migrate.ts';
+export { reportStoreFailure } from './shared.ts';
 
 export interface OpenStoreOptions {
   /** PostgreSQL when set; the embedded store otherwise. */

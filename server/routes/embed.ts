@@ -1,0 +1,68 @@
+/**
+ * The public embed API (docs/api.md, "Public"): a link's lookup and its session start, for any
+ * page, without credentials. The policy decides who gets a link; CORS echoes the page's origin,
+ * on errors too, so that the widget can read why it was refused.
+ */
+import { Hono } from 'hono';
+import { validator } from 'hono/validator';
+import { isValidToken } from '../../src/schema.ts';
+import { problem } from '../errors.ts';
+import type { LookupService } from '../lookups.ts';
+import type { AbuseLimits } from '../middleware/abuse-limits.ts';
+import { corsUpFront } from '../middleware/headers.ts';
+import { apiBase, pageOrigin } from '../origins.ts';
+import { publicPersona, publicShareLink } from '../public-shape.ts';
+import type { SessionService } from '../sessions.ts';
+import { judgingContextOf } from '../share-page.ts';
+
+export interface EmbedRoutesOptions {
+  lookups: LookupService;
+  sessions: SessionService;
+  limits: AbuseLimits;
+  now: () => number;
+  publicUrl: string | undefined;
+}
+
+/** `sh_` then 8 to 64 letters or digits, else `400 invalid-token` (the widget's own reason). */
+const validToken = validator('param', (params: Record<string, string>, c) =>
+  isValidToken(params['token']) ? { token: params['token'] } : problem(c, 'invalid-token'),
+);
+
+export function embedRoutes({ lookups, sessions, limits, now, publicUrl }: EmbedRoutesOptions): Hono {
+  const embed = new Hono();
+  // Never with credentials: the API has none to offer a page.
+  embed.use(
+    '*',
+    corsUpFront({
+      origin: (origin) => origin || null,
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Accept', 'Content-Type'],
+      maxAge: 600,
+    }),
+  );
+
+  embed.get('/:token', limits.lookups, validToken, async (c) => {
+    const time = now();
+    const { token } = c.req.valid('param');
+    const found = await lookups.find({ token, origin: pageOrigin(c), context: judgingContextOf(c), now: time });
+    if (!found.found) return problem(c, found.reason);
+    return c.json({
+      shareLink: publicShareLink(found.link),
+      persona: publicPersona(found.persona, apiBase(c, publicUrl)),
+      serverTime: new Date(time).toISOString(),
+    });
+  });
+
+  embed.post('/:token/sessions', limits.lookups, limits.sessionStarts, validToken, async (c) => {
+    const started = await sessions.start({
+      token: c.req.valid('param').token,
+      origin: pageOrigin(c),
+      context: judgingContextOf(c),
+      now: now(),
+      apiBase: apiBase(c, publicUrl),
+    });
+    return started.granted ? c.json(started.answer, 201) : problem(c, started.reason);
+  });
+
+  return embed;
+}

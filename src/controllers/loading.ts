@@ -1,0 +1,170 @@
+/**
+ * The link's requests, a reactive controller: the lookup (with what it waits for beside it) and the
+ * session start, one at a time, each under an AbortSignal of its own. A new load or start aborts the
+ * one before it, so an answer that arrives late has no one left to tell: only the current request
+ * reaches the host, through `found` and `failed`.
+ *
+ * Beside the lookup, in parallel: the visitor's words (their language's chunk); once the link says
+ * `ORB_EMBED`, the orb's chunk. After a `429 rate-limited`, one automatic load once the API's
+ * `Retry-After` has passed (retry-after.ts). Offline, then online: loaded again. Removed from the
+ * page mid-request: aborted, and loaded again if put back (docs/element.md).
+ */
+import type { ReactiveController } from 'lit';
+import { resolve, startSession, type ResolvedLink } from '../api.js';
+import { explainRateLimit } from '../diagnostics.js';
+import { ShareLinkError, type ErrorReason } from '../errors.js';
+import { loadOrb } from '../render/load-orb.js';
+import type { OrbController, OrbHost } from '../render/orb.js';
+import type { EmbedError, EmbedState } from '../render/view.js';
+import { RetryAfterOnce } from '../retry-after.js';
+import { isValidToken, type SessionResponse } from '../schema.js';
+
+/** What names a link and what every request for it carries. */
+export interface Target {
+  token: string;
+  /** Base URL of the API. */
+  apiBase: string;
+}
+
+/** What the controller uses of `<share-link-embed>`: its public API. */
+type Host = OrbHost & {
+  readonly state: EmbedState;
+  readonly error: { reason: ErrorReason } | null;
+  reload(): void;
+};
+
+export interface LoadingOptions {
+  /** What the link waits for beside its lookup (the visitor's words); `null` when nothing. */
+  beside(): Promise<unknown> | null;
+  found(link: ResolvedLink): void;
+  failed(error: EmbedError): void;
+}
+
+const keyOf = ({ token, apiBase }: Target) => `${token} ${apiBase}`;
+
+export class LoadingController implements ReactiveController {
+  /** The host's orb, once an `ORB_EMBED` link has brought its chunk. */
+  declare orb: OrbController | undefined;
+  #loaded: Target | null = null;
+  #current: AbortController | null = null;
+  readonly #retry = new RetryAfterOnce();
+
+  readonly #host: Host;
+  readonly #options: LoadingOptions;
+
+  constructor(host: Host, options: LoadingOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    window.addEventListener('online', this.#onOnline);
+    if (!this.#loaded) this.#host.requestUpdate();
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('online', this.#onOnline);
+    // Moving the element in the DOM disconnects and reconnects it at once: only a real removal lets go.
+    queueMicrotask(() => this.#host.isConnected || this.#teardown());
+  }
+
+  /** Whether `target` is not the link loaded last. */
+  changed(target: Target): boolean {
+    return !this.#loaded || keyOf(target) !== keyOf(this.#loaded);
+  }
+
+  /** Looks the link up, and fetches what it waits for beside it; `found` or `failed` tells the host. */
+  load(target: Target): void {
+    if (this.changed(target)) this.#retry.reset();
+    else this.#retry.cancel();
+    this.#loaded = target;
+    const signal = this.#begin();
+    // The visitor's words are fetched beside the link, not after it.
+    const beside = this.#options.beside();
+    if (!isValidToken(target.token)) {
+      this.#current = null;
+      const given = target.token ? `"${String(target.token).slice(0, 80)}"` : 'is missing; it';
+      this.#options.failed({
+        reason: 'invalid-token',
+        message: `the token attribute ${given} must be sh_ then 8 to 64 letters or digits`,
+      });
+      return;
+    }
+    const lookup = resolve(target.token, { apiBase: target.apiBase, signal }).then((link) =>
+      link.shareLink.type === 'ORB_EMBED' && !this.orb ? this.#loadOrb().then(() => link) : link,
+    );
+    void this.#settle(signal, Promise.all([lookup, beside])).then((done) => {
+      if (!done) return;
+      this.#retry.reset();
+      this.#options.found(done[0]);
+    });
+  }
+
+  /**
+   * Asks the API for a session, which counts one use. Resolves with it, or with `undefined` when it
+   * failed (told through `failed`) or was called off (a new load, a removal).
+   */
+  start(target: Target): Promise<SessionResponse | undefined> {
+    const signal = this.#begin();
+    // What a start carries beyond the target (a challenge's solution, say) joins the request here.
+    return this.#settle(signal, startSession(target.token, { apiBase: target.apiBase, signal }));
+  }
+
+  /** Aborts what is in flight, and returns the signal of what comes next. */
+  #begin(): AbortSignal {
+    this.#current?.abort();
+    return (this.#current = new AbortController()).signal;
+  }
+
+  /** The value of `work`, or `undefined` when it failed (told through `failed`) or `signal` was aborted meanwhile. */
+  #settle<T>(signal: AbortSignal, work: Promise<T>): Promise<T | undefined> {
+    return work.then(
+      (value) => (this.#finish(signal) ? value : undefined),
+      (error: unknown) => void (this.#finish(signal) && this.#options.failed(this.#explain(error))),
+    );
+  }
+
+  /** Whether the request of `signal` is still the current one; if so, it is done. */
+  #finish(signal: AbortSignal): boolean {
+    if (signal.aborted) return false;
+    this.#current = null;
+    return true;
+  }
+
+  /** An orb link brings the orb's chunk (behaviour, renderer and stylesheet) along before it is shown. */
+  async #loadOrb(): Promise<void> {
+    let orb;
+    try {
+      orb = await loadOrb();
+    } catch (error) {
+      throw new ShareLinkError('network', `its orb code did not load (${String(error)})`);
+    }
+    this.orb = new orb.OrbController(this.#host);
+  }
+
+  #explain(error: unknown): EmbedError {
+    const token = this.#loaded?.token;
+    if (!(error instanceof ShareLinkError))
+      return { reason: 'bad-response', message: `share link ${token}: unexpected failure: ${String(error)}` };
+    if (error.reason !== 'rate-limited')
+      return { reason: error.reason, message: `share link ${token}: ${error.message}` };
+    // Loading again (not starting again) after the wait: no use is ever counted without a press.
+    const retryInMs = this.#retry.schedule(error.retryAfterMs, () => this.#host.reload());
+    return { reason: 'rate-limited', message: explainRateLimit(String(token), error.retryAfterMs, retryInMs) };
+  }
+
+  // A visitor who was offline should not have to find the retry button once they are back.
+  readonly #onOnline = () => {
+    if (this.#host.error?.reason === 'network') this.#host.reload();
+  };
+
+  #teardown(): void {
+    this.#retry.cancel();
+    if (!this.#current) return;
+    this.#current.abort();
+    this.#current = null;
+    // Torn down mid-lookup: load again if it is put back. (Mid-start, the start resolves `undefined`.)
+    if (this.#host.state === 'loading') this.#loaded = null;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The English words of a running conversation. The conversation chunk carries them itself (other
+ * languages bring theirs in their own chunk), so English visitors fetch nothing more to talk.
+ */
+import type { ConversationText } from './text.js';
+
+const conversation: ConversationText = {
+  microphone: 'Allow the microphone…',
+  connecting: 'Connecting…',
+  listening: 'Listening',
+  speaking: 'Speaking',
+  muted: 'Microphone off',
+  ending: 'Ending…',
+  captions: 'Captions',
+  you: 'You',
+  typeMessage: 'Type a message',
+  send: 'Send',
+  mute: 'Mute microphone',
+  end: 'End conversation',
+};
+
+export default conversation;
