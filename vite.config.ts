@@ -175,10 +175,6 @@ async function buildGroup(outDir: string, group: Record<string, string>): Promis
       // with LiveKit's WebRTC client, known, budgeted, and loaded only after start for that engine's
       // personas (docs/performance.md).
       chunkSizeWarningLimit: Number.POSITIVE_INFINITY,
-      // No modulepreload: Vite's helper put <link rel="modulepreload"> elements into the host
-      // page's <head> for an adapter's imports, which the conversation chunk has always loaded
-      // already (`shared`); WebKit fetched that chunk a second time for the link.
-      modulePreload: false,
       rolldownOptions: {
         input: Object.fromEntries(Object.entries(group).map(([name, source]) => [name, `${ROOT}${source}`])),
         preserveEntrySignatures: 'exports-only',
