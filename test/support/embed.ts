@@ -76,12 +76,17 @@ export async function press(button: HTMLElement): Promise<void> {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` is truthy (for browser work with no event to wait on, like media loading). */
-export async function until<T>(check: () => T, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function until<T>(
+  check: () => T,
+  what: string | (() => string),
+  timeoutMs = 5000,
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = check();
     if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(20);
   }
 }

@@ -149,7 +149,8 @@ describe('a scripted conversation in the player', function () {
     await until(
       () =>
         opened.sent.slice(sentBefore).some((frame) => JSON.stringify(frame) === '{"type":"activity","speaking":true}'),
-      'voice activity reported',
+      () =>
+        `voice activity reported (audio contexts ${opened.contexts.map((context) => context.state)}; sent ${JSON.stringify(opened.sent.slice(sentBefore))}; ${status(el)})`,
     );
     part(el, 'mute-button')!.click();
     await until(
