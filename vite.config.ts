@@ -34,8 +34,10 @@ function referenceApi(): Plugin {
         engines: engineConfigFromEnv(),
       });
       const listener = getRequestListener(app.fetch);
-      // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
-      const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
+      // The API's paths: endpoints, media, share pages (/s/...), the bundles they load from this
+      // origin, versioned (/v/{version}/...) or not, and the build's integrity.json.
+      const apiPath =
+        /^\/(v1\/|media\/|s\/|v\/[\w.+-]+\/|integrity\.json(\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
