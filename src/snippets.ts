@@ -71,6 +71,9 @@ export function embedSnippet({ base, manifest, token, kind, variant = 'player', 
     lines.push(
       `<link rel="preload" as="image" href="${escape(poster)}" fetchpriority="high" referrerpolicy="strict-origin">`,
     );
+    // The player's box before the bundle has defined the element: nothing below it moves (CLS 0).
+    if (kind !== 'one-liner')
+      lines.push(`<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}</style>`);
   }
   lines.push(importMap(base, manifest));
   const src = `src="${escape(root + entry)}" integrity="${escape(integrity)}" crossorigin="anonymous"`;

@@ -16,12 +16,13 @@ const base = 'https://embed.example.com';
 const token = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 
 describe('embed snippets', () => {
-  it('a module player: preconnect, the poster preloaded, the import map, the pinned bundle, the element', () => {
+  it('a module player: preconnect, the poster preloaded, its box reserved, the import map, the pinned bundle, the element', () => {
     assert.equal(
       embedSnippet({ base, manifest, token, kind: 'module' }),
       [
         '<link rel="preconnect" href="https://embed.example.com" crossorigin>',
         `<link rel="preload" as="image" href="https://embed.example.com/v1/embed/${token}/poster" fetchpriority="high" referrerpolicy="strict-origin">`,
+        '<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}</style>',
         '<script type="importmap">{"integrity":{"https://embed.example.com/v/1.2.3/share-link-embed-orb-AbC123xY.js":"sha384-orb","https://embed.example.com/v/1.2.3/share-link-embed-conversation-Zz9.js":"sha384-conversation"}}</script>',
         '<script type="module" src="https://embed.example.com/v/1.2.3/share-link-embed.js" integrity="sha384-module" crossorigin="anonymous"></script>',
         `<share-link-embed token="${token}"></share-link-embed>`,
