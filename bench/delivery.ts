@@ -8,14 +8,16 @@
  * Lighthouse drives Chromium from this process while the host pages are served from it too: every
  * step is awaited, never run synchronously, so the server keeps answering.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
-import { copyOfDemoData, startApi, type RunningApi } from '../scripts/api-process.ts';
+import { ROOT, copyOfDemoData, startApi, type RunningApi } from '../scripts/api-process.ts';
 import { embedSnippet, type BuildManifest } from '../src/snippets.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
@@ -260,13 +262,28 @@ export function deliveryReport(pages: LighthouseFigures[], starts: StartFigures[
   ];
 }
 
+/** Puts the two tables into README.md, between its delivery markers (its "Performance" section). */
+export function updateReadme(report: string[]): void {
+  const path = join(ROOT, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const [start, end] = ['<!-- delivery:start -->', '<!-- delivery:end -->'];
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md needs ${start} and ${end} markers`);
+  const tables = report.filter((line) => line.startsWith('|')).join('\n');
+  const [pages, starts] = [tables.split('\n').slice(0, 6).join('\n'), tables.split('\n').slice(6).join('\n')];
+  writeFileSync(path, `${readme.slice(0, from + start.length)}\n\n${pages}\n\n${starts}\n\n${readme.slice(to)}`);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Math.max(5, Number(process.env['BENCH_DELIVERY_RUNS'] ?? 5));
   const api = await startApi({ data: await copyOfDemoData(), limits: false });
   try {
     const pages = await lighthouseFigures(api, runs);
     const starts = await startFigures(api, runs);
-    console.log(`\n${deliveryReport(pages, starts).join('\n')}`);
+    const report = deliveryReport(pages, starts);
+    updateReadme(report);
+    console.log(`\n${report.join('\n')}`);
   } finally {
     await api.stop();
   }

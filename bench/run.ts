@@ -21,7 +21,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
-import { deliveryReport, lighthouseFigures, startFigures } from './delivery.ts';
+import { deliveryReport, lighthouseFigures, startFigures, updateReadme } from './delivery.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
 /** Lighthouse runs per page and start → first caption runs per profile and variant (at least 5: their medians are reported). */
@@ -540,6 +540,7 @@ try {
   const markdown = report(results);
   writeFileSync(join(ROOT, 'bench/results.md'), markdown);
   updatePerformanceDoc(markdown);
+  updateReadme(deliveryReport(delivery.pages, delivery.starts));
   console.log(`\n${markdown}`);
 } finally {
   await browser.close();
