@@ -1,5 +1,5 @@
 /**
- * What the API reports as it answers lookups and session starts, for whoever subscribes
+ * What the API reports as it answers lookups and session starts (and as conversations end), for whoever subscribes
  * (analytics, webhooks, request logs; docs/operators.md): one small union of events, passed to the
  * observers the app is given (`AppOptions.observers`). Observers see what happened; they never
  * decide it, and one that throws is logged while the request goes on.
@@ -11,7 +11,7 @@ import type { StoredShareLink } from './schemas.ts';
 /** Why a lookup or a start was refused: the link's rules, an unknown token, the client's rate limit, a failed mint. */
 export type RefusalReason = Refusal | 'not-found' | 'rate-limited' | 'engine-failed';
 
-interface Seen {
+export interface Seen {
   token: string;
   /** The page origin the request named, `null` when none. */
   origin: string | null;
@@ -27,7 +27,44 @@ export type LinkEvent =
   /** A session granted: one use counted, durably. */
   | (Seen & { type: 'session-granted'; link: StoredShareLink; usageCount: number; engine: EngineKind | null })
   /** A session start refused (nothing counted), or whose mint failed (the use given back). */
-  | (Seen & { type: 'session-refused'; reason: RefusalReason; link?: StoredShareLink });
+  | (Seen & { type: 'session-refused'; reason: RefusalReason; link?: StoredShareLink })
+  | ConversationEnded;
+
+/** Why a conversation ended (docs/conversations.md). */
+export type EndReason = 'visitor' | 'idle' | 'expired' | 'failed' | 'operator' | 'completed';
+
+/** A turn of a recorded transcript (docs/conversations.md). */
+export interface TranscriptTurn {
+  role: 'visitor' | 'persona' | 'operator';
+  text: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+/**
+ * A conversation ended, reported once by whoever records its end (the conversation records): its
+ * length, and its transcript when the link records them. Analytics add it to the link's day and
+ * origin; webhooks send `conversation.ended`.
+ */
+export interface ConversationEnded {
+  type: 'conversation-ended';
+  conversationId: string;
+  shareLinkId: string;
+  personaId: string;
+  /** The page origin the conversation started on, `null` when none. */
+  origin: string | null;
+  /** ms since the epoch. */
+  startedAt: number;
+  /** When it ended, ms since the epoch. */
+  at: number;
+  durationSeconds: number;
+  endReason: EndReason;
+  /** `null` when the link does not record transcripts. */
+  transcript: readonly TranscriptTurn[] | null;
+  /** Not a lookup or a start: no link or token comes with it. */
+  link?: undefined;
+  token?: undefined;
+}
 
 export type LinkObserver = (event: LinkEvent) => void;
 
