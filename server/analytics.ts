@@ -1,0 +1,197 @@
+/**
+ * Analytics (docs/operators.md, "Analytics"): views, starts, refusals by reason, conversations
+ * ended and their seconds, per link × page origin × UTC day, counted from the observers' events
+ * (server/observers.ts).
+ *
+ * Counting never waits on the store: an event adds one to a map in memory, and the map is written
+ * as one batch every `flushEveryMs` (5 s), when `GET /v1/analytics` asks, and on shutdown. A
+ * crash loses at most the counts since the last batch. A batch the store refuses is kept and
+ * added to the next one.
+ *
+ * Against forged `Origin` headers (anyone with the token can send any), each link gets at most
+ * MAX_ORIGINS_PER_LINK_DAY origins a day from this process; further origins count under
+ * `OTHER_ORIGINS`, and values that are not origins under `INVALID_ORIGIN`.
+ */
+import type { LinkEvent, LinkObserver } from './observers.ts';
+import { isValidToken } from '../src/schema.ts';
+import { analyticsKey, noCounts, addCounts } from './store/shared.ts';
+import type { AnalyticsCounts, AnalyticsRow, AnalyticsStore, LinkLookup } from './store/index.ts';
+
+export const FLUSH_EVERY_MS = 5000;
+export const MAX_ORIGINS_PER_LINK_DAY = 200;
+export const OTHER_ORIGINS = '(other)';
+export const INVALID_ORIGIN = '(invalid)';
+/** Rows waiting in memory; beyond (a store away for long, under a flood of new keys), new keys are dropped and said so. */
+const MAX_PENDING_ROWS = 100_000;
+/** Tokens of rate-limited requests resolved to their links per batch (the rest are dropped). */
+const MAX_TOKENS_PER_FLUSH = 1000;
+const DAY_MS = 86_400_000;
+/** What a browser sends as `Origin`: scheme://host[:port], or `null` for an opaque origin. */
+const ORIGIN = /^(null|[a-z][a-z\d+.-]{0,30}:\/\/[^\s/?#@]{1,255})$/i;
+
+export interface AnalyticsOptions {
+  store: AnalyticsStore & LinkLookup;
+  flushEveryMs?: number;
+  /** Told of every batch written or refused, and of counts dropped (metrics). */
+  onFlush?: (outcome: 'written' | 'failed' | 'dropped', rows: number) => void;
+}
+
+export interface Analytics {
+  /** Subscribe it to the app's events (`AppOptions.observers`). */
+  observe: LinkObserver;
+  /** Writes what is pending now; resolves once the store has it (or has refused it, kept for the next batch). */
+  flush(): Promise<void>;
+  /** Starts the timer that flushes every `flushEveryMs`. */
+  start(): void;
+  /** Stops the timer and flushes. */
+  close(): Promise<void>;
+}
+
+interface Pending extends AnalyticsCounts {
+  /** The link's id; or, for a request refused before the link was read (rate-limited), its token, resolved when written. */
+  link: { id: string } | { token: string };
+  origin: string | null;
+  day: string;
+}
+
+export function createAnalytics({ store, flushEveryMs = FLUSH_EVERY_MS, onFlush }: AnalyticsOptions): Analytics {
+  let pending = new Map<string, Pending>();
+  /** Origins seen per link and day in this process, to cap them. */
+  const origins = new Map<string, Set<string>>();
+  let flushing: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  /** The latest day counted (by the server's clock, through the events), to forget older origin sets. */
+  let today = '';
+
+  /** The pending counts of one link × day × origin as counted; `null` when memory is full. */
+  const entryFor = (link: Pending['link'], day: string, origin: string | null) => {
+    const key = `${'id' in link ? link.id : `token:${link.token}`}\n${day}\n${origin ?? ''}`;
+    let entry = pending.get(key);
+    if (!entry) {
+      if (pending.size >= MAX_PENDING_ROWS) {
+        onFlush?.('dropped', 1);
+        return null;
+      }
+      pending.set(key, (entry = { link, origin, day, ...noCounts() }));
+    }
+    return entry;
+  };
+
+  const observe: LinkObserver = (event) => {
+    const link = linkOf(event);
+    if (!link) return;
+    const day = new Date(Math.floor(event.at / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+    if (day > today) today = day;
+    const name = 'id' in link ? link.id : `token:${link.token}`;
+    const entry = entryFor(link, day, originCounted(origins, `${name}\n${day}`, event.origin));
+    if (entry) count(entry, event);
+  };
+
+  const write = async () => {
+    const batch = pending;
+    pending = new Map();
+    if (!batch.size) return;
+    const rows = await rowsOf(store, [...batch.values()]);
+    try {
+      await store.addAnalytics(rows);
+      onFlush?.('written', rows.length);
+    } catch (error) {
+      onFlush?.('failed', rows.length);
+      console.error(`[share-link-api] analytics: ${rows.length} rows not written, kept for the next batch:`, error);
+      for (const row of rows) {
+        const entry = entryFor({ id: row.shareLinkId }, row.day, row.origin);
+        if (entry) addCounts(entry, row);
+      }
+    }
+    forgetOldDays(origins, today);
+  };
+
+  const flush = async () => {
+    while (flushing) await flushing;
+    flushing = write().finally(() => (flushing = null));
+    await flushing;
+  };
+
+  return {
+    observe,
+    flush,
+    start() {
+      timer ??= setInterval(() => void flush(), flushEveryMs);
+      timer.unref();
+    },
+    async close() {
+      clearInterval(timer);
+      timer = undefined;
+      await flush();
+    },
+  };
+}
+
+/** What an event is counted against: its link, or the token of a request refused before the link was read. */
+function linkOf(event: LinkEvent): { id: string } | { token: string } | null {
+  if (event.type === 'conversation-ended') return { id: event.shareLinkId };
+  if (event.link) return { id: event.link.id };
+  // Only a rate-limited request names a link it never read; an unknown token is no link's.
+  const refused = event.type === 'lookup-refused' || event.type === 'session-refused';
+  return refused && event.reason === 'rate-limited' && isValidToken(event.token)
+    ? { token: event.token }
+    : null;
+}
+
+function count(entry: AnalyticsCounts, event: LinkEvent): void {
+  switch (event.type) {
+    case 'lookup-served':
+      entry.views++;
+      break;
+    case 'session-granted':
+      entry.starts++;
+      break;
+    case 'lookup-refused':
+    case 'session-refused':
+      entry.refused[event.reason] = (entry.refused[event.reason] ?? 0) + 1;
+      break;
+    case 'conversation-ended':
+      entry.conversations++;
+      entry.conversationSeconds += Math.max(0, Math.round(event.durationSeconds));
+      break;
+  }
+}
+
+/** The origin as counted: itself, `INVALID_ORIGIN`, or `OTHER_ORIGINS` past the cap. */
+function originCounted(seen: Map<string, Set<string>>, linkDay: string, origin: string | null): string | null {
+  if (origin === null || origin === '') return null;
+  if (!ORIGIN.test(origin)) return INVALID_ORIGIN;
+  let set = seen.get(linkDay);
+  if (!set) seen.set(linkDay, (set = new Set()));
+  if (set.has(origin)) return origin;
+  if (set.size >= MAX_ORIGINS_PER_LINK_DAY) return OTHER_ORIGINS;
+  set.add(origin);
+  return origin;
+}
+
+/** Keeps the origin sets of `today` and the day before (a request near midnight may be counted late). */
+function forgetOldDays(seen: Map<string, Set<string>>, today: string): void {
+  if (!today) return;
+  const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+  for (const key of seen.keys()) if (key.slice(key.lastIndexOf('\n') + 1) < yesterday) seen.delete(key);
+}
+
+/** The batch as rows: tokens resolved to their links (a token that names none is dropped), rows of one key merged. */
+async function rowsOf(store: LinkLookup, batch: Pending[]): Promise<AnalyticsRow[]> {
+  const tokens = [...new Set(batch.flatMap((entry) => ('token' in entry.link ? [entry.link.token] : [])))];
+  const ids = new Map<string, string>();
+  for (const token of tokens.slice(0, MAX_TOKENS_PER_FLUSH)) {
+    const found = await store.resolve(token).catch(() => undefined);
+    if (found) ids.set(token, found.link.id);
+  }
+  const rows = new Map<string, AnalyticsRow>();
+  for (const { link, origin, day, ...counts } of batch) {
+    const shareLinkId = 'id' in link ? link.id : ids.get(link.token);
+    if (!shareLinkId) continue;
+    const key = analyticsKey({ shareLinkId, origin, day });
+    const row = rows.get(key);
+    if (row) addCounts(row, counts);
+    else rows.set(key, { shareLinkId, origin, day, ...counts });
+  }
+  return [...rows.values()];
+}
