@@ -47,51 +47,67 @@ export interface Analytics {
   close(): Promise<void>;
 }
 
+/** Marks a pending row counted against a token (a request refused before its link was read), resolved when written. */
+const TOKEN = '\u0000';
+
 interface Pending extends AnalyticsCounts {
-  /** The link's id; or, for a request refused before the link was read (rate-limited), its token, resolved when written. */
-  link: { id: string } | { token: string };
+  /** The link's id, or TOKEN and the token. */
+  link: string;
   origin: string | null;
   day: string;
 }
 
 export function createAnalytics({ store, flushEveryMs = FLUSH_EVERY_MS, onFlush }: AnalyticsOptions): Analytics {
-  let pending = new Map<string, Pending>();
+  /** Pending rows by link and day (`link \n day`), then by origin (`''` for none). */
+  let pending = new Map<string, Map<string, Pending>>();
+  let pendingRows = 0;
   /** Origins seen per link and day in this process, to cap them. */
   const origins = new Map<string, Set<string>>();
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   /** The latest day counted (by the server's clock, through the events), to forget older origin sets. */
   let today = '';
+  /** The day of the last event, kept: formatting a date for every event would cost the public path. */
+  let lastDayNumber = NaN;
+  let lastDay = '';
 
   /** The pending counts of one link × day × origin as counted; `null` when memory is full. */
-  const entryFor = (link: Pending['link'], day: string, origin: string | null) => {
-    const key = `${'id' in link ? link.id : `token:${link.token}`}\n${day}\n${origin ?? ''}`;
-    let entry = pending.get(key);
+  const entryFor = (link: string, day: string, linkDay: string, origin: string | null) => {
+    let byOrigin = pending.get(linkDay);
+    if (!byOrigin) pending.set(linkDay, (byOrigin = new Map()));
+    let entry = byOrigin.get(origin ?? '');
     if (!entry) {
-      if (pending.size >= MAX_PENDING_ROWS) {
+      if (pendingRows >= MAX_PENDING_ROWS) {
         onFlush?.('dropped', 1);
         return null;
       }
-      pending.set(key, (entry = { link, origin, day, ...noCounts() }));
+      byOrigin.set(origin ?? '', (entry = { link, origin, day, ...noCounts() }));
+      pendingRows++;
     }
     return entry;
   };
 
+  // On every lookup and start: no allocation but a new row's, one string built.
   const observe: LinkObserver = (event) => {
     const link = linkOf(event);
-    if (!link) return;
-    const day = new Date(Math.floor(event.at / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-    if (day > today) today = day;
-    const name = 'id' in link ? link.id : `token:${link.token}`;
-    const entry = entryFor(link, day, originCounted(origins, `${name}\n${day}`, event.origin));
+    if (link === null) return;
+    const dayNumber = Math.floor(event.at / DAY_MS);
+    if (dayNumber !== lastDayNumber) {
+      lastDayNumber = dayNumber;
+      lastDay = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+      if (lastDay > today) today = lastDay;
+    }
+    const linkDay = `${link}\n${lastDay}`;
+    const entry = entryFor(link, lastDay, linkDay, originCounted(origins, linkDay, event.origin));
     if (entry) count(entry, event);
   };
 
   const write = async () => {
-    const batch = pending;
+    const batch = [...pending.values()].flatMap((byOrigin) => [...byOrigin.values()]);
     pending = new Map();
-    if (!batch.size) return;
-    const rows = await rowsOf(store, [...batch.values()]);
+    pendingRows = 0;
+    if (!batch.length) return;
+    const rows = await rowsOf(store, batch);
     try {
       await store.addAnalytics(rows);
       onFlush?.('written', rows.length);
@@ -99,7 +115,7 @@ export function createAnalytics({ store, flushEveryMs = FLUSH_EVERY_MS, onFlush 
       onFlush?.('failed', rows.length);
       console.error(`[share-link-api] analytics: ${rows.length} rows not written, kept for the next batch:`, error);
       for (const row of rows) {
-        const entry = entryFor({ id: row.shareLinkId }, row.day, row.origin);
+        const entry = entryFor(row.shareLinkId, row.day, `${row.shareLinkId}\n${row.day}`, row.origin);
         if (entry) addCounts(entry, row);
       }
     }
@@ -127,15 +143,13 @@ export function createAnalytics({ store, flushEveryMs = FLUSH_EVERY_MS, onFlush 
   };
 }
 
-/** What an event is counted against: its link, or the token of a request refused before the link was read. */
-function linkOf(event: LinkEvent): { id: string } | { token: string } | null {
-  if (event.type === 'conversation-ended') return { id: event.shareLinkId };
-  if (event.link) return { id: event.link.id };
+/** What an event is counted against: its link's id, or TOKEN and the token of a request refused before the link was read. */
+function linkOf(event: LinkEvent): string | null {
+  if (event.type === 'conversation-ended') return event.shareLinkId;
+  if (event.link) return event.link.id;
   // Only a rate-limited request names a link it never read; an unknown token is no link's.
   const refused = event.type === 'lookup-refused' || event.type === 'session-refused';
-  return refused && event.reason === 'rate-limited' && isValidToken(event.token)
-    ? { token: event.token }
-    : null;
+  return refused && event.reason === 'rate-limited' && isValidToken(event.token) ? TOKEN + event.token : null;
 }
 
 function count(entry: AnalyticsCounts, event: LinkEvent): void {
@@ -160,10 +174,10 @@ function count(entry: AnalyticsCounts, event: LinkEvent): void {
 /** The origin as counted: itself, `INVALID_ORIGIN`, or `OTHER_ORIGINS` past the cap. */
 function originCounted(seen: Map<string, Set<string>>, linkDay: string, origin: string | null): string | null {
   if (origin === null || origin === '') return null;
-  if (!ORIGIN.test(origin)) return INVALID_ORIGIN;
   let set = seen.get(linkDay);
+  if (set?.has(origin)) return origin;
+  if (!ORIGIN.test(origin)) return INVALID_ORIGIN;
   if (!set) seen.set(linkDay, (set = new Set()));
-  if (set.has(origin)) return origin;
   if (set.size >= MAX_ORIGINS_PER_LINK_DAY) return OTHER_ORIGINS;
   set.add(origin);
   return origin;
@@ -178,7 +192,9 @@ function forgetOldDays(seen: Map<string, Set<string>>, today: string): void {
 
 /** The batch as rows: tokens resolved to their links (a token that names none is dropped), rows of one key merged. */
 async function rowsOf(store: LinkLookup, batch: Pending[]): Promise<AnalyticsRow[]> {
-  const tokens = [...new Set(batch.flatMap((entry) => ('token' in entry.link ? [entry.link.token] : [])))];
+  const tokens = [
+    ...new Set(batch.flatMap((entry) => (entry.link.startsWith(TOKEN) ? [entry.link.slice(TOKEN.length)] : []))),
+  ];
   const ids = new Map<string, string>();
   for (const token of tokens.slice(0, MAX_TOKENS_PER_FLUSH)) {
     const found = await store.resolve(token).catch(() => undefined);
@@ -186,7 +202,7 @@ async function rowsOf(store: LinkLookup, batch: Pending[]): Promise<AnalyticsRow
   }
   const rows = new Map<string, AnalyticsRow>();
   for (const { link, origin, day, ...counts } of batch) {
-    const shareLinkId = 'id' in link ? link.id : ids.get(link.token);
+    const shareLinkId = link.startsWith(TOKEN) ? ids.get(link.slice(TOKEN.length)) : link;
     if (!shareLinkId) continue;
     const key = analyticsKey({ shareLinkId, origin, day });
     const row = rows.get(key);
