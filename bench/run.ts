@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
+import { operatorsOverhead, overheadReport } from './operators.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
@@ -511,6 +512,8 @@ try {
   const apiResult = await apiThroughput();
   console.log('the API on PostgreSQL, one process and four…');
   const postgres = await postgresThroughput();
+  console.log("the operator's side: analytics and request logs on and off, on both stores…");
+  const operators = await operatorsOverhead();
 
   const results = {
     date: new Date().toISOString(),
@@ -526,6 +529,7 @@ try {
     memory,
     api: apiResult,
     postgres,
+    operators,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);
@@ -564,6 +568,7 @@ function report(r: {
   memory: Awaited<ReturnType<typeof memoryCycles>>;
   api: Awaited<ReturnType<typeof apiThroughput>>;
   postgres: Awaited<ReturnType<typeof postgresThroughput>>;
+  operators: Awaited<ReturnType<typeof operatorsOverhead>>;
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const bytes = (n: number) => n.toLocaleString('en-US');
@@ -672,6 +677,7 @@ function report(r: {
     `| 500 concurrent session starts on a link with 50 uses: granted | ${r.api.granted} |`,
     '',
     ...postgresReport(r.postgres),
+    ...overheadReport(r.operators),
   ];
   return lines.join('\n');
 }
