@@ -24,8 +24,11 @@ export interface AbuseLimitsOptions {
 export interface AbuseLimits {
   /** Every request of the embed API that resolves a token (lookups and session starts), known tokens or not. */
   lookups: MiddlewareHandler;
-  /** The same limit (the same counts) for share pages, whose refusals are not link events: the page's own lookup is. */
-  sharePages: MiddlewareHandler;
+  /**
+   * The same limit (the same counts) for requests whose refusals are not link events: share pages
+   * and posters (the page's own lookup is the event).
+   */
+  unreportedLookups: MiddlewareHandler;
   /** Every session start on one link (by token), granted or not; after `lookups`. */
   sessionStarts: MiddlewareHandler;
   /** Before a management key is checked: refused once the client has used its failed attempts. */
@@ -72,7 +75,7 @@ export function abuseLimits(limiter: AbuseLimiter | null, options: AbuseLimitsOp
   const lookup = (active: AbuseLimiter, c: Context) => active.lookup(clientOf(c));
   return {
     lookups: limit('lookup', lookup, true),
-    sharePages: limit('lookup', lookup, false),
+    unreportedLookups: limit('lookup', lookup, false),
     sessionStarts: limit(
       'session-start',
       (active, c) => active.sessionStart(clientOf(c), c.req.param('token') ?? ''),

@@ -153,6 +153,8 @@ for (const backend of BACKENDS) {
       for (let i = 0; i < 5; i++) statuses.push(await lookup(link.token, SHOP, address));
       assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
       assert.equal(await lookup('sh_NoSuchLink00000000', SHOP, address), 429, 'no link: counted nowhere');
+      const poster = await requestFrom(address, `${api.base}/v1/embed/${link.token}/poster`, 'GET', SHOP);
+      assert.equal(poster, 429, "a poster shares the lookups' limit, and is no lookup of its own");
       const [day] = (await report(`from=2026-06-01&to=2026-06-01&shareLinkId=${link.id}`)).data;
       assert.equal(day!.views, 3);
       assert.deepEqual(day!.refused, { 'rate-limited': 2 });
