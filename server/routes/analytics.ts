@@ -33,8 +33,7 @@ export function analyticsRoutes({ store, auth, now, analytics }: AnalyticsRoutes
     const from = query.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
     if (from > to) return invalidField(c, 'from', `must be on or before to (${to})`);
     const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
-    if (days > MAX_RANGE_DAYS)
-      return invalidField(c, 'to', `the range may span at most ${MAX_RANGE_DAYS} days`);
+    if (days > MAX_RANGE_DAYS) return invalidField(c, 'to', `the range may span at most ${MAX_RANGE_DAYS} days`);
     await analytics?.flush();
     const rows = await store.analytics({ from, to, shareLinkId: query.shareLinkId });
     return c.json(analyticsReport(rows, { from, to, groupBy: query.groupBy }));
