@@ -12,7 +12,7 @@
  * MAX_ORIGINS_PER_LINK_DAY origins a day from this process; further origins count under
  * `OTHER_ORIGINS`, and values that are not origins under `INVALID_ORIGIN`.
  */
-import type { LinkEvent, LinkObserver } from './observers.ts';
+import type { LinkObserver, ObservedEvent } from './observers.ts';
 import { isValidToken } from '../src/schema.ts';
 import { analyticsKey, noCounts, addCounts } from './store/shared.ts';
 import type { AnalyticsCounts, AnalyticsRow, AnalyticsStore, LinkLookup } from './store/index.ts';
@@ -144,15 +144,17 @@ export function createAnalytics({ store, flushEveryMs = FLUSH_EVERY_MS, onFlush 
 }
 
 /** What an event is counted against: its link's id, or TOKEN and the token of a request refused before the link was read. */
-function linkOf(event: LinkEvent): string | null {
-  if (event.type === 'conversation-ended') return event.shareLinkId;
+function linkOf(event: ObservedEvent): string | null {
+  // A start is counted by its session; an end by the conversation's link.
+  if (event.type === 'conversation-started') return null;
+  if (event.type === 'conversation-ended') return event.conversation.shareLinkId;
   if (event.link) return event.link.id;
   // Only a rate-limited request names a link it never read; an unknown token is no link's.
   const refused = event.type === 'lookup-refused' || event.type === 'session-refused';
   return refused && event.reason === 'rate-limited' && isValidToken(event.token) ? TOKEN + event.token : null;
 }
 
-function count(entry: AnalyticsCounts, event: LinkEvent): void {
+function count(entry: AnalyticsCounts, event: ObservedEvent): void {
   switch (event.type) {
     case 'lookup-served':
       entry.views++;

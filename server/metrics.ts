@@ -106,7 +106,7 @@ export function createMetrics(): Metrics {
       else if (event.type === 'lookup-refused') lookups.inc({ result: event.reason });
       else if (event.type === 'session-granted') sessions.inc({ result: 'granted' });
       else if (event.type === 'session-refused') sessions.inc({ result: event.reason });
-      else ended.inc({ reason: event.endReason });
+      else if (event.type === 'conversation-ended') ended.inc({ reason: event.conversation.endReason ?? 'unknown' });
     },
     requests: async (c, next) => {
       const started = performance.now();

@@ -27,8 +27,7 @@ export type LinkEvent =
   /** A session granted: one use counted, durably. */
   | (Seen & { type: 'session-granted'; link: StoredShareLink; usageCount: number; engine: EngineKind | null })
   /** A session start refused (nothing counted), or whose mint failed (the use given back). */
-  | (Seen & { type: 'session-refused'; reason: RefusalReason; link?: StoredShareLink })
-  | ConversationEnded;
+  | (Seen & { type: 'session-refused'; reason: RefusalReason; link?: StoredShareLink });
 
 /** Why a conversation ended (docs/conversations.md). */
 export type EndReason = 'visitor' | 'idle' | 'expired' | 'failed' | 'operator' | 'completed';
@@ -41,32 +40,39 @@ export interface TranscriptTurn {
   at: string;
 }
 
-/**
- * A conversation ended, reported once by whoever records its end (the conversation records): its
- * length, and its transcript when the link records them. Analytics add it to the link's day and
- * origin; webhooks send `conversation.ended`.
- */
-export interface ConversationEnded {
-  type: 'conversation-ended';
-  conversationId: string;
+/** What observers read of a conversation record (docs/conversations.md): the fields of its public shape they use. */
+export interface ObservedConversation {
+  id: string;
   shareLinkId: string;
   personaId: string;
-  /** The page origin the conversation started on, `null` when none. */
   origin: string | null;
-  /** ms since the epoch. */
-  startedAt: number;
-  /** When it ended, ms since the epoch. */
-  at: number;
-  durationSeconds: number;
-  endReason: EndReason;
-  /** `null` when the link does not record transcripts. */
-  transcript: readonly TranscriptTurn[] | null;
-  /** Not a lookup or a start: no link or token comes with it. */
-  link?: undefined;
-  token?: undefined;
+  /** ISO 8601. */
+  startedAt: string;
+  endedAt: string | null;
+  endReason: EndReason | null;
 }
 
-export type LinkObserver = (event: LinkEvent) => void;
+/**
+ * Conversations, each reported once, by the process that made the change, after it is stored (by
+ * the conversation records): started with its session, ended however it ends. Analytics count the
+ * ended ones and their seconds; webhooks send `conversation.ended`.
+ */
+export type ConversationEvent =
+  | { type: 'conversation-started'; at: number; origin: string | null; conversation: ObservedConversation }
+  | {
+      type: 'conversation-ended';
+      at: number;
+      origin: string | null;
+      conversation: ObservedConversation;
+      /** From `startedAt` to `endedAt`, in whole seconds. */
+      durationSeconds: number;
+      /** The kept turns, when the conversation recorded them; else `null`. */
+      transcript: readonly TranscriptTurn[] | null;
+    };
+
+export type ObservedEvent = LinkEvent | ConversationEvent;
+
+export type LinkObserver = (event: ObservedEvent) => void;
 
 /** One function that tells every observer, each in turn; a failing observer is logged and skipped. */
 export function notifier(observers: readonly LinkObserver[]): LinkObserver {

@@ -14,7 +14,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { LinkObserver, ConversationEnded } from './observers.ts';
+import type { ConversationEvent, LinkObserver } from './observers.ts';
+
+type ConversationEnded = Extract<ConversationEvent, { type: 'conversation-ended' }>;
 import { ConfigError } from './secrets.ts';
 import type { CountedUse, LeasedWebhook, WebhookAttempt, WebhookEvent, WebhookOutbox } from './store/index.ts';
 
@@ -78,9 +80,10 @@ export function webhookEvent(type: WebhookType, at: number, data: Record<string,
 }
 
 /** A granted use's events (the counted step queues them): the conversation started, and the link used up. */
-export function eventsOfUse({ link, origin, now }: CountedUse): WebhookEvent[] {
+export function eventsOfUse({ link, origin, now, conversationId }: CountedUse): WebhookEvent[] {
   const events = [
     webhookEvent('conversation.started', now, {
+      ...(conversationId && { conversationId }),
       shareLinkId: link.id,
       personaId: link.personaId,
       origin,
@@ -100,17 +103,17 @@ export function eventsOfUse({ link, origin, now }: CountedUse): WebhookEvent[] {
   return events;
 }
 
-export function endedEvent(ended: ConversationEnded): WebhookEvent {
-  return webhookEvent('conversation.ended', ended.at, {
-    conversationId: ended.conversationId,
-    shareLinkId: ended.shareLinkId,
-    personaId: ended.personaId,
-    origin: ended.origin,
-    startedAt: new Date(ended.startedAt).toISOString(),
-    endedAt: new Date(ended.at).toISOString(),
-    endReason: ended.endReason,
-    durationSeconds: ended.durationSeconds,
-    transcript: ended.transcript,
+export function endedEvent({ conversation, at, durationSeconds, transcript }: ConversationEnded): WebhookEvent {
+  return webhookEvent('conversation.ended', at, {
+    conversationId: conversation.id,
+    shareLinkId: conversation.shareLinkId,
+    personaId: conversation.personaId,
+    origin: conversation.origin,
+    startedAt: conversation.startedAt,
+    endedAt: conversation.endedAt ?? new Date(at).toISOString(),
+    endReason: conversation.endReason,
+    durationSeconds,
+    transcript,
   });
 }
 
@@ -209,7 +212,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       if (event.type === 'session-granted') wake();
       if (event.type === 'conversation-ended')
         store.enqueueWebhook(endedEvent(event)).then(wake, (error: unknown) => {
-          console.error(`[share-link-api] webhooks: conversation.ended of ${event.conversationId} not queued:`, error);
+          console.error(`[share-link-api] webhooks: conversation.ended of ${event.conversation.id} not queued:`, error);
         });
     },
     runOnce,

@@ -167,6 +167,8 @@ export interface CountedUse {
   link: StoredShareLink;
   origin: string | null;
   now: number;
+  /** The conversation created in the same step, where the store records conversations (docs/conversations.md). */
+  conversationId?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createAnalytics, MAX_ORIGINS_PER_LINK_DAY, OTHER_ORIGINS, INVALID_ORIGIN } from '../../server/analytics.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
-import type { ConversationEnded } from '../../server/observers.ts';
+import type { ConversationEvent } from '../../server/observers.ts';
 import { EmbeddedStore, PostgresStore, loadDataFile, type ShareLinkStore } from '../../server/store/index.ts';
 import { DEMO_DATA, copyOfDemoData } from '../../scripts/api-process.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
@@ -162,16 +162,20 @@ for (const backend of BACKENDS) {
 
     it('counts conversations ended and their seconds, as the conversation records report them', async () => {
       const link = await createLink({});
-      const ended = (seconds: number): ConversationEnded => ({
+      const ended = (seconds: number): ConversationEvent => ({
         type: 'conversation-ended',
-        conversationId: crypto.randomUUID(),
-        shareLinkId: link.id,
-        personaId: LEO,
-        origin: SHOP,
-        startedAt: NOW - seconds * 1000,
         at: NOW,
+        origin: SHOP,
+        conversation: {
+          id: crypto.randomUUID(),
+          shareLinkId: link.id,
+          personaId: LEO,
+          origin: SHOP,
+          startedAt: new Date(NOW - seconds * 1000).toISOString(),
+          endedAt: new Date(NOW).toISOString(),
+          endReason: 'visitor',
+        },
         durationSeconds: seconds,
-        endReason: 'visitor',
         transcript: null,
       });
       analytics.observe(ended(61));

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import type { ConversationEnded } from '../../server/observers.ts';
+import type { ConversationEvent } from '../../server/observers.ts';
 import { EmbeddedStore, PostgresStore, loadDataFile, type ShareLinkStore } from '../../server/store/index.ts';
 import {
   RETRY_SCHEDULE_MS,
@@ -162,18 +162,22 @@ for (const backend of BACKENDS) {
     it('retries for more than 24 hours, then gives up; conversation.ended carries the transcript', async () => {
       receiver.received.length = 0;
       receiver.mode = { answer: 'fail' };
-      const ended: ConversationEnded = {
+      const ended = {
         type: 'conversation-ended',
-        conversationId: '7d0b1c4e-2f57-4a61-9a43-5b8e2c6d1f90',
-        shareLinkId: CARA_LINK,
-        personaId: CARA,
-        origin: PAGE,
-        startedAt: clock.now - 95_000,
         at: clock.now,
+        origin: PAGE,
+        conversation: {
+          id: '7d0b1c4e-2f57-4a61-9a43-5b8e2c6d1f90',
+          shareLinkId: CARA_LINK,
+          personaId: CARA,
+          origin: PAGE,
+          startedAt: new Date(clock.now - 95_000).toISOString(),
+          endedAt: new Date(clock.now).toISOString(),
+          endReason: 'visitor',
+        },
         durationSeconds: 95,
-        endReason: 'visitor',
         transcript: [{ role: 'visitor', text: 'Where is my order?', at: new Date(clock.now - 60_000).toISOString() }],
-      };
+      } satisfies ConversationEvent;
       const first = clock.now;
       dispatcher.observe(ended);
       // Queued as the event is reported: wait until the outbox has it.
@@ -195,7 +199,7 @@ for (const backend of BACKENDS) {
       const body = JSON.parse(receiver.received[0]!.body);
       assert.equal(body.type, 'conversation.ended');
       assert.deepEqual(body.data, {
-        conversationId: ended.conversationId,
+        conversationId: ended.conversation.id,
         shareLinkId: CARA_LINK,
         personaId: CARA,
         origin: PAGE,
