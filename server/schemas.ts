@@ -127,7 +127,8 @@ const WebhooksSectionSchema = v.strictObject({
     v.strictObject({
       id: Word,
       type: Word,
-      body: v.pipe(v.string(), v.maxLength(1_000_000)),
+      // A conversation's end carries its transcript: up to 500 turns of 2,000 characters.
+      body: v.pipe(v.string(), v.maxLength(4_000_000)),
       createdAt: Ms,
       nextAttemptAt: Ms,
       attempts: Count,

@@ -10,6 +10,8 @@
  * during a vendor outage): the use is counted, the session minted, and if that fails the use is
  * given back with a guarded decrement (`release`). A crash (or a lost connection) between the two
  * over-counts by one; nothing ever under-counts, so a link never grants more sessions than its limit.
+ * With webhooks on, the `UPDATE` and the use's webhook events are one transaction instead
+ * (./postgres-operators.ts, `holdWebhooks`).
  *
  * Every query has a deadline (`statement_timeout` on the server, and one in this process that also
  * covers waiting for a connection): when the database is away, requests fail fast with
