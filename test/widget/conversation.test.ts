@@ -50,8 +50,10 @@ const captions = (el: ShareLinkEmbed) => part(el, 'captions')?.textContent?.repl
  */
 async function startConversation(el: ShareLinkEmbed) {
   await press(part(el, 'start-button')!);
+  // The greeting first: the player shows listening as soon as the engine's socket opens, before the
+  // engine's first frame, and a slow machine can see that moment.
+  await until(() => /scripted demo persona/.test(captions(el)), 'the greeting in the captions', SPOKEN_LINES_MS);
   await until(() => status(el) === 'listening', 'the engine listening after its greeting', SPOKEN_LINES_MS);
-  await until(() => /scripted demo persona/.test(captions(el)), 'the greeting in the captions');
 }
 
 function type(el: ShareLinkEmbed, text: string) {
