@@ -1,10 +1,11 @@
 /**
- * What the API reports as it answers lookups and session starts, for whoever subscribes
- * (analytics, webhooks, request logs; docs/operators.md): one small union of events, passed to the
- * observers the app is given (`AppOptions.observers`). Observers see what happened; they never
- * decide it, and one that throws is logged while the request goes on.
+ * What the API reports as it answers lookups and session starts, and as conversations start and
+ * end, for whoever subscribes (analytics, webhooks, request logs; docs/operators.md): one small
+ * union of events, passed to the observers the app is given (`AppOptions.observers`). Observers
+ * see what happened; they never decide it, and one that throws is logged while the request goes on.
  */
 import type { EngineKind } from '../src/engine-schema.ts';
+import type { PublicConversation, Turn } from './conversation-schemas.ts';
 import type { Refusal } from './judging.ts';
 import type { StoredShareLink } from './schemas.ts';
 
@@ -29,7 +30,27 @@ export type LinkEvent =
   /** A session start refused (nothing counted), or whose mint failed (the use given back). */
   | (Seen & { type: 'session-refused'; reason: RefusalReason; link?: StoredShareLink });
 
-export type LinkObserver = (event: LinkEvent) => void;
+/**
+ * Conversations (docs/conversations.md), each reported once, by the process that made the change,
+ * after it is stored: started with its session (right after `session-granted`), ended however it
+ * ends (the page, the engine, the sweep of any process).
+ */
+export type ConversationEvent =
+  | { type: 'conversation-started'; at: number; origin: string | null; conversation: PublicConversation }
+  | {
+      type: 'conversation-ended';
+      at: number;
+      origin: string | null;
+      conversation: PublicConversation;
+      /** From `startedAt` to `endedAt`, in whole seconds. */
+      durationSeconds: number;
+      /** The kept turns, when the conversation recorded them; else `null`. */
+      transcript: Turn[] | null;
+    };
+
+export type ObservedEvent = LinkEvent | ConversationEvent;
+
+export type LinkObserver = (event: ObservedEvent) => void;
 
 /** One function that tells every observer, each in turn; a failing observer is logged and skipped. */
 export function notifier(observers: readonly LinkObserver[]): LinkObserver {

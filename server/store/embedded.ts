@@ -25,6 +25,7 @@ import type {
   UpdateShareLink,
 } from '../schemas.ts';
 import { DataFileWriter, loadDataFile } from './data-file.ts';
+import { EmbeddedConversations } from './embedded-conversations.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeChanges, normalizeLinkDates, searchNeedle } from './shared.ts';
 import {
   StoreUnavailableError,
@@ -55,11 +56,17 @@ export class EmbeddedStore implements ShareLinkStore {
   #durableText: string;
   #waiting: Waiter[] = [];
   #writing: Promise<void> | null = null;
+  /** Conversations, transcripts and share URLs, written to the same file with the same commits. */
+  readonly conversations: EmbeddedConversations;
 
   /** @param writer writes every change back to the data file; without one, changes stay in memory. */
   constructor(data: DataFile, writer: DataFileWriter | null = null) {
     for (const persona of data.personas) this.#personas.set(persona.id, structuredClone(persona));
     this.#setLinks(data.shareLinks.map((link) => normalizeLinkDates(structuredClone(link))));
+    this.conversations = new EmbeddedConversations(
+      { conversations: data.conversations, shares: data.conversationShares },
+      () => this.#commit(),
+    );
     this.#writer = writer;
     this.#organizationId = data.shareLinks[0]?.organizationId ?? ZERO_UUID;
     this.#durableText = writer ? this.#serialize() : '';
@@ -109,9 +116,15 @@ export class EmbeddedStore implements ShareLinkStore {
     };
   }
 
-  /** What would be written now (personas and links, reservations not included). */
+  /** What would be written now (personas, links, conversations; reservations not included). */
   snapshot(): DataFile {
-    return { personas: [...this.#personas.values()], shareLinks: [...this.#links.values()] };
+    const { conversations, shares } = this.conversations.snapshot();
+    return {
+      personas: [...this.#personas.values()],
+      shareLinks: [...this.#links.values()],
+      ...(conversations.length && { conversations }),
+      ...(shares.length && { conversationShares: shares }),
+    };
   }
 
   personasInMemory(): readonly StoredPersona[] {
@@ -120,7 +133,7 @@ export class EmbeddedStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, conversation }: UseRequest): Promise<ReservedUse | null> {
     const link = this.#links.get(judged.link.id);
     // In the same synchronous step as the reservation: no other start can see the use as free.
     // Enabled, expiry and origin were judged on this revision; only other starts move the count.
@@ -128,6 +141,9 @@ export class EmbeddedStore implements ShareLinkStore {
     const id = link.id;
     this.#reserve(id, 1);
     const counted = this.#view(link);
+    // Conversations: the record rides with the reservation, and is added by `confirm` in the
+    // step that counts the use, so that one write carries both (docs/conversations.md).
+    const started = this.conversations.create(conversation, link, now);
     let settled = false;
     const settle = () => {
       if (settled) throw new Error('a reserved use is confirmed or released once');
@@ -137,8 +153,10 @@ export class EmbeddedStore implements ShareLinkStore {
     return {
       usageCount: counted.usageCount,
       link: counted,
+      conversation: started.record,
       confirm: async () => {
         settle();
+        started.add();
         await this.#countUse(id);
       },
       release: async () => settle(),
@@ -206,13 +224,13 @@ export class EmbeddedStore implements ShareLinkStore {
   // ---- Inside ----------------------------------------------------------------------------------
 
   /**
-   * A reserved use becomes a use (its reservation was released in this same step). The link may
-   * have been replaced (a rollback) or deleted while the session was minted: count on what is there now.
+   * A reserved use becomes a use (its reservation was released in this same step), written with
+   * its conversation. The link may have been replaced (a rollback) or deleted while the session was
+   * minted: count on what is there now.
    */
   #countUse(id: string): Promise<void> {
     const link = this.#links.get(id);
-    if (!link) return Promise.resolve();
-    link.usageCount += 1;
+    if (link) link.usageCount += 1;
     return this.#commit();
   }
 
@@ -281,7 +299,9 @@ export class EmbeddedStore implements ShareLinkStore {
         } catch (error) {
           // Everything since the last durable state is undone: this write's changes and those made while it ran.
           const undone = [...batch, ...this.#waiting.splice(0)];
-          this.#setLinks((JSON.parse(this.#durableText) as DataFile).shareLinks);
+          const durable = JSON.parse(this.#durableText) as DataFile;
+          this.#setLinks(durable.shareLinks);
+          this.conversations.restore({ conversations: durable.conversations, shares: durable.conversationShares });
           for (const id of this.#links.keys()) this.#bumpRevision(id);
           const failure = new StoreUnavailableError(
             `cannot write ${writer.target}: ${(error as Error).message}; the change was undone`,

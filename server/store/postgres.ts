@@ -30,6 +30,9 @@ import type {
 } from '../schemas.ts';
 import { DataFileError } from './data-file.ts';
 import { SCHEMA_LOCK, migrate } from './migrate.ts';
+import type { MessageBus } from '../message-bus.ts';
+import { postgresBus } from './postgres-bus.ts';
+import { PostgresConversations, toConversation, type ConversationRow } from './postgres-conversations.ts';
 import { connect, describeDatabase, isConnectionError, withDeadline, type PostgresOptions } from './postgres-pool.ts';
 import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
@@ -46,10 +49,14 @@ export class PostgresStore implements ShareLinkStore {
   /** The pool. Queries through it share this store's connections and timeouts. */
   readonly sql: Sql;
   readonly #queryTimeoutMs: number;
+  /** Conversations, transcripts and share URLs (server/store/postgres-conversations.ts). */
+  readonly conversations: PostgresConversations;
+  #bus: MessageBus | undefined;
 
   constructor(sql: Sql, options: PostgresOptions = {}) {
     this.sql = sql;
     this.#queryTimeoutMs = options.queryTimeoutMs ?? 5000;
+    this.conversations = new PostgresConversations(sql, (what, run) => this.#query(what, run));
   }
 
   /**
@@ -121,10 +128,10 @@ export class PostgresStore implements ShareLinkStore {
       for (const link of data.shareLinks) {
         const inserted = await tx`
           INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, extra)
+                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts, extra)
           VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, ${link.usageCount}, ${link.allowedOrigins}::text[],
                   ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(Date.parse(link.createdAt))},
-                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${tx.json(extraFields(link) as never)})
+                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts}, ${tx.json(extraFields(link) as never)})
           ON CONFLICT (id) DO NOTHING`;
         shareLinks += inserted.count;
       }
@@ -172,7 +179,7 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, conversation }: UseRequest): Promise<ReservedUse | null> {
     // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
     // was judged on the row read, and the update counts only if the row still has that revision:
     // a PATCH in between makes it count nothing and the start judges again. A refused origin
@@ -181,21 +188,33 @@ export class PostgresStore implements ShareLinkStore {
     const id = judged.link.id;
     const [counted] = await this.#query(
       'session start',
-      () => this.sql<{ usage_count: string }[]>`
-        UPDATE share_links SET usage_count = usage_count + 1
-        WHERE id = ${id} AND revision = ${judged.revision} AND enabled
-          AND (expires_at IS NULL OR expires_at > ${new Date(now)})
-          AND (usage_limit IS NULL OR usage_count < usage_limit)
-        RETURNING usage_count`,
+      () => this.sql<(ConversationRow & { usage_count: string })[]>`
+        WITH counted AS (
+          UPDATE share_links SET usage_count = usage_count + 1
+          WHERE id = ${id} AND revision = ${judged.revision} AND enabled
+            AND (expires_at IS NULL OR expires_at > ${new Date(now)})
+            AND (usage_limit IS NULL OR usage_count < usage_limit)
+          RETURNING usage_count, persona_id, record_transcripts
+        ), conversation AS (
+          -- Conversations (docs/conversations.md): the record is written by the statement that
+          -- counts its use, so one exists exactly when the other does.
+          INSERT INTO conversations (id, share_link_id, persona_id, origin, engine, started_at, live_until, recording)
+          SELECT ${conversation.id}, ${id}, persona_id, ${conversation.origin}, ${conversation.engine}, ${new Date(now)},
+                 ${new Date(conversation.liveUntil)}, record_transcripts
+          FROM counted
+          RETURNING *
+        )
+        SELECT conversation.*, counted.usage_count FROM conversation, counted`,
     );
     if (!counted) return null;
     const usageCount = Number(counted.usage_count);
     return {
       usageCount,
       link: { ...judged.link, usageCount },
-      // Committed already: the update above is durable on its own.
+      conversation: toConversation(counted),
+      // Committed already: the statement above is durable on its own.
       confirm: async () => undefined,
-      release: () => this.#giveBack(id),
+      release: () => this.#giveBack(id, conversation.id),
     };
   }
 
@@ -216,10 +235,10 @@ export class PostgresStore implements ShareLinkStore {
           const link = newShareLink(input, now, persona, first?.organization_id ?? ZERO_UUID);
           const [row] = await tx<LinkRow[]>`
             INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id)
+                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts)
             VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, 0, ${link.allowedOrigins}::text[],
                     ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(now)},
-                    ${link.personaId}, ${link.personaName}, ${link.organizationId})
+                    ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts})
             ON CONFLICT (token) DO NOTHING
             RETURNING *`;
           // A token already taken (one chance in 62^21) draws again.
@@ -242,6 +261,7 @@ export class PostgresStore implements ShareLinkStore {
     if (changes.removeWatermark !== undefined) columns['remove_watermark'] = changes.removeWatermark;
     if (changes.enabled !== undefined) columns['enabled'] = changes.enabled;
     if (changes.isPrimary !== undefined) columns['is_primary'] = changes.isPrimary;
+    if (changes.recordTranscripts !== undefined) columns['record_transcripts'] = changes.recordTranscripts;
     if (!Object.keys(columns).length) return this.linkById(id);
     return this.#query('update', () =>
       this.sql.begin(async (tx) => {
@@ -284,17 +304,28 @@ export class PostgresStore implements ShareLinkStore {
     return postgresCounters(this.sql);
   }
 
+  /** LISTEN/NOTIFY on this database, shared by every process on it (one bus per store). */
+  sharedBus(): MessageBus {
+    return (this.#bus ??= postgresBus(this.sql, this.#queryTimeoutMs));
+  }
+
   async close(): Promise<void> {
+    await this.#bus?.close();
     await this.sql.end({ timeout: 5 });
   }
 
   // ---- Inside ----------------------------------------------------------------------------------
 
-  /** Gives a counted use back; a failure is reported, not thrown (the use stays counted: over by one). */
-  async #giveBack(id: string): Promise<void> {
+  /**
+   * Gives a counted use back, and deletes its conversation in the same statement; a failure is
+   * reported, not thrown (the use stays counted, over by one, and its conversation ends `expired`).
+   */
+  async #giveBack(id: string, conversationId: string): Promise<void> {
     await this.#query(
       'give back a use',
-      () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+      () => this.sql`
+        WITH gone AS (DELETE FROM conversations WHERE id = ${conversationId})
+        UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
     ).catch((failure: Error) => reportStoreFailure(failure));
   }
 
