@@ -8,10 +8,9 @@ import { build as viteBuild, defineConfig, type Plugin, type Rolldown } from 'vi
 import type { Server } from 'node:http';
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES_DIR, createApp } from './server/app.ts';
+import { FIXTURES_DIR, createApi } from './server/app.ts';
 import { engineConfigFromEnv } from './server/engines.ts';
-import { attachScriptedEngine } from './server/scripted-engine.ts';
-import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
+import { generateSessionSecret } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
@@ -22,28 +21,27 @@ function referenceApi(): Plugin {
     name: 'share-link-reference-api',
     async configureServer(server) {
       const store = new EmbeddedStore(await loadDataFile(DEMO_DATA_FILE));
-      const sessionSecret = generateSessionSecret();
-      const app = createApp({
+      const api = createApi({
         store,
         apiKey: DEMO_API_KEY,
         staticRoot: FIXTURES_DIR,
         bundleDir: DIST_DIR,
-        sessionSecret,
+        sessionSecret: generateSessionSecret(),
         engines: engineConfigFromEnv(),
       });
-      const listener = getRequestListener(app.fetch);
-      // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
-      const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
+      const listener = getRequestListener(api.app.fetch);
+      // The API's paths: endpoints, media, share pages (/s/...), conversation pages (/c/...), and
+      // the bundles and page scripts they load from this origin.
+      const apiPath = /^\/(v1\/|media\/|s\/|c\/|(share-link-embed[-.\w]*|conversation-page)\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
       });
-      // The scripted demo engine's WebSocket beside Vite's own hot-reload socket (other paths are Vite's).
+      // The API's WebSockets (the scripted engine, conversation channels and pages) beside Vite's
+      // own hot-reload socket (other paths are Vite's).
       if (server.httpServer) {
-        const engine = attachScriptedEngine(server.httpServer as Server, {
-          verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
-        });
-        server.httpServer.once('close', () => void engine.close());
+        api.serve(server.httpServer as Server);
+        server.httpServer.once('close', () => void api.close());
       }
       server.httpServer?.once('listening', () => {
         server.config.logger.info(

@@ -1,6 +1,6 @@
 /**
  * `npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist]
- *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]`
+ *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--transcript-retention-days N]`
  * `npm run api -- --host H --port P --database-url URL [--data FILE] ...` (or `DATABASE_URL=URL`)
  *
  * Starts the reference API alone and prints `listening on http://H:P` once it accepts connections.
@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from './app.ts';
+import { createApi, type Api } from './app.ts';
 import { serveHardened } from './http-server.ts';
 import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } from './secrets.ts';
-import { generateSessionSecret, verifySessionToken } from './session-token.ts';
-import { attachScriptedEngine } from './scripted-engine.ts';
+import { generateSessionSecret } from './session-token.ts';
+import { DEFAULT_RETENTION_DAYS } from './conversations.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { EngineConfigError, engineConfigFromEnv, missingEngineKey, type EngineConfig } from './engines.ts';
 import { createAbuseLimiter } from './limits.ts';
@@ -35,7 +35,7 @@ async function orFail<T>(step: () => T | Promise<T>, expected: abstract new (...
   }
 }
 
-const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]
+const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--transcript-retention-days N]
        npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`;
 
 function parseCommandLine() {
@@ -54,6 +54,7 @@ function parseCommandLine() {
         'session-secret': { type: 'string' },
         'trust-proxy': { type: 'boolean', default: false },
         'no-limits': { type: 'boolean', default: false },
+        'transcript-retention-days': { type: 'string', default: String(DEFAULT_RETENTION_DAYS) },
       },
       strict: true,
     }));
@@ -63,7 +64,11 @@ function parseCommandLine() {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  return { ...values, port };
+  const retention = values['transcript-retention-days'];
+  const retentionDays = Number(retention);
+  if (!/^\d{1,4}$/.test(retention) || retentionDays < 1 || retentionDays > 3650)
+    fail(`--transcript-retention-days must be a whole number of days from 1 to 3650, not "${retention}"`);
+  return { ...values, port, retentionDays };
 }
 
 type CommandLine = ReturnType<typeof parseCommandLine>;
@@ -120,7 +125,7 @@ async function main() {
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const wildcardHost = host === '0.0.0.0' || host === '::';
   const trustProxy = options['trust-proxy'];
-  const app = createApp({
+  const api = createApi({
     store,
     apiKey,
     staticRoot: FIXTURES_DIR,
@@ -133,8 +138,9 @@ async function main() {
     // address each connection arrived on.
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${shownHost}:${port}`),
     engines,
+    transcriptRetentionDays: options.retentionDays,
   });
-  listen(app, store, { host, shownHost, port, trustProxy, unlimited: options['no-limits'], sessionSecret });
+  listen(api, store, { host, shownHost, port, trustProxy, unlimited: options['no-limits'] });
 }
 
 interface Listening {
@@ -144,27 +150,24 @@ interface Listening {
   port: number;
   trustProxy: boolean;
   unlimited: boolean;
-  sessionSecret: string;
 }
 
-/** Serves the app and the scripted engine's WebSocket on one port; closes both and the store on SIGINT or SIGTERM. */
-function listen(app: ReturnType<typeof createApp>, store: ShareLinkStore, listening: Listening): void {
-  const { host, shownHost, port, trustProxy, sessionSecret } = listening;
+/** Serves the app and its WebSockets on one port; closes both and the store on SIGINT or SIGTERM. */
+function listen(api: Api, store: ShareLinkStore, listening: Listening): void {
+  const { host, shownHost, port, trustProxy } = listening;
   // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
   // load test runs from one address over long keep-alive connections. The timeouts stay.
   const unlimited = listening.unlimited ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
-  const server = serveHardened({ fetch: app.fetch, hostname: host, port, trustProxy, ...unlimited }, (info) => {
+  const server = serveHardened({ fetch: api.app.fetch, hostname: host, port, trustProxy, ...unlimited }, (info) => {
     console.log(`listening on http://${shownHost}:${info.port}`);
   });
   server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
-  // The scripted demo engine's WebSocket, on the same port (docs/conversations.md).
-  const engine = attachScriptedEngine(server as Server, {
-    exclusive: true,
-    verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
-  });
+  // The scripted demo engine's, the conversation channel's and the conversation pages' WebSockets,
+  // on the same port (docs/conversations.md), and the conversations' schedule.
+  api.serve(server as Server, { exclusive: true });
 
   const shutdown = async () => {
-    await engine.close();
+    await api.close();
     server.close();
     await store.close().catch((error: unknown) => console.error('share-link-api: closing the store failed:', error));
     process.exit(0);

@@ -125,3 +125,19 @@ function sign(data: string, secret: string | Uint8Array): string {
 function base64url(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url');
 }
+
+/** The session a token names, for the sockets that admit by session token: its conversation's id. */
+export interface VerifiedSession {
+  conversationId: string;
+}
+
+/** Checks a session token as of `at` (ms): the session it names, or `null`. May ask elsewhere (a promise). */
+export type SessionVerifier = (token: string, at: number) => VerifiedSession | null | Promise<VerifiedSession | null>;
+
+/** The verifier of tokens signed with `secret` (server/socket-gate.ts's routes use it). */
+export const sessionVerifier =
+  (secret: string | Uint8Array): SessionVerifier =>
+  (token, at) => {
+    const check = verifySessionToken(token, secret, at);
+    return check.valid ? { conversationId: check.claims.sessionId } : null;
+  };
