@@ -20,6 +20,8 @@ CREATE TABLE conversations (
   end_reason text CHECK (end_reason IN ('visitor', 'idle', 'expired', 'failed', 'operator', 'completed')),
   taken_over boolean NOT NULL DEFAULT false,
   turns integer NOT NULL DEFAULT 0,
+  -- Turns kept in conversation_turns (at most 500).
+  kept_turns integer NOT NULL DEFAULT 0 CHECK (kept_turns BETWEEN 0 AND 500),
   -- The link's record_transcripts when the conversation started.
   recording boolean NOT NULL,
   transcript_deleted boolean NOT NULL DEFAULT false,
@@ -43,7 +45,8 @@ CREATE INDEX conversations_transcripts ON conversations (started_at) WHERE recor
 
 CREATE TABLE conversation_turns (
   conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-  seq integer NOT NULL CHECK (seq BETWEEN 1 AND 500),
+  -- The conversation's turn count when it was said: turns not kept leave gaps.
+  seq integer NOT NULL CHECK (seq >= 1),
   role text NOT NULL CHECK (role IN ('visitor', 'persona', 'operator')),
   text text NOT NULL CHECK (char_length(text) BETWEEN 1 AND 2000),
   at timestamptz NOT NULL,

@@ -37,6 +37,7 @@ export interface ConversationRow {
   end_reason: ConversationEndReason | null;
   taken_over: boolean;
   turns: number;
+  kept_turns: number;
   recording: boolean;
   transcript_deleted: boolean;
   live_until: Date;
@@ -133,19 +134,23 @@ export class PostgresConversations implements ConversationStore {
     { holder }: { holder?: string } = {},
   ): Promise<AppendedTurn | null> {
     if (!isUuid(id)) return null;
-    // The count and the kept turn in one statement: its sequence number is the count, so turns
-    // from several processes never collide, and no more than 500 are kept.
+    // The count and the kept turn in one statement, on the row locked: its sequence number is the
+    // count, so turns from several processes never collide, and no more than 500 are kept.
     const [row] = await this.#query(
       'append turn',
       () => this.#sql<{ turns: number; kept_at: Date | null }[]>`
-        WITH counted AS (
-          UPDATE conversations SET turns = turns + 1
+        WITH current AS (
+          SELECT id, recording AND ${text}::text IS NOT NULL AND kept_turns < ${MAX_TRANSCRIPT_TURNS} AS keep
+          FROM conversations
           WHERE id = ${id} AND ended_at IS NULL AND (${holder ?? null}::text IS NULL OR holder = ${holder ?? null})
-          RETURNING id, turns, recording
+          FOR UPDATE
+        ), counted AS (
+          UPDATE conversations c SET turns = c.turns + 1, kept_turns = c.kept_turns + current.keep::int
+          FROM current WHERE c.id = current.id
+          RETURNING c.id, c.turns, current.keep
         ), kept AS (
           INSERT INTO conversation_turns (conversation_id, seq, role, text, at)
-          SELECT id, turns, ${role}, ${text}, ${new Date(at)} FROM counted
-          WHERE recording AND ${text}::text IS NOT NULL AND turns <= ${MAX_TRANSCRIPT_TURNS}
+          SELECT id, turns, ${role}, ${text}, ${new Date(at)} FROM counted WHERE keep
           RETURNING at
         )
         SELECT counted.turns, (SELECT at FROM kept) AS kept_at FROM counted`,
@@ -286,7 +291,7 @@ export class PostgresConversations implements ConversationStore {
           ), gone AS (
             DELETE FROM conversation_turns WHERE conversation_id IN (SELECT id FROM old)
           )
-          UPDATE conversations SET transcript_deleted = true WHERE id IN (SELECT id FROM old) RETURNING id`,
+          UPDATE conversations SET transcript_deleted = true, kept_turns = 0 WHERE id IN (SELECT id FROM old) RETURNING id`,
       );
       purged += rows.length;
       if (rows.length < PURGE_BATCH) break;

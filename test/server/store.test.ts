@@ -5,17 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  EmbeddedStore,
-  PostgresStore,
-  loadDataFile,
-  type ReservedUse,
-  type ResolvedLink,
-  type ShareLinkStore,
-} from '../../server/store/index.ts';
+import { loadDataFile, type ReservedUse, type ResolvedLink, type ShareLinkStore } from '../../server/store/index.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
-import { freshDatabase } from '../support/postgres.ts';
+import { BACKENDS } from '../support/stores.ts';
 
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
 const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
@@ -24,22 +17,6 @@ const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 
 /** The conversation a start creates (server/sessions.ts), for tests that drive the counted step themselves. */
 const newConversation = () => ({ id: randomUUID(), origin: PAGE, engine: null, liveUntil: NOW + 15 * 60_000 });
-
-interface Backend {
-  name: string;
-  open: () => Promise<ShareLinkStore>;
-}
-
-const BACKENDS: Backend[] = [
-  { name: 'embedded', open: async () => new EmbeddedStore(await loadDataFile(DEMO_DATA)) },
-  {
-    name: 'PostgreSQL',
-    open: async () =>
-      PostgresStore.open(await freshDatabase('store'), {
-        seed: { data: await loadDataFile(DEMO_DATA), file: DEMO_DATA },
-      }),
-  },
-];
 
 interface Link {
   id: string;
