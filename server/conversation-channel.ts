@@ -3,9 +3,9 @@
  * `ws(s)://<api>/v1/channel?session=<sessionToken>`, a route of the socket gate, one per running
  * conversation the element runs. Protocol in src/conversation/channel-protocol.ts.
  *
- * - Admitted by the session token (signed by this API, within the hour a conversation may last:
- *   a channel reconnects after the token's 15 minutes) and a live conversation: else `401`, `404`
- *   (erased), `410` (over). The newest channel of a conversation wins: an older one, on any
+ * - Admitted by the session token (signed by this API, and not older than the longest a
+ *   conversation lasts: a channel reconnects after the token's 15 minutes) and a live
+ *   conversation: else `401`, `404` (erased), `410` (over). The newest channel of a conversation wins: an older one, on any
  *   process, is closed (4409), so a visitor whose network changed is not locked out by a socket
  *   the server has not yet seen die.
  * - Up: turns (counted, and kept when the link records transcripts) and the end.

@@ -6,9 +6,10 @@
  * - turns and ends, from the scripted engine and the visitors' channels;
  * - share URLs: a capability, `cs_` and 43 random base64url characters, stored as its SHA-256;
  * - takeover, hand-back and the person's messages, for the pages of takeover URLs;
- * - time, on a schedule every process runs (`tick`, every 5 s): the store's sweep (expired
- *   conversations, holds whose URL expired), and ends that failed while the store was away,
- *   retried; and retention (`purge`, hourly), which deletes transcripts older than the retention.
+ * - time, on a schedule every process runs (`tick`, every 5 s): the store's sweep (conversations
+ *   in which nothing happened for 15 minutes, or that began a day ago; holds whose URL expired),
+ *   and ends that failed while the store was away, retried; and retention (`purge`, hourly), which
+ *   deletes transcripts older than the retention.
  *
  * A failure of the store during a conversation never reaches the visitor: a turn that cannot be
  * written is logged and lost; an end is retried for ten minutes (then the sweep ends it `expired`).
@@ -37,8 +38,10 @@ export const CONVERSATION_LIMITS = {
   retryEndsMs: 10 * 60_000,
   /** Failed ends kept for retry at once. */
   maxPendingEnds: 10_000,
-  /** The longest a conversation with a channel may last. */
-  maxConversationMs: 60 * 60_000,
+  /** A live conversation in which nothing happens (no turn, no channel connecting) this long is over. */
+  idleMs: 15 * 60_000,
+  /** The longest any conversation lasts. */
+  maxConversationMs: 24 * 60 * 60_000,
 } as const;
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -74,7 +77,7 @@ export interface ConversationService {
   recordTurn(id: string, role: TurnRole, text: string | null, holder: string | null): Promise<void>;
   /** Ends a live conversation (once); tells every process and the observers. Never rejects. */
   end(id: string, reason: ConversationEndReason): Promise<void>;
-  /** A channel connected: the conversation may last up to an hour; older channels elsewhere close. */
+  /** A channel connected: the conversation stays live a while longer; older channels elsewhere close. */
   attachVisitor(id: string, socket: string): Promise<void>;
   /** A new share URL: `null` when no conversation has this id. */
   share(
@@ -167,7 +170,7 @@ export function createConversationService(options: ConversationServiceOptions): 
       if (at - since > CONVERSATION_LIMITS.retryEndsMs) pendingEnds.delete(id);
       else await end(id, reason);
     }
-    const { ended: over, handedBack } = await store.sweep(at);
+    const { ended: over, handedBack } = await store.sweep(at, at - CONVERSATION_LIMITS.maxConversationMs);
     for (const record of handedBack) if (record.endedAt === null) await hold(record);
     for (const record of over) await ended(record);
   };
@@ -182,7 +185,8 @@ export function createConversationService(options: ConversationServiceOptions): 
       const line = text === null ? null : turnText(text) || null;
       const at = now();
       try {
-        const appended = await store.appendTurn(id, { role, text: line, at });
+        const liveUntil = at + CONVERSATION_LIMITS.idleMs;
+        const appended = await store.appendTurn(id, { role, text: line, at, liveUntil });
         if (!appended) return;
         const kept = appended.kept !== null;
         // Pages see the text when it was kept, or when a person holds the conversation: they converse.
@@ -195,7 +199,7 @@ export function createConversationService(options: ConversationServiceOptions): 
     },
     end,
     async attachVisitor(id, socket) {
-      await store.extendLife(id, now() + CONVERSATION_LIMITS.maxConversationMs).catch(reportStoreFailure);
+      await store.extendLife(id, now() + CONVERSATION_LIMITS.idleMs).catch(reportStoreFailure);
       await hub.publish({ kind: 'visitor', id, socket });
     },
     async share(id, mode, hours, apiBase) {
@@ -234,7 +238,7 @@ export function createConversationService(options: ConversationServiceOptions): 
         const at = now();
         const appended = await store.appendTurn(
           conversation.id,
-          { role: 'operator', text: line, at },
+          { role: 'operator', text: line, at, liveUntil: at + CONVERSATION_LIMITS.idleMs },
           { holder: page },
         );
         if (!appended) return { ok: false, why: conversation.endedAt === null ? 'not-holder' : 'conversation-over' };

@@ -25,7 +25,8 @@ CREATE TABLE conversations (
   -- The link's record_transcripts when the conversation started.
   recording boolean NOT NULL,
   transcript_deleted boolean NOT NULL DEFAULT false,
-  -- The sweep ends a live conversation `expired` once this passes.
+  -- The sweep ends a live conversation once this passes: each turn, and each channel that
+  -- connects, keeps it live a while longer (server/conversations.ts).
   live_until timestamptz NOT NULL,
   -- Who holds it (a takeover page's id), until when, and what happens then (takeover: it ends; auto: handed back).
   holder text,
@@ -39,6 +40,7 @@ CREATE INDEX conversations_newest ON conversations (started_at DESC, position DE
 CREATE INDEX conversations_by_link ON conversations (share_link_id, started_at DESC);
 -- What the sweep reads: only live conversations, and only held ones.
 CREATE INDEX conversations_live ON conversations (live_until) WHERE ended_at IS NULL;
+CREATE INDEX conversations_live_since ON conversations (started_at) WHERE ended_at IS NULL;
 CREATE INDEX conversations_held ON conversations (held_until) WHERE holder IS NOT NULL;
 -- What retention reads: recorded transcripts not yet deleted.
 CREATE INDEX conversations_transcripts ON conversations (started_at) WHERE recording AND NOT transcript_deleted;

@@ -115,13 +115,14 @@ export class EmbeddedConversations implements ConversationStore {
 
   async appendTurn(
     id: string,
-    { role, text, at }: { role: TurnRole; text: string | null; at: number },
+    { role, text, at, liveUntil }: { role: TurnRole; text: string | null; at: number; liveUntil: number },
     { holder }: { holder?: string } = {},
   ): Promise<AppendedTurn | null> {
     const record = this.#records.get(id);
     if (!record || record.endedAt !== null) return null;
     if (holder !== undefined && record.hold?.holder !== holder) return null;
     record.turns += 1;
+    if (Date.parse(record.liveUntil) < liveUntil) record.liveUntil = iso(liveUntil);
     let kept: Turn | null = null;
     if (record.recording && text !== null && record.transcript.length < MAX_TRANSCRIPT_TURNS) {
       kept = { role, text, at: iso(at) };
@@ -183,7 +184,7 @@ export class EmbeddedConversations implements ConversationStore {
     return share && { ...share };
   }
 
-  async sweep(now: number): Promise<SweepOutcome> {
+  async sweep(now: number, startedBefore: number): Promise<SweepOutcome> {
     const outcome: SweepOutcome = { ended: [], handedBack: [] };
     for (const record of this.#records.values()) {
       if (record.endedAt !== null) continue;
@@ -197,8 +198,9 @@ export class EmbeddedConversations implements ConversationStore {
         record.hold = null;
         outcome.handedBack.push(recordOf(record));
       }
-      if (Date.parse(record.liveUntil) <= now) {
-        this.#end(record, 'expired', now);
+      const tooOld = Date.parse(record.startedAt) < startedBefore;
+      if (tooOld || Date.parse(record.liveUntil) <= now) {
+        this.#end(record, tooOld || record.turns === 0 ? 'expired' : 'idle', now);
         outcome.ended.push(recordOf(record));
       }
     }

@@ -130,7 +130,7 @@ export class PostgresConversations implements ConversationStore {
 
   async appendTurn(
     id: string,
-    { role, text, at }: { role: TurnRole; text: string | null; at: number },
+    { role, text, at, liveUntil }: { role: TurnRole; text: string | null; at: number; liveUntil: number },
     { holder }: { holder?: string } = {},
   ): Promise<AppendedTurn | null> {
     if (!isUuid(id)) return null;
@@ -145,7 +145,9 @@ export class PostgresConversations implements ConversationStore {
           WHERE id = ${id} AND ended_at IS NULL AND (${holder ?? null}::text IS NULL OR holder = ${holder ?? null})
           FOR UPDATE
         ), counted AS (
-          UPDATE conversations c SET turns = c.turns + 1, kept_turns = c.kept_turns + current.keep::int
+          UPDATE conversations c
+          SET turns = c.turns + 1, kept_turns = c.kept_turns + current.keep::int,
+              live_until = greatest(c.live_until, ${new Date(liveUntil)})
           FROM current WHERE c.id = current.id
           RETURNING c.id, c.turns, current.keep
         ), kept AS (
@@ -251,8 +253,9 @@ export class PostgresConversations implements ConversationStore {
     );
   }
 
-  async sweep(now: number): Promise<SweepOutcome> {
+  async sweep(now: number, startedBefore: number): Promise<SweepOutcome> {
     const at = new Date(now);
+    const oldest = new Date(startedBefore);
     // Three conditional updates: a conversation a concurrent sweep (or a channel) changed first
     // no longer matches, so each change is made, and reported, once.
     const [operator, handedBack, expired] = await this.#query('sweep conversations', () =>
@@ -268,8 +271,9 @@ export class PostgresConversations implements ConversationStore {
           RETURNING *`,
         tx<ConversationRow[]>`
           UPDATE conversations
-          SET ended_at = greatest(${at}, started_at), end_reason = 'expired', holder = NULL, held_until = NULL, hold_mode = NULL
-          WHERE live_until <= ${at} AND ended_at IS NULL
+          SET ended_at = greatest(${at}, started_at), holder = NULL, held_until = NULL, hold_mode = NULL,
+              end_reason = CASE WHEN started_at < ${oldest} OR turns = 0 THEN 'expired' ELSE 'idle' END
+          WHERE (live_until <= ${at} OR started_at < ${oldest}) AND ended_at IS NULL
           RETURNING *`,
       ]),
     );

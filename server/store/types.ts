@@ -69,7 +69,7 @@ export interface NewConversation {
   id: string;
   origin: string | null;
   engine: EngineKind | null;
-  /** ms since the epoch: the sweep ends it `expired` then unless a channel keeps it live longer. */
+  /** ms since the epoch: the sweep ends it then, unless a channel or a turn keeps it live longer. */
   liveUntil: number;
 }
 
@@ -149,12 +149,13 @@ export interface ConversationStore {
   /** Deletes the conversation, its transcript and its share URLs. */
   eraseConversation(id: string): Promise<boolean>;
   /**
-   * Counts a turn of a live conversation and keeps it when the conversation records (at most 500).
-   * `text` `null`: counted only. With `holder`, only while that page holds the conversation.
+   * Counts a turn of a live conversation, keeps it when the conversation records (at most 500), and
+   * keeps the conversation live until at least `liveUntil` (ms). `text` `null`: counted only. With
+   * `holder`, only while that page holds the conversation.
    */
   appendTurn(
     id: string,
-    turn: { role: TurnRole; text: string | null; at: number },
+    turn: { role: TurnRole; text: string | null; at: number; liveUntil: number },
     options?: { holder?: string },
   ): Promise<AppendedTurn | null>;
   /** Ends a live conversation; `null` when it is unknown or over already (so exactly one caller ends it). */
@@ -169,10 +170,11 @@ export interface ConversationStore {
   addShare(share: StoredShare): Promise<boolean>;
   share(hash: string): Promise<StoredShare | undefined>;
   /**
-   * What time does to conversations, at `now`: live ones past `liveUntil` end `expired`; held ones
-   * past their URL's expiry end `operator` (takeover) or go back to the persona (auto).
+   * What time does to conversations, at `now`: held ones past their URL's expiry end `operator`
+   * (takeover) or go back to the persona (auto); live ones past `liveUntil` end `idle` (`expired`
+   * if they never had a turn), and those started before `startedBefore` end `expired`.
    */
-  sweep(now: number): Promise<SweepOutcome>;
+  sweep(now: number, startedBefore: number): Promise<SweepOutcome>;
   /** Deletes the transcripts of conversations started before `before` (ms), and share URLs expired by then; resolves with how many transcripts. */
   purgeTranscripts(before: number): Promise<number>;
 }

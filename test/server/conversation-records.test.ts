@@ -17,6 +17,7 @@ const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const PAGE = 'https://page.example';
 const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 for (const backend of BACKENDS) {
   describe(`conversation records on the ${backend.name} store`, () => {
@@ -124,18 +125,26 @@ for (const backend of BACKENDS) {
       it('counts every turn and keeps the text of recorded ones, up to 500', async () => {
         const link = await createLink({ recordTranscripts: true });
         const id = conversationOf((await start(link.token)).body.sessionToken);
-        const first = await records().appendTurn(id, { role: 'persona', text: 'Hello', at: NOW + 1000 });
+        const first = await records().appendTurn(id, { role: 'persona', text: 'Hello', at: NOW + 1000, liveUntil: 0 });
         assert.deepEqual(first, {
           turns: 1,
           kept: { role: 'persona', text: 'Hello', at: new Date(NOW + 1000).toISOString() },
         });
-        assert.deepEqual(await records().appendTurn(id, { role: 'visitor', text: null, at: NOW + 2000 }), {
-          turns: 2,
-          kept: null,
-        });
+        assert.deepEqual(
+          await records().appendTurn(id, { role: 'visitor', text: null, at: NOW + 2000, liveUntil: 0 }),
+          {
+            turns: 2,
+            kept: null,
+          },
+        );
         for (let i = 3; i <= 501; i++)
-          await records().appendTurn(id, { role: 'visitor', text: `turn ${i}`, at: NOW + i });
-        const last = await records().appendTurn(id, { role: 'persona', text: 'over the cap', at: NOW + 600 });
+          await records().appendTurn(id, { role: 'visitor', text: `turn ${i}`, at: NOW + i, liveUntil: 0 });
+        const last = await records().appendTurn(id, {
+          role: 'persona',
+          text: 'over the cap',
+          at: NOW + 600,
+          liveUntil: 0,
+        });
         assert.deepEqual(last, { turns: 502, kept: null });
         const transcript = await records().transcript(id);
         assert.equal(transcript.length, 500);
@@ -147,15 +156,21 @@ for (const backend of BACKENDS) {
       it('keeps no text for a link that does not record, and takes no turn once the conversation is over', async () => {
         const link = await createLink();
         const id = conversationOf((await start(link.token)).body.sessionToken);
-        assert.deepEqual(await records().appendTurn(id, { role: 'visitor', text: 'private', at: NOW }), {
+        assert.deepEqual(await records().appendTurn(id, { role: 'visitor', text: 'private', at: NOW, liveUntil: 0 }), {
           turns: 1,
           kept: null,
         });
         assert.deepEqual(await records().transcript(id), []);
         await records().endConversation(id, 'visitor', NOW + 5000);
-        assert.equal(await records().appendTurn(id, { role: 'visitor', text: 'late', at: NOW }), null);
-        assert.equal(await records().appendTurn(randomUUID(), { role: 'visitor', text: 'x', at: NOW }), null);
-        assert.equal(await records().appendTurn('not-a-uuid', { role: 'visitor', text: 'x', at: NOW }), null);
+        assert.equal(await records().appendTurn(id, { role: 'visitor', text: 'late', at: NOW, liveUntil: 0 }), null);
+        assert.equal(
+          await records().appendTurn(randomUUID(), { role: 'visitor', text: 'x', at: NOW, liveUntil: 0 }),
+          null,
+        );
+        assert.equal(
+          await records().appendTurn('not-a-uuid', { role: 'visitor', text: 'x', at: NOW, liveUntil: 0 }),
+          null,
+        );
       });
     });
 
@@ -175,18 +190,38 @@ for (const backend of BACKENDS) {
         assert.equal(await records().endConversation(id, 'failed', NOW + 70_000), null);
       });
 
-      it('the sweep ends live conversations past their time as expired, once across concurrent sweeps', async () => {
+      it('the sweep ends live conversations past their time, once across concurrent sweeps', async () => {
         const link = await createLink();
-        const id = conversationOf((await start(link.token)).body.sessionToken);
-        const early = await records().sweep(NOW + 14 * 60_000);
-        assert.ok(!early.ended.some((record) => record.id === id));
-        await records().extendLife(id, NOW + 60 * 60_000);
-        assert.ok(!(await records().sweep(NOW + 20 * 60_000)).ended.some((record) => record.id === id));
-        const sweeps = await Promise.all([records().sweep(NOW + HOUR), records().sweep(NOW + HOUR)]);
-        const mine = sweeps.flatMap((sweep) => sweep.ended).filter((record) => record.id === id);
-        assert.equal(mine.length, 1);
-        assert.equal(mine[0]!.endReason, 'expired');
-        assert.equal(mine[0]!.endedAt, new Date(NOW + HOUR).toISOString());
+        const sweep = (at: number) => records().sweep(at, NOW - DAY);
+        const endedBy = async (id: string, at: number) =>
+          (await Promise.all([sweep(at), sweep(at)])).flatMap((swept) => swept.ended).filter((r) => r.id === id);
+        // Nobody reported anything: it ends with its session, expired.
+        const silent = conversationOf((await start(link.token)).body.sessionToken);
+        assert.deepEqual(await endedBy(silent, NOW + 14 * 60_000), []);
+        const [expired] = await endedBy(silent, NOW + 15 * 60_000);
+        assert.deepEqual(
+          [expired?.endReason, expired?.endedAt],
+          ['expired', new Date(NOW + 15 * 60_000).toISOString()],
+        );
+        // A channel and turns keep it live; then nothing more happens: idle.
+        const talked = conversationOf((await start(link.token)).body.sessionToken);
+        await records().extendLife(talked, NOW + 20 * 60_000);
+        await records().appendTurn(talked, { role: 'visitor', text: null, at: NOW, liveUntil: NOW + 40 * 60_000 });
+        await records().extendLife(talked, NOW + 30 * 60_000);
+        assert.deepEqual(await endedBy(talked, NOW + 39 * 60_000), []);
+        const once = await endedBy(talked, NOW + 40 * 60_000);
+        assert.deepEqual(
+          once.map((r) => r.endReason),
+          ['idle'],
+        );
+        // However lively, none outlives the longest a conversation lasts.
+        const old = conversationOf((await start(link.token)).body.sessionToken);
+        await records().extendLife(old, NOW + 2 * DAY);
+        const swept = await records().sweep(NOW + DAY + 1, NOW + 1);
+        assert.deepEqual(
+          swept.ended.filter((r) => r.id === old).map((r) => r.endReason),
+          ['expired'],
+        );
       });
     });
 
@@ -228,9 +263,9 @@ for (const backend of BACKENDS) {
         const until = new Date(NOW + 60_000).toISOString();
         await records().takeOver(heldId, { holder: 'p', until, mode: 'takeover' }, NOW);
         await records().takeOver(autoId, { holder: 'p', until, mode: 'auto' }, NOW);
-        const before = await records().sweep(NOW + 59_999);
+        const before = await records().sweep(NOW + 59_999, NOW - DAY);
         assert.ok(![...before.ended, ...before.handedBack].some((r) => r.id === heldId || r.id === autoId));
-        const swept = await records().sweep(NOW + 60_000);
+        const swept = await records().sweep(NOW + 60_000, NOW - DAY);
         assert.deepEqual(
           swept.ended.filter((r) => r.id === heldId).map((r) => [r.endReason, r.hold]),
           [['operator', null]],
@@ -251,7 +286,7 @@ for (const backend of BACKENDS) {
       it('a share is found by its hash; erasing the conversation deletes it, its transcript and its shares', async () => {
         const link = await createLink({ recordTranscripts: true });
         const id = conversationOf((await start(link.token)).body.sessionToken);
-        await records().appendTurn(id, { role: 'visitor', text: 'please forget me', at: NOW });
+        await records().appendTurn(id, { role: 'visitor', text: 'please forget me', at: NOW, liveUntil: 0 });
         const hash = capabilityHash(`cs_${'a'.repeat(43)}`);
         const share = {
           hash,
@@ -278,7 +313,7 @@ for (const backend of BACKENDS) {
       it('retention deletes the transcripts of conversations started before the cutoff, and keeps the records', async () => {
         const link = await createLink({ recordTranscripts: true });
         const id = conversationOf((await start(link.token)).body.sessionToken);
-        await records().appendTurn(id, { role: 'persona', text: 'kept for a while', at: NOW });
+        await records().appendTurn(id, { role: 'persona', text: 'kept for a while', at: NOW, liveUntil: 0 });
         assert.equal(await records().purgeTranscripts(NOW), 0);
         assert.equal((await records().transcript(id)).length, 1);
         const purged = await records().purgeTranscripts(NOW + 1);
