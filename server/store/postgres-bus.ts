@@ -17,8 +17,9 @@ export function postgresBus(sql: Sql, timeoutMs: number): MessageBus {
   let listening: ReturnType<Sql['listen']> | null = null;
   let listens = 0;
 
+  let retry: NodeJS.Timeout | undefined;
   const listen = () => {
-    listening = sql.listen(
+    const attempt = sql.listen(
       BUS_CHANNEL,
       (message) => {
         for (const { listener } of [...listeners]) listener(message);
@@ -29,10 +30,15 @@ export function postgresBus(sql: Sql, timeoutMs: number): MessageBus {
         for (const { resubscribed } of [...listeners]) resubscribed?.();
       },
     );
-    // A failure to listen is retried by postgres.js; meanwhile it is reported, never thrown.
-    listening.catch((error: Error) => {
+    listening = attempt;
+    // A LISTEN that cannot start (the database is away) is reported and tried again every 5 s;
+    // once it starts, subscribers are told to read again what they missed.
+    attempt.catch((error: Error) => {
       reportStoreFailure(new StoreUnavailableError(`cannot LISTEN on PostgreSQL: ${error.message}`, { cause: error }));
+      if (listening !== attempt) return;
       listening = null;
+      listens = Math.max(listens, 1);
+      retry = setTimeout(() => listeners.size && !listening && listen(), 5000).unref();
     });
   };
 
@@ -48,6 +54,7 @@ export function postgresBus(sql: Sql, timeoutMs: number): MessageBus {
       return () => listeners.delete(entry);
     },
     async close() {
+      clearTimeout(retry);
       listeners.clear();
       const current = listening;
       listening = null;
