@@ -288,9 +288,11 @@ export class ConversationController implements ReactiveController {
     this.#done = true;
     this.#status = 'ending';
     this.#host.requestUpdate();
-    // How it ended, for the record: unless the API ended it, the channel says so.
+    // How it ended, for the record: unless the API ended it, the channel says so. What it could not
+    // send joins the failure's one warning, or is a warning of its own.
     const unsent = this.#channel?.end(byApi ? null : channelEndOf(reason, this.#engineEnd));
-    if (unsent) console.warn(`<share-link-embed> ${unsent}`);
+    if (unsent && failure) failure = { ...failure, message: `${failure.message}; ${unsent}` };
+    else if (unsent) console.warn(`<share-link-embed> ${unsent}`);
     this.#abort.abort();
     stopTracks(this.#microphone);
     this.#microphone = null;
@@ -316,14 +318,19 @@ export class ConversationController implements ReactiveController {
     const personaName = this.#host.persona?.name ?? '';
     const t = this.#t;
     const status = this.#status;
-    const connected = status === 'listening' || status === 'speaking';
+    const held = this.#held && status !== 'ending';
+    // While a person holds the conversation, the visitor writes to them.
+    const connected = status === 'listening' || status === 'speaking' || held;
+    const who: Record<Speaker, string> = { visitor: t.you, persona: personaName, operator: t.operator, note: '' };
     const icon = (path: string) =>
       html`<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path d=${path} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>`;
-    return html`<div class="convo" data-status=${status}>
+    return html`<div class="convo" data-status=${held ? 'person' : status}>
       <div part="captions" class="captions" role="log" aria-live="polite" aria-label=${t.captions} tabindex="0">
-        ${this.#captions.map(({ role, text }) => html`<p><b>${role === 'visitor' ? t.you : personaName}:</b> ${text}</p>`)}
+        ${this.#captions.map(({ role, text }) =>
+          role === 'note' ? html`<p class="note">${text}</p>` : html`<p><b>${who[role]}:</b> ${text}</p>`,
+        )}
       </div>
-      <span class="status" role="status"><i aria-hidden="true"></i>${t[status]}</span>
+      <span class="status" role="status"><i aria-hidden="true"></i>${held ? t.withPerson : t[status]}</span>
       <button part="mute-button" class="button icon" type="button" aria-pressed=${this.#muted ? 'true' : 'false'} aria-label=${t.mute} title=${t.mute} ?disabled=${status === 'ending'} @click=${this.#toggleMute}>
         ${icon(this.#muted ? 'M3 3l18 18M9 5a3 3 0 0 1 6 0v6M15 13.5A3 3 0 0 1 9 11M5 11a7 7 0 0 0 11.5 5.3M19 11a7 7 0 0 1-.7 3M12 18v3' : 'M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3')}
       </button>
