@@ -14,6 +14,7 @@ import { generateSessionSecret } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
+import { CONVERSATION_PAGE_SCRIPT } from './server/conversation-page.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
 
 function referenceApi(): Plugin {
@@ -188,10 +189,55 @@ async function buildGroup(outDir: string, group: Record<string, string>): Promis
   return built;
 }
 
+/**
+ * Pages the API serves beside the bundles, each an entry of its own with Lit inside, built into
+ * `dist/<name>.js` (never on the widget's path): the conversation page (`/c/{capability}`,
+ * server/conversation-page.ts names its script). More pages (an operator console) join this table.
+ */
+const PAGE_ENTRIES: Record<string, string> = {
+  [CONVERSATION_PAGE_SCRIPT.slice(1, -'.js'.length)]: 'pages/conversation/main.ts',
+};
+
+function pageEntries(): Plugin {
+  let built: Promise<void> | undefined;
+  return {
+    name: 'share-link-page-entries',
+    apply: 'build',
+    buildStart() {
+      built ??= buildPages();
+    },
+    async closeBundle() {
+      await built;
+    },
+  };
+}
+
+async function buildPages(): Promise<void> {
+  for (const [name, source] of Object.entries(PAGE_ENTRIES)) {
+    await viteBuild({
+      root: ROOT,
+      configFile: false,
+      logLevel: 'warn',
+      publicDir: false,
+      build: {
+        outDir: `${ROOT}dist`,
+        emptyOutDir: false,
+        target: TARGET,
+        sourcemap: true,
+        minify: true,
+        rolldownOptions: {
+          input: { [name]: `${ROOT}${source}` },
+          output: { format: 'es', entryFileNames: '[name].js', codeSplitting: false },
+        },
+      },
+    });
+  }
+}
+
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), lazyChunks()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks(), pageEntries()],
   build: {
     outDir: 'dist',
     target: TARGET,

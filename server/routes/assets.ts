@@ -5,6 +5,7 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { CONVERSATION_PAGE_SCRIPT } from '../conversation-page.ts';
 import { corsUpFront } from '../middleware/headers.ts';
 
 export interface AssetRoutesOptions {
@@ -16,6 +17,9 @@ export interface AssetRoutesOptions {
 
 /** `/share-link-embed.js`, `.iife.js`, the lazy chunks `-<name>-<hash>.js`, and their `.map`s. */
 const BUNDLES = '/:file{share-link-embed(?:\\.iife|-[\\w-]+)?\\.js(?:\\.map)?}';
+
+/** The pages' own scripts (vite.config.ts, `PAGE_ENTRIES`), for the API's pages on this origin only. */
+const PAGE_SCRIPTS = [CONVERSATION_PAGE_SCRIPT, `${CONVERSATION_PAGE_SCRIPT}.map`];
 
 /** Five minutes in any cache, for what was found; a miss stays uncached. */
 const cacheable: MiddlewareHandler = async (c, next) => {
@@ -31,5 +35,9 @@ export function assetRoutes({ staticRoot, bundleDir }: AssetRoutesOptions): Hono
   assets.use(BUNDLES, cacheable);
   if (bundleDir)
     assets.use(BUNDLES, corsUpFront({ origin: '*', allowMethods: ['GET', 'HEAD'] }), serveStatic({ root: bundleDir }));
+  for (const path of PAGE_SCRIPTS) {
+    assets.use(path, cacheable);
+    if (bundleDir) assets.use(path, serveStatic({ root: bundleDir }));
+  }
   return assets;
 }
