@@ -24,7 +24,7 @@ const ENDED_BECAUSE: Record<string, string> = {
   operator: 'the takeover link expired',
   completed: 'the persona ended it',
 };
-const WHO = { visitor: 'Visitor', operator: 'You' } as const;
+const WHO = { visitor: 'Visitor', operator: 'Team' } as const;
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
