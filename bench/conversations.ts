@@ -63,7 +63,8 @@ async function channelOverhead(api: RunningApi, captions: number) {
   ws.on('message', () => framesDown++);
   await opened(ws);
   const socket = (ws as unknown as { _socket: Socket })._socket;
-  for (let i = 0; i < captions; i++) ws.send(JSON.stringify({ type: 'turn', role: i % 2 ? 'visitor' : 'persona', text: CAPTION }));
+  for (let i = 0; i < captions; i++)
+    ws.send(JSON.stringify({ type: 'turn', role: i % 2 ? 'visitor' : 'persona', text: CAPTION }));
   ws.send(JSON.stringify({ type: 'end', reason: 'visitor' }));
   await new Promise((resolve) => ws.once('close', resolve));
   return { up: socket.bytesWritten, down: socket.bytesRead, framesUp: captions + 1, framesDown };
