@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../../scripts/browsers.mjs';
 import { ROOT } from '../../scripts/api-process.ts';
 
 let server: ViteDevServer;
@@ -21,7 +21,7 @@ before(async () => {
   await server.listen();
   base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
   browser = await chromium.launch({
-    executablePath: findChrome()!,
+    executablePath: requireTool('chromium'),
     args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'],
   });
 });
@@ -66,8 +66,15 @@ it('shows every fixture live, lets the playground change a link, and shows the o
   assert.match((await page.locator('[data-problem]').textContent()) ?? '', /public suffix/);
 
   // Snippets for each way to embed.
-  assert.equal(await page.locator('[data-snippets] figure').count(), 4);
-  assert.match((await page.locator('[data-snippets] pre').first().textContent()) ?? '', /<share-link-embed token="sh_/);
+  assert.equal(await page.locator('[data-snippets] figure').count(), 5);
+  // The first, recommended: the versioned bundle with its integrity, and the chunks' import map.
+  const pinned = (await page.locator('[data-snippets] pre').first().textContent()) ?? '';
+  assert.match(
+    pinned,
+    /<script type="module" src="[^"]+\/v\/[\d.]+\/share-link-embed\.js" integrity="sha384-[\w+/=]+" crossorigin="anonymous">/,
+  );
+  assert.match(pinned, /<script type="importmap">\{"integrity":/);
+  assert.match(pinned, /<share-link-embed token="sh_/);
 
   // The second origin is refused by the server, inside the frame.
   const frame = page.frameLocator('[data-origins] iframe');
