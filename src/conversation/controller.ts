@@ -104,8 +104,12 @@ export class ConversationController implements ReactiveController {
   #microphone: MediaStream | null = null;
   #adapter: ConversationAdapter | null = null;
   #channel: ConversationChannel | null = null;
-  /** The engine records its own turns on the API (the scripted engine): the channel does not send them. */
-  #recordsItself = false;
+  /**
+   * The engine is the API's own (the scripted one): it records its turns and keeps silent while a
+   * person holds the conversation by itself, so the channel sends none of its turns and none of
+   * its lines is dropped (its first after a hand-back may come before the channel says so).
+   */
+  #apiEngine = false;
   /** A person holds the conversation. */
   #held = false;
   /** How the engine said it ended, for the channel. */
@@ -227,10 +231,10 @@ export class ConversationController implements ReactiveController {
         events: {
           mode: (mode) => this.#setStatus(mode),
           caption: (role, text, final) => {
-            // While a person holds the conversation, the persona has nothing more to say.
-            if (this.#held && role === 'persona') return;
+            // While a person holds the conversation, a vendor's persona has nothing more to say.
+            if (this.#held && role === 'persona' && !this.#apiEngine) return;
             this.#caption(role, text, final);
-            if (final && !this.#recordsItself) this.#channel?.turn(role, text);
+            if (final && !this.#apiEngine) this.#channel?.turn(role, text);
           },
           ended: (reason) => {
             this.#engineEnd = reason;
@@ -259,7 +263,7 @@ export class ConversationController implements ReactiveController {
 
   /** The channel to the API: turns and the end up, a person's takeover and messages down. */
   #openChannel(kind: EngineKind): void {
-    this.#recordsItself = kind === 'scripted';
+    this.#apiEngine = kind === 'scripted';
     const apiBase = this.#host.apiBase || new URL(import.meta.url).origin;
     try {
       this.#channel = new ConversationChannel(channelUrl(apiBase, this.#options.session.sessionToken), {

@@ -10,7 +10,10 @@ import { standIn as anamStandIn } from '../support/stand-ins/anam-js-sdk.ts';
 import { standIn as elevenLabsStandIn } from '../support/stand-ins/elevenlabs-client.ts';
 import { serverCommand } from '../support/browser.ts';
 import { leftRunning, spyOnConversations, type Opened } from '../support/conversation-spy.ts';
-import { mount, nextEvent, part, until } from '../support/embed.ts';
+import { mount, nextEvent, part, press, until } from '../support/embed.ts';
+
+/** WebKitGTK says each persona line aloud in real time (see conversation.test.ts): a conversation takes that long. */
+const SPOKEN_LINES_MS = 30_000;
 
 let opened: Opened;
 let restore: () => void;
@@ -56,9 +59,9 @@ async function talking(token: string, apiBase: string, attributes: Record<string
   const messages: { role: string; text: string }[] = [];
   mounted.el.addEventListener('share-link-message', (event) => messages.push((event as CustomEvent).detail));
   const started = nextEvent(mounted.el, 'share-link-start');
-  part(mounted.el, 'start-button')!.click();
+  await press(part(mounted.el, 'start-button')!);
   const id = conversationIdOf((await started).detail.sessionToken);
-  await until(() => status(mounted.el) === 'listening', 'the engine listening', 15_000);
+  await until(() => status(mounted.el) === 'listening', 'the engine listening', SPOKEN_LINES_MS);
   return { ...mounted, id, messages };
 }
 
@@ -75,14 +78,15 @@ const recordOf = (id: string, vendors = false) =>
     { id, vendors },
   );
 
-describe('a person takes over a scripted conversation', () => {
+describe('a person takes over a scripted conversation', function () {
+  this.timeout(3 * SPOKEN_LINES_MS);
   let apiBase: string;
   before(async () => (apiBase = await serverCommand<string>('api-base')));
 
   it('the visitor is told, writes to the person, reads them as captions, and has the persona back after', async () => {
     const link = await serverCommand<{ token: string }>('api-create-link', { recordTranscripts: true });
     const { el, id, messages, warnings } = await talking(link.token, apiBase);
-    await until(() => /scripted demo persona/.test(captions(el)), 'the greeting');
+    await until(() => /scripted demo persona/.test(captions(el)), 'the greeting', SPOKEN_LINES_MS);
     const channel = opened.sockets.find((socket) => new URL(socket.url).pathname === '/v1/channel');
     expect(channel?.readyState).to.equal(WebSocket.OPEN);
 
@@ -114,10 +118,10 @@ describe('a person takes over a scripted conversation', () => {
 
     expect(await handBack(sam)).to.equal('ok');
     await until(() => /The person left the conversation\./.test(captions(el)), 'the person leaving');
-    await until(() => /I'm back/.test(captions(el)), 'the persona back', 10_000);
-    await until(() => status(el) === 'listening', 'listening again');
+    await until(() => /I'm back/.test(captions(el)), 'the persona back', SPOKEN_LINES_MS);
+    await until(() => status(el) === 'listening', 'listening again', SPOKEN_LINES_MS);
     type(el, 'And now?');
-    await until(() => /Good question!/.test(captions(el)), 'the persona answering again');
+    await until(() => /Good question!/.test(captions(el)), 'the persona answering again', SPOKEN_LINES_MS);
     el.end();
     await nextEvent(el, 'share-link-end');
     await eventually(async () => (await recordOf(id)).endReason === 'visitor', 'the end recorded');
@@ -164,7 +168,8 @@ describe('a person takes over a scripted conversation', () => {
   });
 });
 
-describe('a person takes over a vendor’s conversation', () => {
+describe('a person takes over a vendor’s conversation', function () {
+  this.timeout(2 * SPOKEN_LINES_MS);
   let apiBase: string;
   before(async () => {
     apiBase = await serverCommand<string>('vendors-api-base');
