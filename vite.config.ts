@@ -10,15 +10,15 @@ import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createAnalytics } from './server/analytics.ts';
-import { FIXTURES_DIR, createApp } from './server/app.ts';
+import { FIXTURES_DIR, createApi } from './server/app.ts';
 import { engineConfigFromEnv } from './server/engines.ts';
-import { attachScriptedEngine } from './server/scripted-engine.ts';
-import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
+import { generateSessionSecret } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
-import { writeDeliveryFiles } from './server/bundle-files.ts';
+import { precompress, writeDeliveryFiles } from './server/bundle-files.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { createWebhookDispatcher, shownWebhookUrl, webhookConfigFromEnv } from './server/webhooks.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
+import { CONVERSATION_PAGE_SCRIPT } from './server/conversation-page.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
 
 function referenceApi(): Plugin {
@@ -26,7 +26,6 @@ function referenceApi(): Plugin {
     name: 'share-link-reference-api',
     async configureServer(server) {
       const store = new EmbeddedStore(await loadDataFile(DEMO_DATA_FILE));
-      const sessionSecret = generateSessionSecret();
       // The operator's side (docs/operators.md): analytics for the console's charts, and webhooks
       // when SHARE_LINK_WEBHOOK_URL and SHARE_LINK_WEBHOOK_SECRET are set.
       const analytics = createAnalytics({ store });
@@ -34,31 +33,31 @@ function referenceApi(): Plugin {
       const webhookConfig = webhookConfigFromEnv(process.env);
       const dispatcher = webhookConfig && createWebhookDispatcher({ store, config: webhookConfig });
       dispatcher?.start();
-      const app = createApp({
+      const api = createApi({
         store,
         apiKey: DEMO_API_KEY,
         staticRoot: FIXTURES_DIR,
         bundleDir: DIST_DIR,
-        sessionSecret,
+        sessionSecret: generateSessionSecret(),
         engines: engineConfigFromEnv(),
         analytics,
         webhooks: dispatcher ? { dispatcher, url: shownWebhookUrl(webhookConfig.url) } : undefined,
       });
-      const listener = getRequestListener(app.fetch);
-      // The API's paths: endpoints, media, share pages (/s/...), the bundles they load from this
-      // origin, versioned (/v/{version}/...) or not, and the build's integrity.json.
+      const listener = getRequestListener(api.app.fetch);
+      // The API's paths: endpoints, media, share pages (/s/...), conversation pages (/c/...), the
+      // bundles and page scripts they load from this origin, versioned (/v/{version}/...) or not,
+      // and the build's integrity.json.
       const apiPath =
-        /^\/(v1\/|media\/|s\/|v\/[\w.+-]+\/|integrity\.json(\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
+        /^\/(v1\/|media\/|s\/|c\/|v\/[\w.+-]+\/|integrity\.json(\?|$)|(share-link-embed[-.\w]*|conversation-page)\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
       });
-      // The scripted demo engine's WebSocket beside Vite's own hot-reload socket (other paths are Vite's).
+      // The API's WebSockets (the scripted engine, conversation channels and pages) beside Vite's
+      // own hot-reload socket (other paths are Vite's).
       if (server.httpServer) {
-        const engine = attachScriptedEngine(server.httpServer as Server, {
-          verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
-        });
-        server.httpServer.once('close', () => void engine.close());
+        api.serve(server.httpServer as Server);
+        server.httpServer.once('close', () => void api.close());
       }
       server.httpServer?.once('close', () => {
         void dispatcher?.stop();
@@ -237,10 +236,57 @@ function deliveryFiles(): Plugin {
   };
 }
 
+/**
+ * Pages the API serves beside the bundles, each an entry of its own with Lit inside, built into
+ * `dist/<name>.js` with its Brotli and gzip copies (never on the widget's path): the conversation
+ * page (`/c/{capability}`; server/conversation-page.ts names its script). More pages (an operator
+ * console) join this table.
+ */
+const PAGE_ENTRIES: Record<string, string> = {
+  [CONVERSATION_PAGE_SCRIPT.slice(1, -'.js'.length)]: 'pages/conversation/main.ts',
+};
+
+function pageEntries(): Plugin {
+  let built: Promise<void> | undefined;
+  return {
+    name: 'share-link-page-entries',
+    apply: 'build',
+    buildStart() {
+      built ??= buildPages();
+    },
+    async closeBundle() {
+      await built;
+    },
+  };
+}
+
+async function buildPages(): Promise<void> {
+  for (const [name, source] of Object.entries(PAGE_ENTRIES)) {
+    await viteBuild({
+      root: ROOT,
+      configFile: false,
+      logLevel: 'warn',
+      publicDir: false,
+      build: {
+        outDir: `${ROOT}dist`,
+        emptyOutDir: false,
+        target: TARGET,
+        sourcemap: true,
+        minify: true,
+        rolldownOptions: {
+          input: { [name]: `${ROOT}${source}` },
+          output: { format: 'es', entryFileNames: '[name].js', codeSplitting: false },
+        },
+      },
+    });
+    await precompress(`${ROOT}dist`, `${name}.js`);
+  }
+}
+
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), lazyChunks(), deliveryFiles()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks(), pageEntries(), deliveryFiles()],
   build: {
     outDir: 'dist',
     target: TARGET,

@@ -48,6 +48,9 @@ const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
   return body as T;
 };
 
+/** A link as the management API answers it: the public fields and what only management shows. */
+type Managed = ShareLink & { recordTranscripts?: boolean; shareUrl?: string | null };
+
 const listLinks = () => api<{ data: ShareLink[] }>('/v1/share-links?perPage=100').then((page) => page.data);
 
 /** A persona's private engine (contract §5), which only the management API shows. */
@@ -179,6 +182,7 @@ async function setUpPlayground(links: ShareLink[]) {
     field<HTMLInputElement>('usageLimit').value = link.usageLimit === null ? '' : String(link.usageLimit);
     field<HTMLOutputElement>('usageCount').value = String(link.usageCount);
     field<HTMLInputElement>('allowAllOrigins').checked = link.allowAllOrigins;
+    field<HTMLInputElement>('recordTranscripts').checked = (link as Managed).recordTranscripts === true;
     field<HTMLTextAreaElement>('allowedOrigins').value = link.allowedOrigins.join('\n');
     void engineOf(link.personaId).then((engine) => {
       field<HTMLSelectElement>('engine').value = engine?.kind ?? '';
@@ -220,7 +224,7 @@ async function setUpPlayground(links: ShareLink[]) {
     renderOrigins(current);
   };
 
-  const save = async (changes: Partial<ShareLink>) => {
+  const save = async (changes: Partial<Managed>) => {
     problem.hidden = true;
     try {
       const typeChanged = changes.type !== undefined && changes.type !== current.type;
@@ -252,6 +256,7 @@ async function setUpPlayground(links: ShareLink[]) {
       enabled: () => target.checked,
       removeWatermark: () => target.checked,
       allowAllOrigins: () => target.checked,
+      recordTranscripts: () => target.checked,
       expiresAt: () => (target.value ? new Date(target.value).toISOString() : null),
       usageLimit: () => (target.value === '' ? null : Number(target.value)),
       allowedOrigins: () =>
@@ -274,6 +279,100 @@ async function setUpPlayground(links: ShareLink[]) {
 
   fill(current);
   mountEmbed();
+}
+
+// ---- Conversations ---------------------------------------------------------------------------
+
+/** A conversation as `GET /v1/conversations` answers it (docs/conversations.md). */
+interface Conversation {
+  id: string;
+  shareLinkId: string;
+  origin: string | null;
+  engine: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  takenOver: boolean;
+  turns: number;
+  transcriptStatus: string;
+}
+
+/**
+ * Opens a share URL in a new tab. The tab is opened in the click itself (a popup blocker allows
+ * that), then sent to the URL once the API has made it; if the browser blocks even that, the URL
+ * is shown instead.
+ */
+async function openShare(conversation: Conversation, mode: 'view' | 'takeover', row: HTMLElement) {
+  const tab = window.open('', '_blank');
+  try {
+    const { Url } = await api<{ Url: string }>(`/v1/conversations/share/${mode}/${conversation.id}/1`);
+    if (tab) {
+      tab.opener = null;
+      tab.location.href = Url;
+    } else row.append(h('a', { href: Url, target: '_blank', rel: 'noopener' }, `Open the ${mode} page`));
+    log(`GET /v1/conversations/share/${mode}/…/1: ${Url.slice(0, 48)}…`);
+  } catch (error) {
+    tab?.close();
+    row.append(h('span', { className: 'problem' }, (error as Error).message));
+  }
+}
+
+function conversationRow(conversation: Conversation, links: Map<string, ShareLink>): HTMLElement {
+  const link = links.get(conversation.shareLinkId);
+  const live = conversation.endedAt === null;
+  const state = live ? 'live' : `ended: ${conversation.endReason}`;
+  const row = h(
+    'li',
+    { className: 'conversation' },
+    h('span', { className: 'badge', 'data-state': live ? 'live' : 'ready' }, state),
+    h(
+      'span',
+      {},
+      h('strong', {}, link ? describe(link).title : conversation.shareLinkId),
+      ` · ${new Date(conversation.startedAt).toLocaleTimeString()} · ${conversation.turns} turns`,
+      conversation.takenOver ? ' · taken over' : '',
+      conversation.transcriptStatus === 'recorded' ? ' · transcript kept' : '',
+    ),
+  );
+  const watch = h('button', { type: 'button' }, 'Watch');
+  watch.addEventListener('click', () => void openShare(conversation, 'view', row));
+  row.append(watch);
+  if (live) {
+    const takeOver = h('button', { type: 'button', className: 'primary' }, 'Take over');
+    takeOver.addEventListener('click', () => void openShare(conversation, 'takeover', row));
+    row.append(takeOver);
+  }
+  return row;
+}
+
+/** The ten newest conversations, kept fresh while the page is shown. */
+function watchConversations(links: ShareLink[]) {
+  const list = $('[data-conversations]');
+  const byId = new Map(links.map((link) => [link.id, link]));
+  let shown = '';
+  const refresh = async () => {
+    if (document.visibilityState !== 'visible') return;
+    const { data } = await api<{ data: Conversation[] }>('/v1/conversations?perPage=10');
+    // Redrawn only when something changed, so a button under the pointer stays where it is.
+    const seen = JSON.stringify(data);
+    if (seen === shown) return;
+    shown = seen;
+    list.replaceChildren(
+      data.length
+        ? h(
+            'ol',
+            { className: 'conversation-list' },
+            ...data.map((conversation) => conversationRow(conversation, byId)),
+          )
+        : h('p', { className: 'notes' }, 'No conversation yet: press start on a card above.'),
+    );
+  };
+  const soon = () => setTimeout(() => void refresh().catch(() => undefined), 300);
+  document.addEventListener('share-link-start', soon);
+  document.addEventListener('share-link-end', soon);
+  document.addEventListener('visibilitychange', soon);
+  setInterval(() => void refresh().catch(() => undefined), 3000);
+  void refresh().catch(() => undefined);
 }
 
 // ---- Snippets --------------------------------------------------------------------------------
@@ -372,6 +471,7 @@ async function main() {
     const links = await listLinks();
     await renderGallery(links);
     await setUpPlayground(links);
+    watchConversations(links);
   } catch (error) {
     $('[data-gallery]').replaceChildren(
       h('p', { className: 'problem' }, `The reference API did not answer: ${(error as Error).message}`),

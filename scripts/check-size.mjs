@@ -43,8 +43,8 @@ export const CHUNK_BUDGETS = [
   // The orb's behaviour, renderer and stylesheet, loaded once a link says ORB_EMBED.
   [/^share-link-embed-orb-/, 2_100],
   // Each language of src/i18n/languages.ts but English, named by its code: all of a language's
-  // words, its error messages and its conversation's included (780–930 B).
-  [/^share-link-embed-[a-z]{2,3}-[\w-]{8}\.js$/, 950],
+  // words, its error messages and its conversation's included, with a person's takeover (850–1,010 B).
+  [/^share-link-embed-[a-z]{2,3}-[\w-]{8}\.js$/, 1_050],
   // Engine adapters bundle their vendor's SDK; they load only after start, for that engine's personas.
   [/^share-link-embed-anam-/, 28_500], // @anam-ai/js-sdk 4.27
   [/^share-link-embed-elevenlabs-/, 156_000], // @elevenlabs/client 1.25 with LiveKit's WebRTC client

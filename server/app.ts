@@ -1,16 +1,22 @@
 /**
  * The reference API (docs/api.md) as a Hono app: web-standard Request/Response, so the same app
  * runs under Node (see `cli.ts`), inside Vite's dev server (see `vite.config.ts`), or at the edge.
+ * Its WebSockets (the scripted engine, the conversation channel, the conversation pages) need a
+ * Node HTTP server: `createApi(...).serve(server)` adds them and runs the conversations' schedule.
  *
  * The server enforces every rule itself; the widget's own checks are a courtesy to visitors. This
- * file is the composition: the services (lookups, session starts), the middleware they share,
- * one sub-app per resource under server/routes/, and the operator's side (docs/operators.md):
- * analytics, webhooks, metrics and request logs, each an observer of the services' events or a
- * middleware, and health.
+ * file is the composition: the services (lookups, session starts, conversations), the middleware
+ * they share, one sub-app per resource under server/routes/, the sockets' routes, and the
+ * operator's side (docs/operators.md): analytics, webhooks, metrics and request logs, each an
+ * observer of the services' events or a middleware, and health.
  */
+import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Analytics } from './analytics.ts';
+import { channelRoute } from './conversation-channel.ts';
+import { watchRoute } from './conversation-watch.ts';
+import { createConversationService, type ConversationService } from './conversations.ts';
 import { NO_ENGINE_KEYS, type EngineConfig } from './engines.ts';
 import { answerError, noEndpoint } from './errors.ts';
 import { createAbuseLimiter, type AbuseLimiter } from './limits.ts';
@@ -29,8 +35,13 @@ import { personaRoutes } from './routes/personas.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { sharePageRoutes } from './routes/share-pages.ts';
 import { shareLinkRoutes } from './routes/share-links.ts';
-import { generateSessionSecret } from './session-token.ts';
+import { localBus } from './message-bus.ts';
+import { conversationPageRoutes } from './routes/conversation-pages.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { scriptedEngineRoute, type ScriptedEngineOptions } from './scripted-engine.ts';
+import { generateSessionSecret, sessionVerifier } from './session-token.ts';
 import { createSessionService } from './sessions.ts';
+import { attachSocketGate, type SocketGate, type SocketGateOptions } from './socket-gate.ts';
 import type { ShareLinkStore } from './store/index.ts';
 import type { WebhookDispatcher } from './webhooks.ts';
 
@@ -66,7 +77,7 @@ export interface AppOptions {
   sessionSecret?: string | Uint8Array | undefined;
   /** Vendor URLs and keys for conversation engines (see `engineConfigFromEnv`); default: no keys. */
   engines?: EngineConfig | undefined;
-  /** Told of every lookup and session start, served or refused (server/observers.ts). */
+  /** Told of every lookup and session start, served or refused, and of conversations (server/observers.ts). */
   observers?: readonly LinkObserver[];
   /** Counting per link × origin × day (server/analytics.ts); the caller starts and closes it. Without it, nothing is counted. */
   analytics?: Analytics | undefined;
@@ -76,9 +87,47 @@ export interface AppOptions {
   metrics?: Metrics | undefined;
   /** Where one JSON line per request goes (server/middleware/request-log.ts); none without it. */
   requestLogger?: Logger | undefined;
+  /** Transcripts of conversations started longer ago are deleted (docs/conversations.md). Default 30. */
+  transcriptRetentionDays?: number;
 }
 
+/** What `serve` may be told besides the defaults (docs/api.md, "Sockets"). */
+export interface ServeOptions {
+  /** Answer upgrades on paths no socket route serves with 404 (not inside Vite's dev server, whose hot reload has its own). */
+  exclusive?: boolean;
+  /** The sockets' caps; default: `SOCKET_LIMITS`, or none of the per-address ones when the app's limits are off. */
+  gate?: SocketGateOptions;
+  /** The scripted engine's timing, or another session verifier (tests). */
+  engine?: Partial<Omit<ScriptedEngineOptions, 'conversations'>>;
+  /** How long a lost conversation channel may take to come back. Default 20 s. */
+  channelGraceMs?: number;
+  /** The conversation pages' sockets: per conversation and process, and the holder's time to come back. */
+  watch?: { maxPerConversation?: number; graceMs?: number };
+  /** Run the conversations' schedule (sweep every 5 s, retention hourly). Default true; tests call `tick` instead. */
+  schedule?: boolean;
+}
+
+export interface Sockets {
+  gate: SocketGate;
+  /** The scripted engine's open sockets. */
+  readonly engineConnections: number;
+}
+
+export interface Api {
+  app: Hono;
+  conversations: ConversationService;
+  /** Serves the sockets on `server` and runs the conversations' schedule, until `close`. */
+  serve(server: Server, options?: ServeOptions): Sockets;
+  /** Closes the sockets (1001) and stops the schedule; the store is the caller's. */
+  close(): Promise<void>;
+}
+
+/** The app alone: no sockets, no schedule (see `createApi`). */
 export function createApp(options: AppOptions): Hono {
+  return createApi(options).app;
+}
+
+export function createApi(options: AppOptions): Api {
   const { now = Date.now, publicUrl, analytics, webhooks, metrics } = options;
   const store = metrics ? metrics.measured(options.store) : options.store;
   const notify = notifier([
@@ -95,11 +144,14 @@ export function createApp(options: AppOptions): Hono {
     onDecision: metrics?.limiterDecision,
   });
   const lookups = createLookupService({ store, notify });
-  const sessions = createSessionService({
-    store,
+  const secret = options.sessionSecret ?? generateSessionSecret();
+  const sessions = createSessionService({ store, notify, secret, engines: options.engines ?? NO_ENGINE_KEYS });
+  const conversations = createConversationService({
+    store: store.conversations,
+    bus: store.sharedBus?.() ?? localBus(),
     notify,
-    secret: options.sessionSecret ?? generateSessionSecret(),
-    engines: options.engines ?? NO_ENGINE_KEYS,
+    now,
+    retentionDays: options.transcriptRetentionDays,
   });
   const auth = managementAuth(options.apiKey, limits);
 
@@ -117,5 +169,46 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1/personas', personaRoutes({ store, auth }));
   app.route('/v1/analytics', analyticsRoutes({ store, auth, now, analytics }));
   app.route('/v1/webhooks', webhookRoutes({ store, auth, url: webhooks?.url ?? null }));
-  return app;
+  app.route('/v1/conversations', conversationRoutes({ conversations, auth, publicUrl }));
+  app.route('/c', conversationPageRoutes({ conversations, personas: store, limits, publicUrl }));
+
+  const closers: (() => Promise<void> | void)[] = [];
+  return {
+    app,
+    conversations,
+    serve(server, serveOptions = {}) {
+      const verifySession = sessionVerifier(secret);
+      const unlimited = options.limits === false ? { perAddressShare: 1, refusals: false as const } : {};
+      const gate = attachSocketGate(server, {
+        trustProxy: options.trustProxy ?? false,
+        exclusive: serveOptions.exclusive ?? false,
+        ...unlimited,
+        ...serveOptions.gate,
+      });
+      const engine = scriptedEngineRoute({ verifySession, ...serveOptions.engine, conversations });
+      const channel = channelRoute({ conversations, verifySession, graceMs: serveOptions.channelGraceMs });
+      const watch = watchRoute({ conversations, personas: store, ...serveOptions.watch });
+      gate.route(engine);
+      gate.route(channel);
+      gate.route(watch);
+      const stopTicks = conversations.onTick((at) => watch.tick(at));
+      if (serveOptions.schedule !== false) conversations.start();
+      closers.push(async () => {
+        await gate.close();
+        channel.dispose();
+        watch.dispose();
+        stopTicks();
+      });
+      return {
+        gate,
+        get engineConnections() {
+          return engine.connections;
+        },
+      };
+    },
+    async close() {
+      for (const close of closers.splice(0)) await close();
+      await conversations.close();
+    },
+  };
 }

@@ -47,25 +47,30 @@ export async function writeDeliveryFiles(dir: string, version: string): Promise<
   const files: Record<string, string> = {};
   await Promise.all(
     names.map(async (name) => {
-      const bytes = readFileSync(join(dir, name));
-      files[name] = integrityOf(bytes);
-      const [br, gz] = await Promise.all([
-        brotli(bytes, {
-          params: {
-            [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-            [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-          },
-        }),
-        gzipped(bytes, { level: 9 }),
-      ]);
-      writeFileSync(join(dir, name + PRECOMPRESSED.br), br);
-      writeFileSync(join(dir, name + PRECOMPRESSED.gzip), gz);
+      files[name] = integrityOf(readFileSync(join(dir, name)));
+      await precompress(dir, name);
     }),
   );
   const manifest: BuildManifest = { version, files: Object.fromEntries(names.map((name) => [name, files[name]!])) };
   writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/** Writes the Brotli and gzip copies of `dir/name` beside it, at the highest levels (once, at build, not per request). */
+export async function precompress(dir: string, name: string): Promise<void> {
+  const bytes = readFileSync(join(dir, name));
+  const [br, gz] = await Promise.all([
+    brotli(bytes, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
+    }),
+    gzipped(bytes, { level: 9 }),
+  ]);
+  writeFileSync(join(dir, name + PRECOMPRESSED.br), br);
+  writeFileSync(join(dir, name + PRECOMPRESSED.gzip), gz);
 }
 
 /** The manifest of the build in `dir`, or `null` when there is none (not built) or it is unreadable. */

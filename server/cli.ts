@@ -1,7 +1,7 @@
 /**
  * `npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist]
  *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--metrics-port P]
- *   [--no-analytics] [--no-request-log]`
+ *   [--no-analytics] [--no-request-log] [--transcript-retention-days N]`
  * `npm run api -- --host H --port P --database-url URL [--data FILE] ...` (or `DATABASE_URL=URL`)
  *
  * Starts the reference API alone and prints `listening on http://H:P` once it accepts connections.
@@ -14,14 +14,14 @@ import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { createAnalytics, type Analytics } from './analytics.ts';
-import { createApp } from './app.ts';
+import { createApi, type Api } from './app.ts';
 import { createMetrics, serveMetrics, type Metrics } from './metrics.ts';
 import { stdoutLogger } from './middleware/request-log.ts';
 import { createWebhookDispatcher, shownWebhookUrl, webhookConfigFromEnv, type WebhookDispatcher } from './webhooks.ts';
 import { serveHardened } from './http-server.ts';
 import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } from './secrets.ts';
-import { generateSessionSecret, verifySessionToken } from './session-token.ts';
-import { attachScriptedEngine } from './scripted-engine.ts';
+import { generateSessionSecret } from './session-token.ts';
+import { DEFAULT_RETENTION_DAYS } from './conversations.ts';
 import { DEMO_DATA_FILE, DIST_DIR, FIXTURES_DIR } from './paths.ts';
 import { EngineConfigError, engineConfigFromEnv, missingEngineKey, type EngineConfig } from './engines.ts';
 import { createAbuseLimiter } from './limits.ts';
@@ -42,7 +42,7 @@ async function orFail<T>(step: () => T | Promise<T>, expected: abstract new (...
   }
 }
 
-const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--metrics-port P] [--no-analytics] [--no-request-log]
+const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--metrics-port P] [--no-analytics] [--no-request-log] [--transcript-retention-days N]
        npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]
 environment: SHARE_LINK_API_KEY, SHARE_LINK_SESSION_SECRET, DATABASE_URL, DATABASE_POOL_SIZE, SHARE_LINK_WEBHOOK_URL, SHARE_LINK_WEBHOOK_SECRET, ANAM_API_KEY, ELEVENLABS_API_KEY`;
 
@@ -65,6 +65,7 @@ function parseCommandLine() {
         'metrics-port': { type: 'string' },
         'no-analytics': { type: 'boolean', default: false },
         'no-request-log': { type: 'boolean', default: false },
+        'transcript-retention-days': { type: 'string', default: String(DEFAULT_RETENTION_DAYS) },
       },
       strict: true,
     }));
@@ -78,7 +79,11 @@ function parseCommandLine() {
   };
   const port = portOf('--port', values.port);
   const metricsPort = values['metrics-port'] === undefined ? null : portOf('--metrics-port', values['metrics-port']);
-  return { ...values, port, metricsPort };
+  const retention = values['transcript-retention-days'];
+  const retentionDays = Number(retention);
+  if (!/^\d{1,4}$/.test(retention) || retentionDays < 1 || retentionDays > 3650)
+    fail(`--transcript-retention-days must be a whole number of days from 1 to 3650, not "${retention}"`);
+  return { ...values, port, metricsPort, retentionDays };
 }
 
 type CommandLine = ReturnType<typeof parseCommandLine>;
@@ -136,7 +141,7 @@ async function main() {
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const wildcardHost = host === '0.0.0.0' || host === '::';
   const trustProxy = options['trust-proxy'];
-  const app = createApp({
+  const api = createApi({
     store,
     apiKey,
     staticRoot: FIXTURES_DIR,
@@ -153,9 +158,10 @@ async function main() {
     webhooks: operators.webhooks,
     metrics: operators.metrics,
     requestLogger: operators.requestLogger,
+    transcriptRetentionDays: options.retentionDays,
   });
-  const listening = { host, shownHost, port, trustProxy, unlimited: options['no-limits'], sessionSecret };
-  listen(app, store, listening, operators, options.metricsPort);
+  const listening = { host, shownHost, port, trustProxy, unlimited: options['no-limits'] };
+  listen(api, store, listening, operators, options.metricsPort);
 }
 
 interface OperatorsSide {
@@ -189,27 +195,26 @@ interface Listening {
   port: number;
   trustProxy: boolean;
   unlimited: boolean;
-  sessionSecret: string;
 }
 
 /**
- * Serves the app and the scripted engine's WebSocket on one port, and the metrics on theirs; on
+ * Serves the app and its WebSockets on one port, and the metrics on theirs; on
  * SIGINT or SIGTERM stops webhooks, writes the pending analytics, and closes everything.
  */
 function listen(
-  app: ReturnType<typeof createApp>,
+  api: Api,
   store: ShareLinkStore,
   listening: Listening,
   operators: OperatorsSide,
   metricsPort: number | null,
 ): void {
-  const { host, shownHost, port, trustProxy, sessionSecret } = listening;
+  const { host, shownHost, port, trustProxy } = listening;
   // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
   // load test runs from one address over long keep-alive connections. The timeouts stay.
   const unlimited = listening.unlimited ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
   const { analytics, webhooks, metrics, requestLogger } = operators;
   let metricsServer: Server | undefined;
-  const server = serveHardened({ fetch: app.fetch, hostname: host, port, trustProxy, ...unlimited }, (info) => {
+  const server = serveHardened({ fetch: api.app.fetch, hostname: host, port, trustProxy, ...unlimited }, (info) => {
     analytics?.start();
     webhooks?.dispatcher.start();
     // The metrics listen before the API says it does, so that whoever waits for the one finds both.
@@ -225,16 +230,14 @@ function listen(
     );
   });
   server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
-  // The scripted demo engine's WebSocket, on the same port (docs/conversations.md).
-  const engine = attachScriptedEngine(server as Server, {
-    exclusive: true,
-    verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
-  });
+  // The scripted demo engine's, the conversation channel's and the conversation pages' WebSockets,
+  // on the same port (docs/conversations.md), and the conversations' schedule.
+  const sockets = api.serve(server as Server, { exclusive: true });
 
-  metrics?.watch({ outbox: webhooks ? store : undefined, liveConversations: () => engine.connections });
+  metrics?.watch({ outbox: webhooks ? store : undefined, liveConversations: () => sockets.engineConnections });
 
   const shutdown = async () => {
-    await engine.close();
+    await api.close();
     server.close();
     metricsServer?.close();
     await webhooks?.dispatcher.stop();

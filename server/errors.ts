@@ -45,6 +45,18 @@ const PROBLEMS = {
   'unknown-persona': { status: 404, error: 'not-found', message: 'No persona has this id.' },
   'no-poster': { status: 404, error: 'not-found', message: "This share link's persona has no poster image." },
   'no-endpoint': { status: 404, error: 'not-found', message: 'No such endpoint.' },
+  // Conversations and their pages (docs/conversations.md).
+  'unknown-conversation': { status: 404, error: 'not-found', message: 'No conversation has this id.' },
+  'unknown-share': { status: 404, error: 'not-found', message: 'No conversation link has this address.' },
+  'share-expired': { status: 410, error: 'expired', message: 'This conversation link has expired.' },
+  'view-only': { status: 403, error: 'forbidden', message: 'A view link cannot take the conversation over.' },
+  'conversation-held': { status: 409, error: 'conflict', message: 'Another page holds this conversation.' },
+  'conversation-over': { status: 409, error: 'conflict', message: 'The conversation is over.' },
+  'not-holder': {
+    status: 409,
+    error: 'conflict',
+    message: 'This page does not hold the conversation: take it over first.',
+  },
 } as const satisfies Record<string, Problem>;
 
 export type ProblemReason = keyof typeof PROBLEMS;

@@ -1,10 +1,11 @@
 /**
- * What the API reports as it answers lookups and session starts (and as conversations end), for whoever subscribes
- * (analytics, webhooks, request logs; docs/operators.md): one small union of events, passed to the
- * observers the app is given (`AppOptions.observers`). Observers see what happened; they never
- * decide it, and one that throws is logged while the request goes on.
+ * What the API reports as it answers lookups and session starts, and as conversations start and
+ * end, for whoever subscribes (analytics, webhooks, request logs; docs/operators.md): one small
+ * union of events, passed to the observers the app is given (`AppOptions.observers`). Observers
+ * see what happened; they never decide it, and one that throws is logged while the request goes on.
  */
 import type { EngineKind } from '../src/engine-schema.ts';
+import type { PublicConversation, Turn } from './conversation-schemas.ts';
 import type { Refusal } from './judging.ts';
 import type { StoredShareLink } from './schemas.ts';
 
@@ -29,45 +30,22 @@ export type LinkEvent =
   /** A session start refused (nothing counted), or whose mint failed (the use given back). */
   | (Seen & { type: 'session-refused'; reason: RefusalReason; link?: StoredShareLink });
 
-/** Why a conversation ended (docs/conversations.md). */
-export type EndReason = 'visitor' | 'idle' | 'expired' | 'failed' | 'operator' | 'completed';
-
-/** A turn of a recorded transcript (docs/conversations.md). */
-export interface TranscriptTurn {
-  role: 'visitor' | 'persona' | 'operator';
-  text: string;
-  /** ISO 8601. */
-  at: string;
-}
-
-/** What observers read of a conversation record (docs/conversations.md): the fields of its public shape they use. */
-export interface ObservedConversation {
-  id: string;
-  shareLinkId: string;
-  personaId: string;
-  origin: string | null;
-  /** ISO 8601. */
-  startedAt: string;
-  endedAt: string | null;
-  endReason: EndReason | null;
-}
-
 /**
- * Conversations, each reported once, by the process that made the change, after it is stored (by
- * the conversation records): started with its session, ended however it ends. Analytics count the
- * ended ones and their seconds; webhooks send `conversation.ended`.
+ * Conversations (docs/conversations.md), each reported once, by the process that made the change,
+ * after it is stored: started with its session (right after `session-granted`), ended however it
+ * ends (the page, the engine, the sweep of any process).
  */
 export type ConversationEvent =
-  | { type: 'conversation-started'; at: number; origin: string | null; conversation: ObservedConversation }
+  | { type: 'conversation-started'; at: number; origin: string | null; conversation: PublicConversation }
   | {
       type: 'conversation-ended';
       at: number;
       origin: string | null;
-      conversation: ObservedConversation;
+      conversation: PublicConversation;
       /** From `startedAt` to `endedAt`, in whole seconds. */
       durationSeconds: number;
       /** The kept turns, when the conversation recorded them; else `null`. */
-      transcript: readonly TranscriptTurn[] | null;
+      transcript: Turn[] | null;
     };
 
 export type ObservedEvent = LinkEvent | ConversationEvent;

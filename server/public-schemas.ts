@@ -23,6 +23,9 @@ import {
   type ShareLink,
 } from '../src/schema.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 export const IsoDate = v.pipe(v.string(), v.check(isIsoDateTime, 'must be an ISO 8601 date-time'));
 export const MediaUrl = v.nullable(v.pipe(v.string(), v.check(isHttpUrl, 'must be an http: or https: URL')));
 export const LinkType = v.picklist(LINK_TYPES);

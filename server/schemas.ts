@@ -5,10 +5,10 @@
 import * as v from 'valibot';
 import { parse as parseDomain } from 'tldts';
 import { parseAllowlistEntry } from '../src/policy.ts';
-import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from './public-schemas.ts';
+import { StoredConversationSchema, StoredShareSchema } from './conversation-schemas.ts';
+import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema, isUuid } from './public-schemas.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);
+export { isUuid };
 
 /** True for `com`, `co.uk`, `github.io`: a wildcard over one would admit strangers' sites. */
 export function isPublicSuffix(domain: string): boolean {
@@ -50,6 +50,8 @@ export const StoredShareLinkSchema = v.looseObject({
   ...ShareLinkSchema.entries,
   organizationId: Id,
   allowedOrigins: AllowedOrigins,
+  // Conversations: keep the transcripts of this link's conversations (docs/conversations.md). Never public.
+  recordTranscripts: v.optional(v.boolean(), false),
 });
 
 /**
@@ -155,6 +157,9 @@ export const DataFileSchema = v.strictObject({
   /** Written by the embedded store with `--persist`; absent until there are any. */
   analytics: v.optional(v.array(AnalyticsRowSchema)),
   webhooks: v.optional(WebhooksSectionSchema),
+  // Conversations and their share URLs, which the embedded store writes back with --persist.
+  conversations: v.optional(v.array(StoredConversationSchema)),
+  conversationShares: v.optional(v.array(StoredShareSchema)),
 });
 
 export type StoredShareLink = v.InferOutput<typeof StoredShareLinkSchema>;
@@ -174,6 +179,7 @@ export const CreateShareLinkSchema = v.strictObject({
   removeWatermark: v.optional(v.boolean(), false),
   enabled: v.optional(v.boolean(), true),
   isPrimary: v.optional(v.boolean(), false),
+  recordTranscripts: v.optional(v.boolean(), false),
 });
 
 /** `PATCH /v1/share-links/{id}`: any writable field, plus `usageCount` so the playground can reset it. */
@@ -187,6 +193,7 @@ export const UpdateShareLinkSchema = v.strictObject({
   removeWatermark: v.optional(v.boolean()),
   enabled: v.optional(v.boolean()),
   isPrimary: v.optional(v.boolean()),
+  recordTranscripts: v.optional(v.boolean()),
 });
 
 /** `PATCH /v1/personas/{id}`: only the engine, for the demo playground. `null` removes it. */

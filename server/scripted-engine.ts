@@ -3,128 +3,125 @@
  * service behind it. `npm start`, the demo and the tests talk to it; a production deployment
  * points personas at Anam or ElevenLabs instead.
  *
- * `ws(s)://<api origin>/v1/engines/scripted?session=<sessionToken>`. The upgrade is refused unless
- * the injected `verifySession` accepts the token (401), and a session gets one socket at a time
- * (409). Then it greets the visitor, takes turns (voice activity the browser reports, or a typed
- * message), answers with scripted lines as text, and reports `listening` / `speaking`. The
- * protocol is in `src/conversation/protocol.ts`; every frame is validated, a bad one gets an error
- * frame, too many bad or too fast frames close the socket (1008), an oversized one closes it (1009).
- * An idle visitor is sent away after `idleTimeoutMs`, and no conversation outlives `maxDurationMs`.
+ * `ws(s)://<api origin>/v1/engines/scripted?session=<sessionToken>`, a route of the socket gate
+ * (server/socket-gate.ts, which holds every socket to its caps and frame rules). The upgrade is
+ * refused unless the injected `verifySession` accepts the token (401), and a session gets one
+ * socket at a time (409). Then it greets the visitor, takes turns (voice activity the browser
+ * reports, or a typed message), answers with scripted lines as text, and reports `listening` /
+ * `speaking`. The protocol is in `src/conversation/protocol.ts`. An idle visitor is sent away
+ * after `idleTimeoutMs`, and no conversation outlives `maxDurationMs`.
+ *
+ * Its turns and its ends are the conversation's record (server/conversations.ts): the engine
+ * records them itself. While a person holds the conversation it stops answering (and waits, not
+ * counting the visitor idle); handed back, it says so and listens again.
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   MAX_FRAME_BYTES,
   MAX_TEXT,
   VisitorFrameSchema,
   parseFrame,
   type EngineFrame,
+  type VisitorFrame,
 } from '../src/conversation/protocol.ts';
+import type { TurnRole } from './conversation-schemas.ts';
+import type { ConversationService } from './conversations.ts';
+import type { SessionVerifier, VerifiedSession } from './session-token.ts';
+import type { GatedSocket, SocketHandlers, SocketRoute } from './socket-gate.ts';
 
 export const SCRIPTED_ENGINE_PATH = '/v1/engines/scripted';
 
 export interface ScriptedEngineOptions {
-  /**
-   * Whether a session token was granted by this API and is still valid. The default accepts any
-   * well-formed token: the integration swaps in the signed-token verifier.
-   */
-  verifySession?: (sessionToken: string) => boolean | Promise<boolean>;
+  /** The session a token was granted, if this API granted it and it is still valid; else `null`. */
+  verifySession: SessionVerifier;
+  /** Where its turns and ends are recorded. */
+  conversations: ConversationService;
   /** Silence from the visitor (no frame at all) after which the engine ends the conversation. Default 2 min. */
   idleTimeoutMs?: number;
   /** No conversation lasts longer. Default 15 min, a session's lifetime. */
   maxDurationMs?: number;
   /** How long a line takes to say when the browser does not report it spoken. Default 60 ms a character. */
   speakingMsPerChar?: number;
-  /** Open sockets across all sessions. Default 1000. */
-  maxConnections?: number;
-  /**
-   * Answer upgrades on other paths with 404. On a server of its own (the CLI) nothing else wants
-   * them; inside Vite's dev server, its hot-reload socket does.
-   */
-  exclusive?: boolean;
 }
 
-export interface ScriptedEngine {
-  /** How many sockets are open; for tests. */
-  readonly connections: number;
-  /** Ends every conversation (1001) and stops answering upgrades. */
-  close(): Promise<void>;
-}
+/** A well-formed session token (`st_` JWTs are about 300 characters). */
+export const SESSION_TOKEN = /^[\w.~-]{16,4096}$/;
 
-const SESSION_TOKEN = /^[\w.~-]{16,4096}$/;
-const FRAME_WINDOW_MS = 10_000;
-const MAX_FRAMES_PER_WINDOW = 60;
-const MAX_BAD_FRAMES = 10;
-
-const acceptWellFormed = () => true;
-
-/** Answers WebSocket upgrades on `server` for the scripted engine. */
-export function attachScriptedEngine(server: Server, options: ScriptedEngineOptions = {}): ScriptedEngine {
-  const {
-    verifySession = acceptWellFormed,
-    idleTimeoutMs = 120_000,
-    maxDurationMs = 15 * 60_000,
-    speakingMsPerChar = 60,
-    maxConnections = 1000,
-    exclusive = false,
-  } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+/** The scripted engine, as a route of the socket gate. */
+export function scriptedEngineRoute(
+  options: ScriptedEngineOptions,
+): SocketRoute<VerifiedSession & { release: () => void }, VisitorFrame> & { readonly connections: number } {
+  const { verifySession, conversations } = options;
+  const timing: Timing = {
+    idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
+    maxDurationMs: options.maxDurationMs ?? 15 * 60_000,
+    speakingMsPerChar: options.speakingMsPerChar ?? 60,
+  };
   const liveSessions = new Set<string>();
-
-  const refuse = (socket: Duplex, status: number, text: string) => {
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
-    );
-  };
-
-  const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    let url: URL;
-    try {
-      url = new URL(request.url ?? '/', 'http://engine');
-    } catch {
-      if (exclusive) refuse(socket, 400, 'Bad Request');
-      return;
-    }
-    if (url.pathname !== SCRIPTED_ENGINE_PATH) {
-      if (exclusive) refuse(socket, 404, 'Not Found');
-      return;
-    }
-    socket.on('error', () => socket.destroy());
-    const sessionToken = url.searchParams.get('session') ?? '';
-    let valid = false;
-    try {
-      valid = SESSION_TOKEN.test(sessionToken) && (await verifySession(sessionToken));
-    } catch (error) {
-      console.error('[share-link-api] scripted engine: verifySession failed', error);
-    }
-    if (!valid) return refuse(socket, 401, 'Unauthorized');
-    if (liveSessions.has(sessionToken)) return refuse(socket, 409, 'Conflict');
-    if (wss.clients.size >= maxConnections) return refuse(socket, 503, 'Service Unavailable');
-    liveSessions.add(sessionToken);
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.once('close', () => liveSessions.delete(sessionToken));
-      converse(ws, { idleTimeoutMs, maxDurationMs, speakingMsPerChar });
-    });
-  };
-  const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(request, socket, head);
-  server.on('upgrade', listener);
-
   return {
+    path: SCRIPTED_ENGINE_PATH,
+    maxFrameBytes: MAX_FRAME_BYTES,
+    expects: '{"type":"activity","speaking":boolean}, {"type":"message","text":string} or {"type":"spoken"}',
+    parse: (text) => parseFrame(VisitorFrameSchema, text),
     get connections() {
-      return wss.clients.size;
+      return liveSessions.size;
     },
-    close() {
-      server.off('upgrade', listener);
-      for (const ws of wss.clients) ws.close(1001, 'server closing');
-      return new Promise<void>((resolve) => {
-        const deadline = setTimeout(() => {
-          for (const ws of wss.clients) ws.terminate();
-        }, 1000);
-        wss.close(() => {
-          clearTimeout(deadline);
-          resolve();
-        });
+    async admit(url) {
+      const sessionToken = url.searchParams.get('session') ?? '';
+      let session: VerifiedSession | null = null;
+      try {
+        session = SESSION_TOKEN.test(sessionToken) ? await verifySession(sessionToken, conversations.now()) : null;
+      } catch (error) {
+        console.error('[share-link-api] scripted engine: verifySession failed', error);
+      }
+      if (!session) return { ok: false, status: 401 };
+      if (liveSessions.has(sessionToken)) return { ok: false, status: 409 };
+      liveSessions.add(sessionToken);
+      return { ok: true, admitted: { ...session, release: () => liveSessions.delete(sessionToken) } };
+    },
+    open(socket, { conversationId, release }) {
+      const handlers = converse(socket, conversationLink(conversations, conversationId), timing);
+      return {
+        frame: handlers.frame,
+        closed(code) {
+          release();
+          handlers.closed(code);
+        },
+      };
+    },
+  };
+}
+
+/** What the engine does with its conversation's record: turns, its end, and whether a person holds it. */
+interface ConversationLink {
+  record(role: TurnRole, text: string | null): void;
+  end(reason: 'completed' | 'idle' | 'expired'): void;
+  /**
+   * Calls `held` when a person takes the conversation over (`true`) or hands it back, and `ended`
+   * when something else ended it (the person's link expired, the sweep); returns the unsubscribe.
+   */
+  follow(held: (held: boolean) => void, ended: (reason: string) => void): () => void;
+}
+
+function conversationLink(conversations: ConversationService, id: string): ConversationLink {
+  return {
+    record: (role, text) => void conversations.recordTurn(id, role, text, null),
+    end: (reason) => void conversations.end(id, reason),
+    follow(changed, ended) {
+      let held = false;
+      const check = (holder: string | null) => {
+        if (held !== (holder !== null)) changed((held = holder !== null));
+      };
+      const read = () =>
+        void conversations.store.conversation(id).then(
+          (record) => record && (record.endReason ? ended(record.endReason) : check(record.hold?.holder ?? null)),
+          () => undefined,
+        );
+      // A socket opened while a person holds the conversation starts held.
+      read();
+      return conversations.hub.listen(id, (heard) => {
+        if (heard.kind === 'hold') check(heard.holder);
+        else if (heard.kind === 'ended') ended(heard.conversation.endReason ?? 'expired');
+        else if (heard.kind === 'resync') read();
       });
     },
   };
@@ -146,6 +143,7 @@ const TYPED_REPLIES = [
   () => 'Everything you see here also works with a real engine: captions, mute, and the end button.',
 ];
 const FAREWELL = 'Goodbye, and thanks for trying the demo!';
+const RESUMED = "I'm back. Go on, I'm listening.";
 const QUESTION_REPLY = 'Good question! I am a demo engine, so I have no real answer, but a connected persona would.';
 
 interface Timing {
@@ -154,34 +152,36 @@ interface Timing {
   speakingMsPerChar: number;
 }
 
-function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerChar }: Timing): void {
+function converse(
+  socket: GatedSocket,
+  conversation: ConversationLink,
+  { idleTimeoutMs, maxDurationMs, speakingMsPerChar }: Timing,
+): SocketHandlers<VisitorFrame> {
   let idleTimer: NodeJS.Timeout | undefined;
   let speakingTimer: NodeJS.Timeout | undefined;
   let ending = false;
   /** Said goodbye: no more turns, only the end once the farewell is spoken. */
   let leaving = false;
+  /** A person holds the conversation: the engine waits. */
+  let held = false;
   let speakingSince: number | null = null;
   let voiceTurns = 0;
   let typedTurns = 0;
-  let badFrames = 0;
-  let windowStart = Date.now();
-  let framesInWindow = 0;
   let afterSpoken: (() => void) | null = null;
 
-  const send = (frame: EngineFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-  };
+  const send = (frame: EngineFrame) => socket.send(frame);
 
   const finish = (reason: 'completed' | 'idle' | 'expired') => {
     if (ending) return;
     ending = true;
+    conversation.end(reason);
     send({ type: 'end', reason });
-    ws.close(1000, reason);
+    socket.close(1000, reason);
   };
 
   const resetIdle = () => {
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => finish('idle'), idleTimeoutMs);
+    if (!held) idleTimer = setTimeout(() => finish('idle'), idleTimeoutMs);
   };
   const lifetime = setTimeout(() => finish('expired'), maxDurationMs);
 
@@ -191,6 +191,7 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
     clearTimeout(speakingTimer);
     send({ type: 'mode', mode: 'speaking' });
     send({ type: 'transcript', role: 'persona', text: line });
+    conversation.record('persona', line);
     afterSpoken = then;
     speakingTimer = setTimeout(spoken, Math.min(line.length * speakingMsPerChar, 20_000));
   };
@@ -201,33 +202,31 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
     next?.();
   };
 
-  const reject = (code: 'bad-frame' | 'too-fast', message: string) => {
-    send({ type: 'error', code, message });
-    if (code === 'too-fast' || ++badFrames >= MAX_BAD_FRAMES) {
+  const stopFollowing = conversation.follow(
+    (nowHeld) => {
+      if (ending || leaving) return;
+      held = nowHeld;
+      if (held) {
+        // The person answers now: whatever the engine was about to say or do is dropped.
+        clearTimeout(speakingTimer);
+        afterSpoken = null;
+        speakingSince = null;
+        resetIdle();
+        return;
+      }
+      resetIdle();
+      say(RESUMED);
+    },
+    (reason) => {
+      // Ended elsewhere (and recorded there): the engine says so and closes.
+      if (ending) return;
       ending = true;
-      ws.close(1008, code);
-    }
-  };
+      send({ type: 'end', reason });
+      socket.close(1000, reason);
+    },
+  );
 
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (ending) return;
-    resetIdle();
-    const now = Date.now();
-    if (now - windowStart > FRAME_WINDOW_MS) {
-      windowStart = now;
-      framesInWindow = 0;
-    }
-    if (++framesInWindow > MAX_FRAMES_PER_WINDOW)
-      return reject('too-fast', `more than ${MAX_FRAMES_PER_WINDOW} frames in ${FRAME_WINDOW_MS / 1000} s`);
-    if (isBinary) return reject('bad-frame', 'frames are JSON text');
-    const frame = parseFrame(VisitorFrameSchema, data.toString());
-    if (!frame)
-      return reject(
-        'bad-frame',
-        'expected {"type":"activity","speaking":boolean}, {"type":"message","text":string} or {"type":"spoken"}',
-      );
-
-    if (leaving && frame.type !== 'spoken') return;
+  const turn = (frame: VisitorFrame, now: number) => {
     switch (frame.type) {
       case 'spoken':
         return spoken();
@@ -240,13 +239,16 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
         {
           const seconds = Math.max(1, Math.round((now - speakingSince) / 1000));
           speakingSince = null;
+          // The engine hears no words: the visitor's voice turn is counted, with no text.
+          conversation.record('visitor', null);
           say(VOICE_REPLIES[voiceTurns++ % VOICE_REPLIES.length]!(seconds));
         }
         return;
       case 'message': {
         const text = frame.text.trim().replace(/\s+/g, ' ');
-        if (!text) return reject('bad-frame', 'the message is empty');
+        if (!text) return send({ type: 'error', code: 'bad-frame', message: 'the message is empty' });
         send({ type: 'transcript', role: 'visitor', text });
+        conversation.record('visitor', text);
         if (/\b(bye|goodbye)\b/i.test(text)) {
           leaving = true;
           return say(FAREWELL, () => finish('completed'));
@@ -255,16 +257,25 @@ function converse(ws: WebSocket, { idleTimeoutMs, maxDurationMs, speakingMsPerCh
         return say(TYPED_REPLIES[typedTurns++ % TYPED_REPLIES.length]!(text.slice(0, 120)));
       }
     }
-  });
-
-  ws.on('error', () => ws.terminate());
-  ws.once('close', () => {
-    ending = true;
-    clearTimeout(idleTimer);
-    clearTimeout(speakingTimer);
-    clearTimeout(lifetime);
-  });
+  };
 
   resetIdle();
   say(GREETING);
+
+  return {
+    frame(frame) {
+      if (ending) return;
+      resetIdle();
+      // While a person holds the conversation, what the visitor says goes to them, not here.
+      if (held || (leaving && frame.type !== 'spoken')) return;
+      turn(frame, Date.now());
+    },
+    closed() {
+      ending = true;
+      stopFollowing();
+      clearTimeout(idleTimer);
+      clearTimeout(speakingTimer);
+      clearTimeout(lifetime);
+    },
+  };
 }

@@ -11,7 +11,7 @@ const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 const ISSUER = 'share-link-embed';
 
 export interface SessionClaims {
-  /** A random id of this session (`jti`). */
+  /** The session's id (`jti`): a random UUID, its conversation's id (docs/conversations.md). */
   sessionId: string;
   /** The share link's id (`sub`). */
   linkId: string;
@@ -29,6 +29,8 @@ export type SessionTokenCheck =
   { valid: true; claims: SessionClaims } | { valid: false; reason: 'malformed' | 'bad-signature' | 'expired' };
 
 export interface MintInput {
+  /** The session's id (`jti`): its conversation's id (docs/conversations.md). Default: a random one. */
+  sessionId?: string;
   linkId: string;
   personaId: string;
   origin: string | null;
@@ -39,7 +41,7 @@ export interface MintInput {
 
 /** Signs a new session token. Times are whole seconds in the token, so `expiresAt` is rounded down. */
 export function mintSessionToken(
-  { linkId, personaId, origin, now, lifetimeMs }: MintInput,
+  { sessionId, linkId, personaId, origin, now, lifetimeMs }: MintInput,
   secret: string | Uint8Array,
 ): { sessionToken: string; expiresAt: string } {
   const iat = Math.floor(now / 1000);
@@ -47,7 +49,7 @@ export function mintSessionToken(
   const payload = base64url(
     JSON.stringify({
       iss: ISSUER,
-      jti: randomBytes(16).toString('base64url'),
+      jti: sessionId ?? randomBytes(16).toString('base64url'),
       sub: linkId,
       persona: personaId,
       origin,
@@ -123,3 +125,19 @@ function sign(data: string, secret: string | Uint8Array): string {
 function base64url(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url');
 }
+
+/** The session a token names, for the sockets that admit by session token: its conversation's id. */
+export interface VerifiedSession {
+  conversationId: string;
+}
+
+/** Checks a session token as of `at` (ms): the session it names, or `null`. May ask elsewhere (a promise). */
+export type SessionVerifier = (token: string, at: number) => VerifiedSession | null | Promise<VerifiedSession | null>;
+
+/** The verifier of tokens signed with `secret` (server/socket-gate.ts's routes use it). */
+export const sessionVerifier =
+  (secret: string | Uint8Array): SessionVerifier =>
+  (token, at) => {
+    const check = verifySessionToken(token, secret, at);
+    return check.valid ? { conversationId: check.claims.sessionId } : null;
+  };

@@ -3,7 +3,8 @@
  * start, counts its use and mints its session. In order:
  *
  * 1. read the link and judge it with the policy (server/judging.ts);
- * 2. count the use, atomically, in the store, if the link is still as judged (`reserveUse`);
+ * 2. count the use, atomically, in the store, if the link is still as judged (`reserveUse`), and
+ *    create its conversation in the same step (docs/conversations.md, "Conversation records");
  * 3. mint the session token and the persona's engine (server/engines.ts), with no lock held,
  *    and check the answer against the schema the widget validates it with (src/engine-schema.ts);
  * 4. grant: make the use durable (`confirm`); or, if minting failed, give the use back (`release`).
@@ -12,15 +13,17 @@
  * only once its use is durable. What each store guarantees (exact counts under concurrency, across
  * processes on PostgreSQL; a crash over-counts by at most one) is in server/store/.
  */
+import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import type { SessionResponse } from '../src/schema.ts';
+import { publicConversation } from './conversation-schemas.ts';
 import { EngineError, mintEngine, type EngineConfig } from './engines.ts';
 import { judgeLink, type JudgingContext, type Refusal } from './judging.ts';
 import type { LinkObserver, Seen } from './observers.ts';
 import { SessionResponseSchema, describeIssue } from './public-schemas.ts';
 import type { StoredShareLink } from './schemas.ts';
 import { mintSessionToken } from './session-token.ts';
-import type { LinkLookup, ReservedUse, ResolvedLink, UseCounter } from './store/index.ts';
+import type { LinkLookup, NewConversation, ReservedUse, ResolvedLink, UseCounter } from './store/index.ts';
 
 export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 
@@ -68,7 +71,7 @@ async function startSession(options: SessionServiceOptions, request: StartReques
   if (!counted.ok) return refused(options, request, counted.reason, counted.link);
   const { use, judged } = counted;
   // 3: mint, with no lock held. Whatever goes wrong, the use is given back.
-  const minted = await mintAnswer(options, request, judged, use.usageCount).catch(async (error: unknown) => {
+  const minted = await mintAnswer(options, request, judged, use).catch(async (error: unknown) => {
     await use.release();
     throw error;
   });
@@ -87,6 +90,8 @@ async function startSession(options: SessionServiceOptions, request: StartReques
     usageCount: use.usageCount,
     engine: answer.engine?.kind ?? null,
   });
+  const { origin, now: at } = request;
+  options.notify({ type: 'conversation-started', at, origin, conversation: publicConversation(use.conversation) });
   return { granted: true, answer, link: use.link };
 }
 
@@ -102,11 +107,27 @@ async function judgeAndCount(store: LinkLookup & UseCounter, request: StartReque
     const refusal = judgeLink(judged.link, request);
     if (refusal) return { ok: false, reason: refusal, link: judged.link };
     if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link: judged.link };
-    const use = await store.reserveUse({ judged, now: request.now, origin: request.origin });
+    const use = await store.reserveUse({
+      judged,
+      now: request.now,
+      origin: request.origin,
+      conversation: newConversation(request, judged),
+    });
     if (use) return { ok: true, use, judged };
     // The link changed since it was read (used up, or patched): read it again, to count or to name the reason.
   }
 }
+
+/**
+ * The conversation a start creates: its id is the session token's `jti`. A conversation nobody
+ * reports on (the page runs it, or no channel ever connects) ends `expired` with its session.
+ */
+const newConversation = ({ origin, now }: StartRequest, { persona }: ResolvedLink): NewConversation => ({
+  id: randomUUID(),
+  origin,
+  engine: persona?.engine?.kind ?? null,
+  liveUntil: now + SESSION_LIFETIME_MS,
+});
 
 type Minted = { ok: true; answer: SessionResponse } | { ok: false; problem: string };
 
@@ -115,10 +136,13 @@ async function mintAnswer(
   { secret, engines }: SessionServiceOptions,
   { origin, now, apiBase }: StartRequest,
   { link, persona }: ResolvedLink,
-  usageCount: number,
+  { usageCount, conversation: { id: conversationId } }: ReservedUse,
 ): Promise<Minted> {
   const lifetimeMs = SESSION_LIFETIME_MS;
-  const session = mintSessionToken({ linkId: link.id, personaId: link.personaId, origin, now, lifetimeMs }, secret);
+  const session = mintSessionToken(
+    { sessionId: conversationId, linkId: link.id, personaId: link.personaId, origin, now, lifetimeMs },
+    secret,
+  );
   let engine: SessionResponse['engine'] = null;
   try {
     if (persona)

@@ -144,8 +144,8 @@ ${bundlePath ? `<script type="module" src="${escapeHtml(bundlePath)}"></script>\
 `;
 }
 
-/** Headers of every share-page answer, the 404 included. */
-function setPageHeaders(c: Context, csp: string): void {
+/** Headers of every share-page answer, the 404 included (and of the conversation pages, server/conversation-page.ts). */
+export function setPageHeaders(c: Context, csp: string): void {
   c.header('Content-Type', 'text/html; charset=utf-8');
   c.header('Content-Security-Policy', csp);
   c.header('X-Frame-Options', 'DENY');

@@ -40,9 +40,12 @@ export interface ShareLinkEndDetail {
   reason: ShareLinkEndReason;
 }
 
-/** A complete turn of a conversation the element runs, where the engine gives text. */
+/**
+ * A complete turn of a conversation the element runs, where the engine gives text; `operator` is a
+ * person from the site's team who took the conversation over (docs/conversations.md).
+ */
 export interface ShareLinkMessageDetail {
-  role: 'visitor' | 'persona';
+  role: 'visitor' | 'persona' | 'operator';
   text: string;
 }
 

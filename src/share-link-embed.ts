@@ -73,7 +73,7 @@ const LANG_ATTRIBUTE = { _lang: { attribute: 'lang' } };
  * @fires {CustomEvent<ShareLinkReadyDetail>} share-link-ready - The link is valid and shown: `{ shareLink, persona }`.
  * @fires {CustomEvent<ShareLinkErrorDetail>} share-link-error - The link cannot be shown or started, or its conversation failed: `{ reason, message }`.
  * @fires {CustomEvent<ShareLinkStartDetail>} share-link-start - The API granted a session: `{ sessionToken, expiresAt, shareLink, persona }`. Cancelable: `preventDefault()` and the page runs the conversation with the token (and `attachMediaStream`); else the element runs it.
- * @fires {CustomEvent<ShareLinkMessageDetail>} share-link-message - A complete turn of a conversation the element runs: `{ role: 'visitor' | 'persona', text }`.
+ * @fires {CustomEvent<ShareLinkMessageDetail>} share-link-message - A complete turn of a conversation the element runs: `{ role: 'visitor' | 'persona' | 'operator', text }` (`operator`: a person from the site's team who took it over).
  * @fires {CustomEvent<ShareLinkEndDetail>} share-link-end - The conversation ended: `{ sessionToken, reason }`, reason `visitor`, `engine`, `removed` or `error`.
  * @fires {CustomEvent<ShareLinkToggleDetail>} share-link-toggle - Orb only: the panel opened or closed: `{ open }`.
  *
@@ -358,7 +358,8 @@ export class ShareLinkEmbed extends LitElement {
   }
 
   /** Runs the conversation in the player: loads the conversation chunk, which loads the engine's adapter. */
-  async #converse({ sessionToken, engine }: SessionResponse): Promise<void> {
+  async #converse(session: SessionResponse): Promise<void> {
+    const { sessionToken } = session;
     const current = () => this.#view.state === 'live' && this.#view.sessionToken === sessionToken;
     let module;
     try {
@@ -373,7 +374,7 @@ export class ShareLinkEmbed extends LitElement {
     }
     if (!current()) return;
     this.#conversation = new module.ConversationController(this, {
-      engine,
+      session,
       html,
       lang: this.#language.language,
       text: this.#language.messages(false)?.conversation,

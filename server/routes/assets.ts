@@ -12,6 +12,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { MANIFEST, VERSION, readBuildManifest, type BuildManifest } from '../bundle-files.ts';
+import { CONVERSATION_PAGE_SCRIPT } from '../conversation-page.ts';
 import { corsUpFront } from '../middleware/headers.ts';
 
 export interface AssetRoutesOptions {
@@ -25,6 +26,9 @@ export interface AssetRoutesOptions {
 const FILE = '{share-link-embed(?:\\.iife|-[\\w-]+)?\\.js(?:\\.map)?}';
 const BUNDLES = `/:file${FILE}`;
 const VERSIONED = `/v/:version/:file${FILE}`;
+
+/** The pages' own scripts (vite.config.ts, `PAGE_ENTRIES`), for the API's pages on this origin only. */
+const PAGE_SCRIPTS = [CONVERSATION_PAGE_SCRIPT, `${CONVERSATION_PAGE_SCRIPT}.map`];
 
 export const CACHE_CONTROL = {
   /** Unversioned URLs: a new build reaches every page within five minutes. */
@@ -81,6 +85,8 @@ export function assetRoutes({ staticRoot, bundleDir }: AssetRoutesOptions): Hono
   const archived = serveStatic({ root: bundleDir });
 
   assets.use(BUNDLES, cacheFor(CACHE_CONTROL.short), publicFile, varyOnEncoding, bundles);
+  // The API's own pages' scripts: same-origin only, no CORS.
+  for (const path of PAGE_SCRIPTS) assets.use(path, cacheFor(CACHE_CONTROL.short), varyOnEncoding, bundles);
   assets.use(VERSIONED, validVersion, cacheFor(CACHE_CONTROL.immutable), publicFile, varyOnEncoding, bundles);
   // The manifest: what the snippets are made from (src/snippets.ts).
   assets.get(`/${MANIFEST}`, cacheFor(CACHE_CONTROL.short), publicFile, (c) => {

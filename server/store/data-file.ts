@@ -53,6 +53,18 @@ export function validateDataFile(json: unknown): DataFile {
     tokens.add(link.token);
     linkIds.add(link.id);
   });
+  const conversationIds = new Set<string>();
+  data.conversations?.forEach((conversation, index) => {
+    if (conversationIds.has(conversation.id))
+      throw new DataFileError(`conversations[${index}]: id ${conversation.id} is used twice`);
+    conversationIds.add(conversation.id);
+  });
+  data.conversationShares?.forEach((share, index) => {
+    if (!conversationIds.has(share.conversationId))
+      throw new DataFileError(
+        `conversationShares[${index}]: conversationId ${share.conversationId} names no conversation in the file`,
+      );
+  });
   return data;
 }
 

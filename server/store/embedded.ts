@@ -29,6 +29,7 @@ import type {
   UpdateShareLink,
 } from '../schemas.ts';
 import { DataFileWriter, loadDataFile } from './data-file.ts';
+import { EmbeddedConversations } from './embedded-conversations.ts';
 import {
   MAX_REMEMBERED_ATTEMPTS,
   ZERO_UUID,
@@ -91,12 +92,18 @@ export class EmbeddedStore implements ShareLinkStore {
   /** Recent attempts, oldest first, at most MAX_REMEMBERED_ATTEMPTS. */
   #attempts: WebhookAttempt[] = [];
   #webhookEventsOf: ((use: CountedUse) => WebhookEvent[]) | null = null;
+  /** Conversations, transcripts and share URLs, written to the same file with the same commits. */
+  readonly conversations: EmbeddedConversations;
 
   /** @param writer writes every change back to the data file; without one, changes stay in memory. */
   constructor(data: DataFile, writer: DataFileWriter | null = null) {
     for (const persona of data.personas) this.#personas.set(persona.id, structuredClone(persona));
     this.#setLinks(data.shareLinks.map((link) => normalizeLinkDates(structuredClone(link))));
     this.#setOperatorData(structuredClone(data));
+    this.conversations = new EmbeddedConversations(
+      { conversations: data.conversations, shares: data.conversationShares },
+      () => this.#commit(),
+    );
     this.#writer = writer;
     this.#organizationId = data.shareLinks[0]?.organizationId ?? ZERO_UUID;
     this.#durableText = writer ? this.#serialize() : '';
@@ -146,9 +153,12 @@ export class EmbeddedStore implements ShareLinkStore {
     };
   }
 
-  /** What would be written now (personas and links, reservations not included; analytics and webhooks once there are any). */
+  /** What would be written now (personas, links, conversations; reservations not included; analytics and webhooks once there are any). */
   snapshot(): DataFile {
     const data: DataFile = { personas: [...this.#personas.values()], shareLinks: [...this.#links.values()] };
+    const { conversations, shares } = this.conversations.snapshot();
+    if (conversations.length) data.conversations = conversations;
+    if (shares.length) data.conversationShares = shares;
     if (this.#analytics.size) data.analytics = [...this.#analytics.values()];
     if (this.#outbox.size || this.#attempts.length)
       data.webhooks = {
@@ -166,7 +176,7 @@ export class EmbeddedStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now, origin = null }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, origin = null, conversation }: UseRequest): Promise<ReservedUse | null> {
     const link = this.#links.get(judged.link.id);
     // In the same synchronous step as the reservation: no other start can see the use as free.
     // Enabled, expiry and origin were judged on this revision; only other starts move the count.
@@ -174,6 +184,9 @@ export class EmbeddedStore implements ShareLinkStore {
     const id = link.id;
     this.#reserve(id, 1);
     const counted = this.#view(link);
+    // Conversations: the record rides with the reservation, and is added by `confirm` in the
+    // step that counts the use, so that one write carries both (docs/conversations.md).
+    const started = this.conversations.create(conversation, link, now);
     let settled = false;
     const settle = () => {
       if (settled) throw new Error('a reserved use is confirmed or released once');
@@ -183,9 +196,11 @@ export class EmbeddedStore implements ShareLinkStore {
     return {
       usageCount: counted.usageCount,
       link: counted,
+      conversation: started.record,
       confirm: async () => {
         settle();
-        await this.#countUse(id, origin, now);
+        started.add();
+        await this.#countUse(id, origin, now, conversation.id);
       },
       release: async () => settle(),
     };
@@ -325,15 +340,16 @@ export class EmbeddedStore implements ShareLinkStore {
   // ---- Inside ----------------------------------------------------------------------------------
 
   /**
-   * A reserved use becomes a use (its reservation was released in this same step). The link may
-   * have been replaced (a rollback) or deleted while the session was minted: count on what is there now.
+   * A reserved use becomes a use (its reservation was released in this same step), written with
+   * its conversation. The link may have been replaced (a rollback) or deleted while the session was
+   * minted: count on what is there now.
    */
-  #countUse(id: string, origin: string | null, now: number): Promise<void> {
+  #countUse(id: string, origin: string | null, now: number, conversationId: string): Promise<void> {
     const link = this.#links.get(id);
     if (!link) return Promise.resolve();
     link.usageCount += 1;
     // Webhooks (docs/operators.md): this use's events, queued with its count, in the same write.
-    for (const event of this.#webhookEventsOf?.({ link: { ...link }, origin, now }) ?? [])
+    for (const event of this.#webhookEventsOf?.({ link: { ...link }, origin, now, conversationId }) ?? [])
       this.#outbox.set(event.id, { ...event, nextAttemptAt: now, attempts: 0 });
     return this.#commit();
   }
@@ -413,6 +429,7 @@ export class EmbeddedStore implements ShareLinkStore {
           const durable = JSON.parse(this.#durableText) as DataFile;
           this.#setLinks(durable.shareLinks);
           this.#setOperatorData(durable);
+          this.conversations.restore({ conversations: durable.conversations, shares: durable.conversationShares });
           for (const id of this.#links.keys()) this.#bumpRevision(id);
           const failure = new StoreUnavailableError(
             `cannot write ${writer.target}: ${(error as Error).message}; the change was undone`,

@@ -34,6 +34,18 @@ export function connect(url: string, options: PostgresOptions = {}): Sql {
   });
 }
 
+/**
+ * The driver asks each new connection for the database's array types before its first query, with
+ * a promise nobody catches: when the database goes away while a connection opens, that promise is
+ * rejected unhandled, and Node ends the process (found by test/server/conversations-postgres.test.ts,
+ * which stops the database mid-conversation). The types are the same for every connection and the
+ * pool keeps them once read, so after the first query has answered (types read), later connections
+ * skip the question.
+ */
+export function fetchTypesOnce(sql: Sql): void {
+  (sql.options as { fetch_types: boolean }).fetch_types = false;
+}
+
 /** `host:port/database` of a pool, for messages (never the password). */
 export function describeDatabase(sql: Sql): string {
   const { host, port, database } = sql.options;

@@ -21,6 +21,7 @@ export interface LinkRow {
   persona_name: string;
   organization_id: string;
   revision: string;
+  record_transcripts: boolean;
   extra: Record<string, unknown>;
 }
 
@@ -45,6 +46,7 @@ export function toLink(row: LinkRow): StoredShareLink {
     personaId: row.persona_id,
     personaName: row.persona_name,
     organizationId: row.organization_id,
+    recordTranscripts: row.record_transcripts,
   };
 }
 

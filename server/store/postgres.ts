@@ -32,7 +32,17 @@ import type {
 } from '../schemas.ts';
 import { DataFileError } from './data-file.ts';
 import { SCHEMA_LOCK, migrate } from './migrate.ts';
-import { connect, describeDatabase, isConnectionError, withDeadline, type PostgresOptions } from './postgres-pool.ts';
+import type { MessageBus } from '../message-bus.ts';
+import { postgresBus } from './postgres-bus.ts';
+import { PostgresConversations, toConversation, type ConversationRow } from './postgres-conversations.ts';
+import {
+  connect,
+  describeDatabase,
+  fetchTypesOnce,
+  isConnectionError,
+  withDeadline,
+  type PostgresOptions,
+} from './postgres-pool.ts';
 import * as operators from './postgres-operators.ts';
 import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
@@ -56,10 +66,14 @@ export class PostgresStore implements ShareLinkStore {
   readonly sql: Sql;
   readonly #queryTimeoutMs: number;
   #webhookEventsOf: ((use: CountedUse) => WebhookEvent[]) | null = null;
+  /** Conversations, transcripts and share URLs (server/store/postgres-conversations.ts). */
+  readonly conversations: PostgresConversations;
+  #bus: MessageBus | undefined;
 
   constructor(sql: Sql, options: PostgresOptions = {}) {
     this.sql = sql;
     this.#queryTimeoutMs = options.queryTimeoutMs ?? 5000;
+    this.conversations = new PostgresConversations(sql, (what, run) => this.#query(what, run));
   }
 
   /**
@@ -80,6 +94,7 @@ export class PostgresStore implements ShareLinkStore {
     const where = describeDatabase(sql);
     try {
       await migrate(sql);
+      fetchTypesOnce(sql);
       if (options.seed) await store.seed(options.seed.data);
     } catch (error) {
       await sql.end({ timeout: 0 }).catch(() => undefined);
@@ -131,10 +146,10 @@ export class PostgresStore implements ShareLinkStore {
       for (const link of data.shareLinks) {
         const inserted = await tx`
           INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, extra)
+                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts, extra)
           VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, ${link.usageCount}, ${link.allowedOrigins}::text[],
                   ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(Date.parse(link.createdAt))},
-                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${tx.json(extraFields(link) as never)})
+                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts}, ${tx.json(extraFields(link) as never)})
           ON CONFLICT (id) DO NOTHING`;
         shareLinks += inserted.count;
       }
@@ -182,24 +197,35 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now, origin = null }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, origin = null, conversation }: UseRequest): Promise<ReservedUse | null> {
     // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
     // was judged on the row read, and the update counts only if the row still has that revision:
     // a PATCH in between makes it count nothing and the start judges again. A refused origin
     // never touches the count, so the count stays exact even under a flood of forged origins
     // (reserving first and giving back would, for a moment, refuse real visitors).
     const id = judged.link.id;
-    const count = (sql: Sql | TransactionSql) => sql<{ usage_count: string }[]>`
-        UPDATE share_links SET usage_count = usage_count + 1
-        WHERE id = ${id} AND revision = ${judged.revision} AND enabled
-          AND (expires_at IS NULL OR expires_at > ${new Date(now)})
-          AND (usage_limit IS NULL OR usage_count < usage_limit)
-        RETURNING usage_count`;
+    // Conversations (docs/conversations.md): the record is written by the statement that counts its
+    // use, so one exists exactly when the other does.
+    const count = (sql: Sql | TransactionSql) => sql<(ConversationRow & { usage_count: string })[]>`
+        WITH counted AS (
+          UPDATE share_links SET usage_count = usage_count + 1
+          WHERE id = ${id} AND revision = ${judged.revision} AND enabled
+            AND (expires_at IS NULL OR expires_at > ${new Date(now)})
+            AND (usage_limit IS NULL OR usage_count < usage_limit)
+          RETURNING usage_count, persona_id, record_transcripts
+        ), conversation AS (
+          INSERT INTO conversations (id, share_link_id, persona_id, origin, engine, started_at, live_until, recording)
+          SELECT ${conversation.id}, ${id}, persona_id, ${conversation.origin}, ${conversation.engine}, ${new Date(now)},
+                 ${new Date(conversation.liveUntil)}, record_transcripts
+          FROM counted
+          RETURNING *
+        )
+        SELECT conversation.*, counted.usage_count FROM conversation, counted`;
     const eventsOf = this.#webhookEventsOf;
     const counted = await this.#query('session start', async () => {
       if (!eventsOf) {
         const [row] = await count(this.sql);
-        return row && { usageCount: Number(row.usage_count), held: [] as string[] };
+        return row && { row, usageCount: Number(row.usage_count), held: [] as string[] };
       }
       return this.sql.begin(async (tx) => {
         const [row] = await count(tx);
@@ -207,9 +233,14 @@ export class PostgresStore implements ShareLinkStore {
         const usageCount = Number(row.usage_count);
         // Webhooks (docs/operators.md): this use's events, in the same transaction as its count,
         // held until the session is granted.
-        const events = eventsOf({ link: { ...judged.link, usageCount }, origin, now });
+        const events = eventsOf({
+          link: { ...judged.link, usageCount },
+          origin,
+          now,
+          conversationId: conversation.id,
+        });
         await operators.holdWebhooks(tx, events, now);
-        return { usageCount, held: events.map((event) => event.id) };
+        return { row, usageCount, held: events.map((event) => event.id) };
       });
     });
     if (!counted) return null;
@@ -217,6 +248,7 @@ export class PostgresStore implements ShareLinkStore {
     return {
       usageCount,
       link: { ...judged.link, usageCount },
+      conversation: toConversation(counted.row),
       // The count is committed already. Held webhook events become due now; should that fail,
       // they go out when their hold ends.
       confirm: async () => {
@@ -226,7 +258,7 @@ export class PostgresStore implements ShareLinkStore {
           );
       },
       release: async () => {
-        await this.#giveBack(id);
+        await this.#giveBack(id, conversation.id);
         if (held.length)
           await this.#query('webhooks of a start', () => operators.dropHeldWebhooks(this.sql, held)).catch(
             (failure: Error) => reportStoreFailure(failure),
@@ -252,10 +284,10 @@ export class PostgresStore implements ShareLinkStore {
           const link = newShareLink(input, now, persona, first?.organization_id ?? ZERO_UUID);
           const [row] = await tx<LinkRow[]>`
             INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id)
+                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts)
             VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, 0, ${link.allowedOrigins}::text[],
                     ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(now)},
-                    ${link.personaId}, ${link.personaName}, ${link.organizationId})
+                    ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts})
             ON CONFLICT (token) DO NOTHING
             RETURNING *`;
           // A token already taken (one chance in 62^21) draws again.
@@ -278,6 +310,7 @@ export class PostgresStore implements ShareLinkStore {
     if (changes.removeWatermark !== undefined) columns['remove_watermark'] = changes.removeWatermark;
     if (changes.enabled !== undefined) columns['enabled'] = changes.enabled;
     if (changes.isPrimary !== undefined) columns['is_primary'] = changes.isPrimary;
+    if (changes.recordTranscripts !== undefined) columns['record_transcripts'] = changes.recordTranscripts;
     if (!Object.keys(columns).length) return this.linkById(id);
     return this.#query('update', () =>
       this.sql.begin(async (tx) => {
@@ -363,17 +396,28 @@ export class PostgresStore implements ShareLinkStore {
     return postgresCounters(this.sql);
   }
 
+  /** LISTEN/NOTIFY on this database, shared by every process on it (one bus per store). */
+  sharedBus(): MessageBus {
+    return (this.#bus ??= postgresBus(this.sql, this.#queryTimeoutMs));
+  }
+
   async close(): Promise<void> {
+    await this.#bus?.close();
     await this.sql.end({ timeout: 5 });
   }
 
   // ---- Inside ----------------------------------------------------------------------------------
 
-  /** Gives a counted use back; a failure is reported, not thrown (the use stays counted: over by one). */
-  async #giveBack(id: string): Promise<void> {
+  /**
+   * Gives a counted use back, and deletes its conversation in the same statement; a failure is
+   * reported, not thrown (the use stays counted, over by one, and its conversation ends `expired`).
+   */
+  async #giveBack(id: string, conversationId: string): Promise<void> {
     await this.#query(
       'give back a use',
-      () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+      () => this.sql`
+        WITH gone AS (DELETE FROM conversations WHERE id = ${conversationId})
+        UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
     ).catch((failure: Error) => reportStoreFailure(failure));
   }
 

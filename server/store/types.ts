@@ -5,6 +5,17 @@
  * implement `ShareLinkStore`, every piece of it. The policy stays in src/policy.ts and is applied
  * by the services (server/judging.ts); a store makes the count atomic (docs/api.md, "Stores").
  */
+import type { EngineKind } from '../../src/engine-schema.ts';
+import type {
+  ConversationEndReason,
+  ConversationListQuery,
+  ConversationRecord,
+  Hold,
+  StoredShare,
+  Turn,
+  TurnRole,
+} from '../conversation-schemas.ts';
+import type { MessageBus } from '../message-bus.ts';
 import type { CounterBackend } from '../limits.ts';
 import type { CreateShareLink, EngineSetting, StoredPersona, StoredShareLink, UpdateShareLink } from '../schemas.ts';
 
@@ -50,6 +61,18 @@ export interface UseRequest {
   now: number;
   /** The page origin the start named, `null` when none. */
   origin?: string | null;
+  /** The conversation this use starts: written in the same atomic step as the count, and undone with it. */
+  conversation: NewConversation;
+}
+
+/** A conversation as a session start creates it (docs/conversations.md, "Conversation records"). */
+export interface NewConversation {
+  /** A UUID; the session token's `jti`. */
+  id: string;
+  origin: string | null;
+  engine: EngineKind | null;
+  /** ms since the epoch: the sweep ends it then, unless a channel or a turn keeps it live longer. */
+  liveUntil: number;
 }
 
 /** A use counted against its link's limit, not yet granted. */
@@ -58,6 +81,8 @@ export interface ReservedUse {
   usageCount: number;
   /** The link as counted. */
   link: StoredShareLink;
+  /** The conversation the use starts; it exists exactly when the use stays counted. */
+  conversation: ConversationRecord;
   /** Grants the use; resolves once it is durable (rejects with `StoreUnavailableError`, counting nothing, if it cannot be). */
   confirm(): Promise<void>;
   /** Gives the use back (the session could not be minted). Never rejects: a failure is reported and over-counts by one. */
@@ -198,8 +223,73 @@ export interface WebhookOutbox {
   pruneWebhookAttempts(before: number): Promise<void>;
 }
 
+/** What `appendTurn` did with a turn. */
+export interface AppendedTurn {
+  /** The conversation's turns, this one included. */
+  turns: number;
+  /** The turn as kept in the transcript; `null` when the conversation does not record, or has 500 kept turns already. */
+  kept: Turn | null;
+}
+
+export type TakeoverOutcome =
+  { taken: true; conversation: ConversationRecord } | { taken: false; why: 'held' | 'ended' | 'unknown' };
+
+/** What the sweep changed: conversations it ended, and conversations it handed back to the persona. */
+export interface SweepOutcome {
+  ended: ConversationRecord[];
+  handedBack: ConversationRecord[];
+}
+
+/**
+ * Conversations, their transcripts and share URLs (docs/conversations.md). Every change is one
+ * atomic step, so processes on one database agree on who holds a conversation and on how it ended.
+ */
+export interface ConversationStore {
+  conversation(id: string): Promise<ConversationRecord | undefined>;
+  /** Newest first (`startedAt`, then creation order). */
+  listConversations(query: ConversationListQuery): Promise<{ data: ConversationRecord[]; meta: ListMeta }>;
+  /** The kept turns, in order; `[]` when none are. */
+  transcript(id: string): Promise<Turn[]>;
+  /** Deletes the conversation, its transcript and its share URLs. */
+  eraseConversation(id: string): Promise<boolean>;
+  /**
+   * Counts a turn of a live conversation, keeps it when the conversation records (at most 500), and
+   * keeps the conversation live until at least `liveUntil` (ms). `text` `null`: counted only. With
+   * `holder`, only while that page holds the conversation.
+   */
+  appendTurn(
+    id: string,
+    turn: { role: TurnRole; text: string | null; at: number; liveUntil: number },
+    options?: { holder?: string },
+  ): Promise<AppendedTurn | null>;
+  /** Ends a live conversation; `null` when it is unknown or over already (so exactly one caller ends it). */
+  endConversation(id: string, reason: ConversationEndReason, at: number): Promise<ConversationRecord | null>;
+  /** Keeps a live conversation live until at least `until` (ms). */
+  extendLife(id: string, until: number): Promise<void>;
+  /** One holder at a time: taken when nobody holds the live conversation, or `hold.holder` does already. */
+  takeOver(id: string, hold: Hold, now: number): Promise<TakeoverOutcome>;
+  /** Hands the conversation back to the persona, if `holder` holds it; `null` otherwise. */
+  handBack(id: string, holder: string): Promise<ConversationRecord | null>;
+  /** Stores a share URL's hash; `false` when the conversation is unknown. */
+  addShare(share: StoredShare): Promise<boolean>;
+  share(hash: string): Promise<StoredShare | undefined>;
+  /**
+   * What time does to conversations, at `now`: held ones past their URL's expiry end `operator`
+   * (takeover) or go back to the persona (auto); live ones past `liveUntil` end `idle` (`expired`
+   * if they never had a turn), and those started before `startedBefore` end `expired`.
+   */
+  sweep(now: number, startedBefore: number): Promise<SweepOutcome>;
+  /** Deletes the transcripts of conversations started before `before` (ms), and share URLs expired by then; resolves with how many transcripts. */
+  purgeTranscripts(before: number): Promise<number>;
+}
+
 /** What a store may offer beyond its data. Ask for a capability; never test a store's class. */
 export interface StoreCapabilities {
+  /**
+   * Messages to every process on this store (PostgreSQL's LISTEN/NOTIFY). Absent: the store serves
+   * one process, and messages stay in it.
+   */
+  sharedBus?(): MessageBus;
   /**
    * Abuse-limit counters that every process on this store shares (server/limits.ts). Absent: the
    * store serves one process, and counting in its memory is exact.
@@ -224,6 +314,7 @@ export interface ShareLinkStore
     WebhookOutbox,
     StoreHealth,
     StoreCapabilities {
+  readonly conversations: ConversationStore;
   /** Waits for pending writes and releases connections. */
   close(): Promise<void>;
 }

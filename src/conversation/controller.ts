@@ -2,10 +2,17 @@
  * A running conversation in the player: a Lit reactive controller of `<share-link-embed>`, in the
  * lazy conversation chunk (loaded only after start, never on the critical path).
  *
- * It validates the engine answer, asks for the microphone, loads that engine's adapter (its own
- * chunk) and connects it, then draws the captions, the listening / speaking status, mute, end and
- * a text input inside the player's bar. It owns everything it starts (microphone tracks, the
- * adapter's sockets and audio, its stylesheet) and releases it on end, whoever ends it.
+ * It validates the engine answer, opens the conversation channel to the API (./channel.ts), asks
+ * for the microphone, loads that engine's adapter (its own chunk) and connects it, then draws the
+ * captions, the listening / speaking status, mute, end and a text input inside the player's bar.
+ * It owns everything it starts (the channel, microphone tracks, the adapter's sockets and audio,
+ * its stylesheet) and releases it on end, whoever ends it.
+ *
+ * When a person from the site's team takes the conversation over (docs/conversations.md,
+ * "Takeover"), the persona falls silent and the microphone goes quiet to the engine: the player
+ * becomes a text conversation with the person, whose messages are captions (not spoken: the
+ * visitor should never take them for the persona's). The visitor is told, in the captions' live
+ * region and the status, when the person joins and leaves.
  *
  * Lazy chunks load by URL beside the bundle, even from the classic script, so they import nothing
  * from it: the element hands over what they share, Lit's `html` included (one Lit per page).
@@ -13,6 +20,8 @@
 import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { Connect, ConversationAdapter, Mode, Role } from './adapters/adapter.js';
 import type { EngineKind } from '../engine-schema.js';
+import { ConversationChannel, channelUrl } from './channel.js';
+import type { ChannelEndReason } from './channel-protocol.js';
 import { parseEngine } from './engine.js';
 import english from '../i18n/en-conversation.js';
 import type { ConversationText } from '../i18n/text.js';
@@ -29,8 +38,8 @@ export interface ConversationFailure {
 }
 
 export interface ConversationOptions {
-  /** The session answer's `engine`, not yet validated. */
-  engine: unknown;
+  /** The session answer: its token (for the channel) and its `engine`, not yet validated. */
+  session: { sessionToken: string; engine?: unknown };
   /** The element's Lit `html` tag. */
   html: typeof litHtml;
   /** The element's language (`en`, `de`, ...), for speech. */
@@ -45,10 +54,14 @@ export interface ConversationOptions {
 export type ConversationHost = ReactiveControllerHost &
   HTMLElement & {
     readonly persona: { name: string } | null;
+    /** Where the session came from: the channel goes there. Default: the origin this code was loaded from. */
+    readonly apiBase?: string | undefined;
     attachMediaStream(stream: MediaStream | null): void;
   };
 
 type Status = 'microphone' | 'connecting' | Mode | 'ending';
+/** Who a caption line is from; a `note` says what happened (a person joined or left). */
+type Speaker = Role | 'operator' | 'note';
 
 const ADAPTERS: Record<EngineKind, () => Promise<{ connect: Connect<never> }>> = {
   scripted: () => import('./adapters/scripted.js'),
@@ -87,9 +100,20 @@ export class ConversationController implements ReactiveController {
   readonly #abort = new AbortController();
   #status: Status = 'microphone';
   #muted = false;
-  #captions: { role: Role; text: string; final: boolean }[] = [];
+  #captions: { role: Speaker; text: string; final: boolean }[] = [];
   #microphone: MediaStream | null = null;
   #adapter: ConversationAdapter | null = null;
+  #channel: ConversationChannel | null = null;
+  /**
+   * The engine is the API's own (the scripted one): it records its turns and keeps silent while a
+   * person holds the conversation by itself, so the channel sends none of its turns and none of
+   * its lines is dropped (its first after a hand-back may come before the channel says so).
+   */
+  #apiEngine = false;
+  /** A person holds the conversation. */
+  #held = false;
+  /** How the engine said it ended, for the channel. */
+  #engineEnd: string | null = null;
   #done = false;
   #focusPending = true;
 
@@ -139,22 +163,33 @@ export class ConversationController implements ReactiveController {
     if (this.#done) return;
     this.#muted = muted;
     for (const track of this.#microphone?.getAudioTracks() ?? []) track.enabled = !muted;
-    this.#adapter?.mute(muted);
+    this.#adapter?.mute(muted || this.#held);
     this.#host.requestUpdate();
   }
 
-  /** Sends a typed message, where the engine takes them. */
+  /** Whether a person holds the conversation. */
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** Sends a typed message: to the person while one holds the conversation, else to the engine, where it takes them. */
   send(text: string): boolean {
     const message = text.trim();
+    if (this.#held && message) {
+      this.#channel?.turn('visitor', message);
+      this.#caption('visitor', message, true);
+      return true;
+    }
     if (!message || !this.#adapter?.send || (this.#status !== 'listening' && this.#status !== 'speaking')) return false;
     this.#adapter.send(message);
     return true;
   }
 
   async #run(): Promise<void> {
-    const parsed = parseEngine(this.#options.engine);
+    const parsed = parseEngine(this.#options.session.engine);
     if ('problem' in parsed) return this.#fail('conversation-failed', parsed.problem);
     const { engine } = parsed;
+    this.#openChannel(engine.kind);
     // The adapter's chunk downloads while the visitor answers the microphone prompt.
     const adapterModule = ADAPTERS[engine.kind]();
     adapterModule.catch(() => undefined);
@@ -195,8 +230,16 @@ export class ConversationController implements ReactiveController {
         signal: this.#abort.signal,
         events: {
           mode: (mode) => this.#setStatus(mode),
-          caption: (role, text, final) => this.#caption(role, text, final),
-          ended: () => void this.#finish('engine'),
+          caption: (role, text, final) => {
+            // While a person holds the conversation, a vendor's persona has nothing more to say.
+            if (this.#held && role === 'persona' && !this.#apiEngine) return;
+            this.#caption(role, text, final);
+            if (final && !this.#apiEngine) this.#channel?.turn(role, text);
+          },
+          ended: (reason) => {
+            this.#engineEnd = reason;
+            void this.#finish('engine');
+          },
           failed: (cause) => this.#fail('conversation-failed', `the ${engine.kind} engine failed: ${cause}`),
         },
       });
@@ -213,8 +256,33 @@ export class ConversationController implements ReactiveController {
       return;
     }
     this.#adapter = adapter;
-    if (this.#muted) adapter.mute(true);
+    if (this.#muted || this.#held) adapter.mute(true);
+    if (this.#held) adapter.hold(true);
     if (this.#status === 'connecting') this.#setStatus('listening');
+  }
+
+  /** The channel to the API: turns and the end up, a person's takeover and messages down. */
+  #openChannel(kind: EngineKind): void {
+    this.#apiEngine = kind === 'scripted';
+    const apiBase = this.#host.apiBase || new URL(import.meta.url).origin;
+    try {
+      this.#channel = new ConversationChannel(channelUrl(apiBase, this.#options.session.sessionToken), {
+        state: (_recording, operator) => this.#hold(operator),
+        message: (text) => this.#caption('operator', text, true),
+        ended: () => void this.#finish('engine', undefined, true),
+      });
+    } catch {
+      // An api-base that is no URL: the conversation goes on without a channel.
+    }
+  }
+
+  /** A person took the conversation over, or handed it back (or left). */
+  #hold(held: boolean): void {
+    if (this.#done || held === this.#held) return;
+    this.#held = held;
+    this.#adapter?.hold(held);
+    this.#adapter?.mute(this.#muted || held);
+    this.#caption('note', held ? this.#t.personJoined : this.#t.personLeft, true);
   }
 
   #setStatus(status: Status): void {
@@ -223,7 +291,7 @@ export class ConversationController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #caption(role: Role, text: string, final: boolean): void {
+  #caption(role: Speaker, text: string, final: boolean): void {
     if (this.#done) return;
     const last = this.#captions.at(-1);
     // A streamed turn grows in place; a new turn starts a new line.
@@ -231,7 +299,7 @@ export class ConversationController implements ReactiveController {
       this.#captions = [...this.#captions.slice(0, -1), { role, text, final }];
     else this.#captions = [...this.#captions, { role, text, final }].slice(-MAX_CAPTIONS);
     this.#host.requestUpdate();
-    if (final)
+    if (final && role !== 'note')
       this.#host.dispatchEvent(
         new CustomEvent('share-link-message', { detail: { role, text }, bubbles: true, composed: true }),
       );
@@ -241,11 +309,16 @@ export class ConversationController implements ReactiveController {
     void this.#finish('error', { reason, message });
   }
 
-  async #finish(reason: EndReason, failure?: ConversationFailure): Promise<void> {
+  async #finish(reason: EndReason, failure?: ConversationFailure, byApi = false): Promise<void> {
     if (this.#done) return;
     this.#done = true;
     this.#status = 'ending';
     this.#host.requestUpdate();
+    // How it ended, for the record: unless the API ended it, the channel says so. What it could not
+    // send joins the failure's one warning, or is a warning of its own.
+    const unsent = this.#channel?.end(byApi ? null : channelEndOf(reason, this.#engineEnd));
+    if (unsent && failure) failure = { ...failure, message: `${failure.message}; ${unsent}` };
+    else if (unsent) console.warn(`<share-link-embed> ${unsent}`);
     this.#abort.abort();
     stopTracks(this.#microphone);
     this.#microphone = null;
@@ -271,14 +344,19 @@ export class ConversationController implements ReactiveController {
     const personaName = this.#host.persona?.name ?? '';
     const t = this.#t;
     const status = this.#status;
-    const connected = status === 'listening' || status === 'speaking';
+    const held = this.#held && status !== 'ending';
+    // While a person holds the conversation, the visitor writes to them.
+    const connected = status === 'listening' || status === 'speaking' || held;
+    const who: Record<Speaker, string> = { visitor: t.you, persona: personaName, operator: t.operator, note: '' };
     const icon = (path: string) =>
       html`<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path d=${path} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>`;
-    return html`<div class="convo" data-status=${status}>
+    return html`<div class="convo" data-status=${held ? 'person' : status}>
       <div part="captions" class="captions" role="log" aria-live="polite" aria-label=${t.captions} tabindex="0">
-        ${this.#captions.map(({ role, text }) => html`<p><b>${role === 'visitor' ? t.you : personaName}:</b> ${text}</p>`)}
+        ${this.#captions.map(({ role, text }) =>
+          role === 'note' ? html`<p class="note">${text}</p>` : html`<p><b>${who[role]}:</b> ${text}</p>`,
+        )}
       </div>
-      <span class="status" role="status"><i aria-hidden="true"></i>${t[status]}</span>
+      <span class="status" role="status"><i aria-hidden="true"></i>${held ? t.withPerson : t[status]}</span>
       <button part="mute-button" class="button icon" type="button" aria-pressed=${this.#muted ? 'true' : 'false'} aria-label=${t.mute} title=${t.mute} ?disabled=${status === 'ending'} @click=${this.#toggleMute}>
         ${icon(this.#muted ? 'M3 3l18 18M9 5a3 3 0 0 1 6 0v6M15 13.5A3 3 0 0 1 9 11M5 11a7 7 0 0 0 11.5 5.3M19 11a7 7 0 0 1-.7 3M12 18v3' : 'M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3')}
       </button>
@@ -291,6 +369,13 @@ export class ConversationController implements ReactiveController {
       </form>
     </div>`;
   }
+}
+
+/** How the conversation ended, as the record keeps it: the engine's own words where it gave them. */
+function channelEndOf(reason: EndReason, engineEnd: string | null): ChannelEndReason {
+  if (reason === 'error') return 'failed';
+  if (reason !== 'engine') return 'visitor';
+  return engineEnd === 'idle' || engineEnd === 'expired' ? engineEnd : 'completed';
 }
 
 function stopTracks(stream: MediaStream | null): void {

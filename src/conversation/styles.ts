@@ -33,6 +33,9 @@ export const CONVERSATION_CSS = /* css */ `
   .captions p {
     margin: 0;
   }
+  .captions .note {
+    font-style: italic;
+  }
   @media (min-width: 600px) {
     .captions {
       max-height: 4.35em;
@@ -59,6 +62,9 @@ export const CONVERSATION_CSS = /* css */ `
   [data-status='speaking'] .status i {
     background: #fff;
     animation: pulse 0.7s ease-in-out infinite;
+  }
+  [data-status='person'] .status i {
+    background: var(--_accent);
   }
   @keyframes pulse {
     50% {

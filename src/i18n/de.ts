@@ -39,6 +39,10 @@ const de: LanguageText = {
     send: 'Senden',
     mute: 'Mikrofon stummschalten',
     end: 'Gespräch beenden',
+    personJoined: 'Eine Person aus dem Team ist dem Gespräch beigetreten.',
+    personLeft: 'Die Person hat das Gespräch verlassen.',
+    withPerson: 'Mit einer Person',
+    operator: 'Team',
   },
 };
 

@@ -17,6 +17,10 @@ const conversation: ConversationText = {
   send: 'Send',
   mute: 'Mute microphone',
   end: 'End conversation',
+  personJoined: 'A person from the team joined the conversation.',
+  personLeft: 'The person left the conversation.',
+  withPerson: 'With a person',
+  operator: 'Team',
 };
 
 export default conversation;

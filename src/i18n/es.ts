@@ -39,6 +39,10 @@ const es: LanguageText = {
     send: 'Enviar',
     mute: 'Silenciar micrófono',
     end: 'Terminar conversación',
+    personJoined: 'Una persona del equipo se ha unido a la conversación.',
+    personLeft: 'La persona ha salido de la conversación.',
+    withPerson: 'Con una persona',
+    operator: 'Equipo',
   },
 };
 

@@ -39,6 +39,10 @@ const fr: LanguageText = {
     send: 'Envoyer',
     mute: 'Couper le micro',
     end: 'Terminer la conversation',
+    personJoined: 'Une personne de l’équipe a rejoint la conversation.',
+    personLeft: 'La personne a quitté la conversation.',
+    withPerson: 'Avec une personne',
+    operator: 'Équipe',
   },
 };
 

@@ -39,6 +39,10 @@ const ja: LanguageText = {
     send: '送信',
     mute: 'マイクをミュート',
     end: '会話を終了',
+    personJoined: 'チームの担当者が会話に参加しました。',
+    personLeft: '担当者が会話から退出しました。',
+    withPerson: '担当者と会話中',
+    operator: 'スタッフ',
   },
 };
 

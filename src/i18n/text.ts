@@ -36,6 +36,14 @@ export interface ConversationText {
   send: string;
   mute: string;
   end: string;
+  /** Said (visibly, and to screen readers) when a person from the site's team takes the conversation over. */
+  personJoined: string;
+  /** Said when that person hands the conversation back, or leaves. */
+  personLeft: string;
+  /** The status while the person holds the conversation. */
+  withPerson: string;
+  /** Who the person's messages are from, in the captions. */
+  operator: string;
 }
 
 /** Everything a language says: one file, one lazy chunk. */

@@ -195,3 +195,44 @@ it("prints the console's URL with the demo's management key", () => {
     printed.join('\n'),
   );
 });
+
+it('a new user watches and takes over their own scripted conversation from the demo, with no setup', async () => {
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${base}/`);
+  const card = page.locator('[data-gallery] .card', { hasText: 'sh_2kL9pQxYzR4vN8mBwHfJc' });
+  const embed = (part: string) => card.locator(`share-link-embed [part~="${part}"]`);
+  await embed('start-button').click();
+  await embed('captions').filter({ hasText: 'scripted demo persona' }).waitFor({ timeout: 15_000 });
+
+  // The Conversations section lists it, live; "Take over" opens its page in a new tab.
+  const row = page.locator('[data-conversations] .conversation', { hasText: 'live' }).first();
+  await row.waitFor({ timeout: 10_000 });
+  const [operator] = await Promise.all([
+    context.waitForEvent('page'),
+    row.locator('button', { hasText: 'Take over' }).click(),
+  ]);
+  await operator.waitForURL(/\/c\/cs_/);
+  await operator.locator('conversation-page li', { hasText: 'scripted demo persona' }).waitFor();
+  await operator.locator('conversation-page button', { hasText: 'Take over' }).click();
+  await embed('captions').filter({ hasText: 'A person from the team joined the conversation.' }).waitFor();
+  await operator.locator('conversation-page input[name="text"]').fill('Hello from the demo team!');
+  await operator.locator('conversation-page input[name="text"]').press('Enter');
+  await embed('captions').filter({ hasText: 'Team: Hello from the demo team!' }).waitFor();
+
+  await operator.locator('conversation-page button', { hasText: 'Hand back' }).click();
+  await embed('captions').filter({ hasText: "I'm back" }).waitFor({ timeout: 10_000 });
+  await card.locator('share-link-embed .compose input:not([disabled])').waitFor();
+  await card.locator('share-link-embed .compose input').fill('What can you do?');
+  await card.locator('share-link-embed .compose input').press('Enter');
+  await embed('captions').filter({ hasText: 'Good question!' }).waitFor({ timeout: 10_000 });
+  await embed('end-button').click();
+  await page
+    .locator('[data-conversations] .conversation', { hasText: 'ended: visitor' })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -39,6 +39,7 @@ async function newLink(api: InProcessApi, fields: Record<string, unknown> = {}) 
       removeWatermark: false,
       enabled: true,
       isPrimary: false,
+      recordTranscripts: false,
       ...fields,
     },
     api.clock.now,

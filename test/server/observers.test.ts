@@ -17,18 +17,17 @@ const RESTRICTED = 'sh_OriginNo3xYzR4vN8m';
 const UNKNOWN = 'sh_NoSuchLink0000000';
 
 const events: LinkEvent[] = [];
-/** Lookups and starts, the events this file is about. */
-const linkEventsInto = (list: LinkEvent[]) => (event: ObservedEvent) => {
-  if ('token' in event && event.token !== undefined) list.push(event);
-};
 let api: InProcessApi;
 before(async () => {
-  api = await startInProcessApi({ now: NOW, observers: [linkEventsInto(events)] });
+  api = await startInProcessApi({ now: NOW, observers: [(event) => isLinkEvent(event) && events.push(event)] });
 });
 after(() => api.close());
 beforeEach(() => {
   events.length = 0;
 });
+
+/** Lookups and starts; conversations are test/server/conversations.test.ts's. */
+const isLinkEvent = (event: ObservedEvent): event is LinkEvent => !event.type.startsWith('conversation-');
 
 const lookup = (token: string) => fetch(`${api.base}/v1/embed/${token}`, { headers: { Origin: PAGE } });
 const start = (target: InProcessApi, token: string) =>
@@ -92,7 +91,11 @@ describe('session starts', () => {
 
   it('a start whose engine cannot be minted is refused as engine-failed (the use given back)', async () => {
     const seen: LinkEvent[] = [];
-    const keyless = await startInProcessApi({ data: ENGINES_DATA, now: NOW, observers: [linkEventsInto(seen)] });
+    const keyless = await startInProcessApi({
+      data: ENGINES_DATA,
+      now: NOW,
+      observers: [(event) => isLinkEvent(event) && seen.push(event)],
+    });
     const quiet = mock.method(console, 'error', () => undefined);
     try {
       assert.equal((await start(keyless, 'sh_AnamEngine0000001')).status, 502);
@@ -134,7 +137,8 @@ it('an observer that throws is logged, and the answers and the other observers g
     spy.mock.restore();
     await failing.close();
   }
-  assert.deepEqual(seen, ['session-granted']);
-  assert.equal(logged.length, 1);
+  assert.deepEqual(seen, ['session-granted', 'conversation-started']);
+  assert.equal(logged.length, 2);
   assert.match(String(logged[0]![0]), /an observer of session-granted failed/);
+  assert.match(String(logged[1]![0]), /an observer of conversation-started failed/);
 });

@@ -249,6 +249,66 @@ it('documents health, analytics and webhook deliveries', async () => {
   await check('GET', '/v1/webhooks/deliveries');
 });
 
+it('documents every answer of conversations, their share URLs and their pages', async () => {
+  const origin = { headers: { Origin: 'https://page.example' } };
+  const started = await fetch(`${api.base}/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions`, { method: 'POST', ...origin });
+  const token = ((await started.json()) as { sessionToken: string }).sessionToken;
+  const id = JSON.parse(Buffer.from(token.slice(3).split('.')[1]!, 'base64url').toString()).jti as string;
+  const unknown = '00000000-0000-4000-8000-999999999999';
+  await check('GET', '/v1/conversations', { headers: auth });
+  await check('GET', '/v1/conversations?perPage=101', { headers: auth });
+  await check('GET', '/v1/conversations');
+  await check('GET', `/v1/conversations/${id}`, { headers: auth });
+  await check('GET', '/v1/conversations/x', { headers: auth });
+  await check('GET', `/v1/conversations/${unknown}`, { headers: auth });
+  await check('GET', `/v1/conversations/${id}`);
+  await check('GET', `/v1/conversations/share/view/${id}/1`, { headers: auth });
+  await check('GET', `/v1/conversations/share/edit/${id}/1`, { headers: auth });
+  await check('GET', `/v1/conversations/share/view/${unknown}/1`, { headers: auth });
+  await check('GET', `/v1/conversations/share/view/${id}/1`);
+
+  const capabilityOf = async (mode: string, hours = 1) => {
+    const response = await fetch(`${api.base}/v1/conversations/share/${mode}/${id}/${hours}`, { headers: auth });
+    return new URL(((await response.json()) as { Url: string }).Url).pathname.slice('/c/'.length);
+  };
+  const view = await capabilityOf('view');
+  const takeover = await capabilityOf('takeover', 2);
+  const soon = await capabilityOf('auto');
+  const json = (body: unknown) => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const page = '11111111-1111-4111-8111-111111111111';
+  const other = '22222222-2222-4222-8222-222222222222';
+  const nobody = `cs_${'A'.repeat(43)}`;
+  await check('GET', `/c/${view}`);
+  await check('GET', `/c/${nobody}`);
+  await check('POST', `/c/${view}/takeover`, json({ page }));
+  await check('POST', `/c/${takeover}/takeover`, json({ page }));
+  await check('POST', `/c/${takeover}/takeover`, json({ page: other }));
+  await check('POST', `/c/${takeover}/takeover`, json({ page: 'me' }));
+  await check('POST', `/c/${nobody}/takeover`, json({ page }));
+  await check('POST', `/c/${takeover}/messages`, json({ page, text: 'Hello from the team' }));
+  await check('POST', `/c/${takeover}/messages`, json({ page: other, text: 'Hello' }));
+  await check('POST', `/c/${takeover}/messages`, json({ page, text: '' }));
+  await check('POST', `/c/${nobody}/messages`, json({ page, text: 'Hello' }));
+  await check('POST', `/c/${takeover}/handback`, json({ page: other }));
+  await check('POST', `/c/${takeover}/handback`, json({ page }));
+  await check('POST', `/c/${takeover}/handback`, json({}));
+  await check('POST', `/c/${nobody}/handback`, json({ page }));
+  // One hour later, the auto URL has expired (and the takeover URL has not).
+  api.clock.now += 3_600_000;
+  try {
+    await check('GET', `/c/${soon}`);
+    await check('POST', `/c/${soon}/takeover`, json({ page }));
+    await check('POST', `/c/${soon}/handback`, json({ page }));
+    await check('POST', `/c/${soon}/messages`, json({ page, text: 'Hello' }));
+  } finally {
+    api.clock.now -= 3_600_000;
+  }
+  await check('DELETE', `/v1/conversations/${id}`, { headers: auth });
+  await check('DELETE', `/v1/conversations/${id}`, { headers: auth });
+  await check('DELETE', '/v1/conversations/x', { headers: auth });
+  await check('DELETE', `/v1/conversations/${id}`);
+});
+
 it('documents the 429s of the abuse limits, with Retry-After', async () => {
   const origin = { headers: { Origin: 'https://page.example' } };
   await check('POST', '/v1/embed/sh_ThreeUses7kL9pQxYz/sessions', origin, limited.base);
@@ -266,6 +326,20 @@ it('documents the 429s of the abuse limits, with Retry-After', async () => {
   await check('GET', `/v1/personas/${personaId}`, { headers: auth }, limited.base);
   await check('GET', '/v1/analytics', { headers: auth }, limited.base);
   await check('GET', '/v1/webhooks/deliveries', { headers: auth }, limited.base);
+  const conversation = '00000000-0000-4000-8000-999999999999';
+  await check('GET', '/v1/conversations', { headers: auth }, limited.base);
+  await check('GET', `/v1/conversations/${conversation}`, { headers: auth }, limited.base);
+  await check('DELETE', `/v1/conversations/${conversation}`, { headers: auth }, limited.base);
+  await check('GET', `/v1/conversations/share/view/${conversation}/1`, { headers: auth }, limited.base);
+  // The conversation pages come under the lookups' limit, used up above.
+  const capability = `cs_${'A'.repeat(43)}`;
+  await check('GET', `/c/${capability}`, {}, limited.base);
+  await check(
+    'POST',
+    `/c/${capability}/takeover`,
+    { headers: { 'Content-Type': 'application/json' }, body: '{"page":"11111111-1111-4111-8111-111111111111"}' },
+    limited.base,
+  );
 });
 
 it('documents the answers of a store that cannot serve (here, a database nobody listens for)', async () => {
@@ -290,6 +364,11 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
     await check('GET', '/readyz', {}, down.base);
     await check('GET', '/v1/analytics', { headers: auth }, down.base);
     await check('GET', '/v1/webhooks/deliveries', { headers: auth }, down.base);
+    const conversation = '00000000-0000-4000-8000-999999999999';
+    await check('GET', '/v1/conversations', { headers: auth }, down.base);
+    await check('GET', `/v1/conversations/${conversation}`, { headers: auth }, down.base);
+    await check('DELETE', `/v1/conversations/${conversation}`, { headers: auth }, down.base);
+    await check('GET', `/v1/conversations/share/auto/${conversation}/24`, { headers: auth }, down.base);
     await check(
       'PATCH',
       '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61',

@@ -3,6 +3,7 @@
  * verified at the upgrade, a conversation of turns, and every way a client can misbehave.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { EngineFrameSchema, MAX_FRAME_BYTES, parseFrame, type EngineFrame } from '../../src/conversation/protocol.ts';
@@ -15,7 +16,7 @@ const MALLORY = 'c47a0e58-1f9b-4d23-8e6a-5b3d9c0f1a82';
 const PAGE = { Origin: 'https://www.example.org' };
 
 let api: InProcessApi;
-before(async () => (api = await startInProcessApi({ engine: { speakingMsPerChar: 2 } })));
+before(async () => (api = await startInProcessApi({ serve: { engine: { speakingMsPerChar: 2 } } })));
 after(() => api.close());
 
 async function startSession(token = CARA_LINK, base = api.base) {
@@ -270,7 +271,13 @@ describe('the engine with its own options', () => {
   const good = `st_${'g'.repeat(32)}`;
   before(async () => {
     strict = await startInProcessApi({
-      engine: { verifySession: (token) => token === good, idleTimeoutMs: 400, speakingMsPerChar: 1 },
+      serve: {
+        engine: {
+          verifySession: (token) => (token === good ? { conversationId: randomUUID() } : null),
+          idleTimeoutMs: 400,
+          speakingMsPerChar: 1,
+        },
+      },
     });
   });
   after(() => strict.close());
@@ -292,7 +299,7 @@ describe('the engine with its own options', () => {
 
     const open = await greeted(`${base}/v1/engines/scripted?session=${good}`);
     assert.equal(strict.engine.connections, 1);
-    await strict.engine.close();
+    await strict.sockets.gate.close();
     assert.equal((await open.closed).code, 1001);
     assert.equal(strict.engine.connections, 0);
   });

@@ -3,41 +3,22 @@
  * over HTTP on loopback: what the API stores, counts and refuses must not depend on the store.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  EmbeddedStore,
-  PostgresStore,
-  loadDataFile,
-  type ReservedUse,
-  type ResolvedLink,
-  type ShareLinkStore,
-} from '../../server/store/index.ts';
+import { loadDataFile, type ReservedUse, type ResolvedLink, type ShareLinkStore } from '../../server/store/index.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
-import { freshDatabase } from '../support/postgres.ts';
 import { HELD_WEBHOOK_MS } from '../../server/store/shared.ts';
 import { eventsOfUse } from '../../server/webhooks.ts';
+import { BACKENDS } from '../support/stores.ts';
 
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
 const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
 const PAGE = 'https://page.example';
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 
-interface Backend {
-  name: string;
-  open: () => Promise<ShareLinkStore>;
-}
-
-const BACKENDS: Backend[] = [
-  { name: 'embedded', open: async () => new EmbeddedStore(await loadDataFile(DEMO_DATA)) },
-  {
-    name: 'PostgreSQL',
-    open: async () =>
-      PostgresStore.open(await freshDatabase('store'), {
-        seed: { data: await loadDataFile(DEMO_DATA), file: DEMO_DATA },
-      }),
-  },
-];
+/** The conversation a start creates (server/sessions.ts), for tests that drive the counted step themselves. */
+const newConversation = () => ({ id: randomUUID(), origin: PAGE, engine: null, liveUntil: NOW + 15 * 60_000 });
 
 interface Link {
   id: string;
@@ -161,6 +142,7 @@ for (const backend of BACKENDS) {
             personaId: LEO,
             personaName: 'Leo',
             organizationId: '5d1c7a3e-2b4f-4c8a-9e61-0a7b3c9d2e10',
+            recordTranscripts: false,
             // Management answers carry the share page's URL: none for an embed link.
             shareUrl: null,
           },
@@ -362,7 +344,7 @@ for (const backend of BACKENDS) {
           const judged = (await api.store.resolve(token))!;
           const { usageLimit, usageCount } = judged.link;
           if (usageLimit !== null && usageCount >= usageLimit) return { ok: false as const };
-          const use = await api.store.reserveUse({ judged, now: NOW });
+          const use = await api.store.reserveUse({ judged, now: NOW, conversation: newConversation() });
           if (!use) continue;
           let minted: T;
           try {
@@ -422,11 +404,11 @@ for (const backend of BACKENDS) {
         const link = await createLink({ usageLimit: 5 });
         const judged = (await api.store.resolve(link.token))!;
         assert.equal((await send('PATCH', `/v1/share-links/${link.id}`, { allowAllOrigins: false })).status, 200);
-        assert.equal(await api.store.reserveUse({ judged, now: NOW }), null);
+        assert.equal(await api.store.reserveUse({ judged, now: NOW, conversation: newConversation() }), null);
         assert.equal((await linkNow(link.id)).usageCount, 0);
         const again = (await api.store.resolve(link.token))!;
         assert.notEqual(again.revision, judged.revision);
-        const use = (await api.store.reserveUse({ judged: again, now: NOW }))!;
+        const use = (await api.store.reserveUse({ judged: again, now: NOW, conversation: newConversation() }))!;
         assert.equal(use.usageCount, 1);
         await use.confirm();
         assert.equal((await linkNow(link.id)).usageCount, 1);

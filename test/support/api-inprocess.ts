@@ -2,10 +2,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp, FIXTURES_DIR, type AppOptions } from '../../server/app.ts';
+import { createApi, FIXTURES_DIR, type AppOptions, type ServeOptions, type Sockets } from '../../server/app.ts';
+import type { ConversationService } from '../../server/conversations.ts';
 import type { EngineConfig } from '../../server/engines.ts';
-import { attachScriptedEngine, type ScriptedEngine, type ScriptedEngineOptions } from '../../server/scripted-engine.ts';
-import { generateSessionSecret, verifySessionToken } from '../../server/session-token.ts';
+import { generateSessionSecret } from '../../server/session-token.ts';
 import { EmbeddedStore, loadDataFile, type ShareLinkStore } from '../../server/store/index.ts';
 import { API_KEY, DEMO_DATA } from '../../scripts/api-process.ts';
 
@@ -13,7 +13,11 @@ export interface InProcessApi<S extends ShareLinkStore = EmbeddedStore> {
   base: string;
   store: S;
   clock: { now: number };
-  engine: ScriptedEngine;
+  /** The scripted engine's sockets, for tests that check none is left open. */
+  engine: { readonly connections: number };
+  sockets: Sockets;
+  /** The conversations service: `tick()` runs the schedule's work at the pinned clock. */
+  conversations: ConversationService;
   close: () => Promise<void>;
 }
 
@@ -34,8 +38,10 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   publicUrl?: string;
   sessionSecret?: string;
   bundleDir?: string;
-  /** Options of the scripted engine attached to the server (timeouts, the session verifier). */
-  engine?: ScriptedEngineOptions;
+  /** Options of the sockets (the scripted engine's timing and verifier, caps, grace periods). */
+  serve?: ServeOptions;
+  /** Transcript retention, in days. */
+  transcriptRetentionDays?: number;
   /** Vendor URLs and keys for conversation engines; default: none. */
   engines?: EngineConfig;
   /** Load this data file and write every change back to it (`--persist`). */
@@ -66,7 +72,7 @@ export async function startInProcessApi(
   const clock = { now: options.now ?? Date.parse('2026-06-01T12:00:00.000Z') };
   const now = options.serverTime ?? (() => clock.now);
   const sessionSecret = options.sessionSecret ?? generateSessionSecret();
-  const app = createApp({
+  const api = createApi({
     store,
     apiKey: API_KEY,
     now,
@@ -82,26 +88,31 @@ export async function startInProcessApi(
     webhooks: options.webhooks,
     metrics: options.metrics,
     requestLogger: options.requestLogger,
+    transcriptRetentionDays: options.transcriptRetentionDays,
   });
+  const { app } = api;
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
   const fetch = observe ? (request: Request, env: unknown) => (observe(request), app.fetch(request, env)) : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
-  const engine = attachScriptedEngine(server as Server, {
-    exclusive: true,
-    // The engine admits only sessions this API signed, by the API's own (possibly pinned) clock.
-    verifySession: (token) => verifySessionToken(token, sessionSecret, now()).valid,
-    ...options.engine,
-  });
+  // The sockets admit only sessions this API signed, by the API's own (possibly pinned) clock; the
+  // schedule is the test's to run (`conversations.tick()`), on that clock.
+  const sockets = api.serve(server as Server, { exclusive: true, schedule: false, ...options.serve });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
     store,
     clock,
-    engine,
+    engine: {
+      get connections() {
+        return sockets.engineConnections;
+      },
+    },
+    sockets,
+    conversations: api.conversations,
     close: async () => {
-      await engine.close();
+      await api.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

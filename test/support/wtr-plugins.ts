@@ -3,9 +3,13 @@
  * real cross-origin requests), server commands to arrange its data and clock, and the fake API.
  */
 import * as v from 'valibot';
+import type { ShareMode } from '../../server/conversation-schemas.ts';
+import { engineConfigFromEnv } from '../../server/engines.ts';
 import { CreateShareLinkSchema, UpdateShareLinkSchema } from '../../server/schemas.ts';
 import { startInProcessApi, type InProcessApi } from './api-inprocess.ts';
 import { fakeApiHits, fakeApiMiddleware } from './fake-api.ts';
+import { startFakeAnam, startFakeElevenLabs, type FakeVendor } from './fake-vendors.ts';
+import { ENGINES_DATA } from './fixtures.ts';
 
 export const CARA_ID = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
 
@@ -16,6 +20,9 @@ interface CommandArgs {
 
 export function referenceApiPlugin() {
   let api: InProcessApi | undefined;
+  /** The same API on the engines' data, with Anam and ElevenLabs stood in by fakes on loopback. */
+  let vendorsApi: InProcessApi | undefined;
+  let vendors: FakeVendor[] = [];
   let clockOffset = 0;
   const requests: { method: string; path: string; origin: string | null; credentials: boolean }[] = [];
   const store = () => api!.store;
@@ -38,15 +45,62 @@ export function referenceApiPlugin() {
           });
         },
       });
+      vendors = await Promise.all([startFakeAnam('anam-key'), startFakeElevenLabs('xi-key')]);
+      const [anam, elevenLabs] = vendors as [FakeVendor, FakeVendor];
+      vendorsApi = await startInProcessApi({
+        data: ENGINES_DATA,
+        limits: false,
+        serverTime: () => Date.now() + clockOffset,
+        engines: engineConfigFromEnv({
+          ANAM_API_KEY: anam.key,
+          ANAM_API_URL: anam.url,
+          ELEVENLABS_API_KEY: elevenLabs.key,
+          ELEVENLABS_API_URL: elevenLabs.url,
+        }),
+      });
     },
     async serverStop() {
       await api?.close();
+      await vendorsApi?.close();
+      await Promise.all(vendors.map((vendor) => vendor.close()));
     },
     async executeCommand({ command, payload }: CommandArgs) {
       const args = (payload ?? {}) as Record<string, unknown>;
+      // Conversation commands act on the reference API, or with `vendors: true` on the vendors' one.
+      const on = () => (args['vendors'] ? vendorsApi! : api!);
       switch (command) {
         case 'api-base':
           return api!.base;
+        case 'vendors-api-base':
+          return vendorsApi!.base;
+        case 'vendors-api-update-link':
+          return vendorsApi!.store.update(String(args['id']), v.parse(UpdateShareLinkSchema, args['changes']));
+        case 'conversation-share': {
+          const { id, mode } = args as { id: string; mode: ShareMode };
+          const shared = await on().conversations.share(id, mode, Number(args['hours'] ?? 1), on().base);
+          return shared && { ...shared, capability: new URL(shared.Url).pathname.slice('/c/'.length) };
+        }
+        case 'conversation-takeover':
+        case 'conversation-handback':
+        case 'conversation-say': {
+          const { capability, page, text } = args as { capability: string; page: string; text?: string };
+          const conversations = on().conversations;
+          const outcome =
+            command === 'conversation-takeover'
+              ? await conversations.takeOver(capability, page)
+              : command === 'conversation-handback'
+                ? await conversations.handBack(capability, page)
+                : await conversations.say(capability, page, text ?? '');
+          return outcome.ok ? 'ok' : outcome.why;
+        }
+        case 'conversation-tick':
+          await on().conversations.tick();
+          return true;
+        case 'conversation-record': {
+          const id = String(args['id']);
+          const record = await on().store.conversations.conversation(id);
+          return record ? { ...record, transcript: await on().store.conversations.transcript(id) } : null;
+        }
         case 'engine-connections':
           return api!.engine.connections;
         case 'api-create-link': {

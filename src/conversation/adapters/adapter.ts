@@ -39,7 +39,13 @@ export interface AdapterContext<Engine extends SessionEngine = SessionEngine> {
 export interface ConversationAdapter {
   /** Sends a typed message, where the engine takes them. */
   send?(text: string): void;
+  /** The visitor's microphone to the engine: off while muted, and while a person holds the conversation. */
   mute(muted: boolean): void;
+  /**
+   * A person holds the conversation (`true`) or handed it back: the persona falls silent (what it
+   * was saying is cut) and says nothing until handed back; the engine's own side stops answering.
+   */
+  hold(held: boolean): void;
   /** Ends the conversation and releases sockets, audio and timers. Safe to call twice. */
   end(): Promise<void>;
 }

@@ -47,6 +47,7 @@ export const connect: Connect<EngineOf<'anam'>> = async ({ engine, microphone, s
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
+  let voice: MediaStreamTrack[] = [];
   try {
     const streams = await Promise.race([
       client.stream(microphone),
@@ -61,6 +62,7 @@ export const connect: Connect<EngineOf<'anam'>> = async ({ engine, microphone, s
     ]);
     // Video and audio arrive as two streams: one element plays both.
     showStream(new MediaStream(streams.flatMap((stream) => stream.getTracks())));
+    voice = streams.flatMap((stream) => stream.getAudioTracks());
   } catch (error) {
     await end();
     throw error;
@@ -73,6 +75,11 @@ export const connect: Connect<EngineOf<'anam'>> = async ({ engine, microphone, s
   return {
     send: (text) => client.sendUserMessage(text),
     mute: (muted) => void (muted ? client.muteInputAudio() : client.unmuteInputAudio()),
+    hold(held) {
+      // The persona stops where it is, and its voice stays silent while the person talks.
+      if (held) client.interruptPersona();
+      for (const track of voice) track.enabled = !held;
+    },
     end,
   };
 };

@@ -41,6 +41,8 @@ export const connect: Connect<EngineOf<'elevenlabs'>> = async ({ engine, microph
   return {
     send: (text) => conversation.sendUserMessage(text),
     mute: (muted) => conversation.setMicMuted(muted),
+    // The agent hears nothing while held (the microphone is muted), and is not heard.
+    hold: (held) => conversation.setVolume({ volume: held ? 0 : 1 }),
     end,
   };
 };

@@ -146,6 +146,10 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
       if (muted) voice.hold(true);
       else if (listening) voice.resume();
     },
+    // The engine itself waits while a person holds the conversation (server/scripted-engine.ts).
+    hold(held) {
+      if (held) stopSpeaking();
+    },
     end: release,
   };
   return adapter;

@@ -30,7 +30,8 @@ type UsedByTheAdapter =
   | 'muteInputAudio'
   | 'unmuteInputAudio'
   | 'stopStreaming'
-  | 'isStreaming';
+  | 'isStreaming'
+  | 'interruptPersona';
 
 export class StandInAnamClient implements Pick<Anam.AnamClient, UsedByTheAdapter> {
   readonly calls: [string, ...unknown[]][] = [];
@@ -87,6 +88,15 @@ export class StandInAnamClient implements Pick<Anam.AnamClient, UsedByTheAdapter
   unmuteInputAudio(): Anam.InputAudioState {
     this.calls.push(['unmuteInputAudio']);
     return { isMuted: false } as Anam.InputAudioState;
+  }
+
+  interruptPersona(): void {
+    this.calls.push(['interruptPersona']);
+  }
+
+  /** The persona's voice as the player receives it (the stand-in's silent track), for tests of a takeover. */
+  get voice(): MediaStreamTrack[] {
+    return this.#tracks.filter((track) => track.kind === 'audio');
   }
 
   async stopStreaming(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import type * as ElevenLabs from '@elevenlabs/client';
 
-type UsedByTheAdapter = 'endSession' | 'sendUserMessage' | 'setMicMuted';
+type UsedByTheAdapter = 'endSession' | 'sendUserMessage' | 'setMicMuted' | 'setVolume';
 
 export class StandInConversation implements Pick<ElevenLabs.VoiceConversation, UsedByTheAdapter> {
   readonly calls: [string, ...unknown[]][] = [];
@@ -29,6 +29,10 @@ export class StandInConversation implements Pick<ElevenLabs.VoiceConversation, U
   setMicMuted(isMuted: boolean): void {
     this.calls.push(['setMicMuted', isMuted]);
   }
+
+  setVolume = ({ volume }: { volume: number }): void => {
+    this.calls.push(['setVolume', volume]);
+  };
 }
 
 export const standIn = { conversations: [] as StandInConversation[], fail: '' };

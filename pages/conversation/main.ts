@@ -1,0 +1,10 @@
+/** The conversation page's entry (vite.config.ts, `PAGE_ENTRIES`): served by the API at `/conversation-page.js`. */
+import { ConversationPage } from './conversation-page.js';
+
+if (!customElements.get('conversation-page')) customElements.define('conversation-page', ConversationPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'conversation-page': ConversationPage;
+  }
+}
