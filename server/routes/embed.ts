@@ -53,7 +53,8 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl }: Embed
     });
   });
 
-  embed.post('/:token/sessions', limits.lookups, limits.sessionStarts, validToken, async (c) => {
+  // The token passes its pattern before the per-link limiter counts it: junk never becomes a counter.
+  embed.post('/:token/sessions', limits.lookups, validToken, limits.sessionStarts, async (c) => {
     const started = await sessions.start({
       token: c.req.valid('param').token,
       origin: pageOrigin(c),

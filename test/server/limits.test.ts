@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { createAbuseLimiter } from '../../server/limits.ts';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { createAbuseLimiter, memoryCounters, type CounterBackend } from '../../server/limits.ts';
 import { API_KEY, startApi } from '../../scripts/api-process.ts';
 import { startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
 import type { EmbeddedStore } from '../../server/store/index.ts';
@@ -14,6 +16,12 @@ const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 const ATTACKER = '127.0.0.1';
 const VISITOR = '127.0.0.2';
+
+/** `gc()`, for a memory figure that is not the collector's mood. */
+function runGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
 const running: InProcessApi[] = [];
 afterEach(async () => {
@@ -130,51 +138,71 @@ describe('lookups: 300 per minute per client address, 404s included', () => {
   });
 });
 
-describe('management keys: 10 failures per 10 minutes per client address', () => {
-  it('answers 429 after 10 wrong keys, even to the right key, and still serves another address', async () => {
+describe('management keys: wrong ones counted per client and key prefix, and per client', () => {
+  const manage = (api: InProcessApi, from: string, key?: string) =>
+    send(api.base, 'GET', '/v1/share-links', { from, ...(key && { headers: { Authorization: `Bearer ${key}` } }) });
+
+  it('stops a stale key after 10 tries from one address, and still serves the right key from that address', async () => {
     const api = await limitedApi();
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++)
-      statuses.push(
-        (
-          await send(api.base, 'GET', '/v1/share-links', {
-            from: ATTACKER,
-            headers: { Authorization: `Bearer guess-${i}` },
-          })
-        ).status,
-      );
-    statuses.push((await send(api.base, 'GET', '/v1/share-links', { from: ATTACKER })).status);
-    assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
-    assertRateLimited(
-      await send(api.base, 'GET', '/v1/share-links', {
-        from: ATTACKER,
-        headers: { Authorization: `Bearer ${API_KEY}` },
-      }),
-      600,
-    );
-    assert.equal(
-      (
-        await send(api.base, 'GET', '/v1/share-links', {
-          from: VISITOR,
-          headers: { Authorization: `Bearer ${API_KEY}` },
-        })
-      ).status,
-      200,
-    );
+    for (let i = 0; i < 11; i++) statuses.push((await manage(api, ATTACKER, `stale-key-${i}-0123456789`)).status);
+    assert.deepEqual(statuses, [...Array(10).fill(401), 429], 'one prefix ("stale-ke"), 10 failures');
+    assertRateLimited(await manage(api, ATTACKER, 'stale-ke-anything-else-0123'), 600);
+    // Behind the same address (a NAT), the operator's key has another prefix: not locked out.
+    assert.equal((await manage(api, ATTACKER, API_KEY)).status, 200);
+    assert.equal((await manage(api, VISITOR, 'stale-key-0-0123456789')).status, 401, 'another address');
+  });
+
+  it('refuses every key from an address once it has sent 100 wrong ones, whatever their prefixes', async () => {
+    const api = await limitedApi();
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 100; i++) {
+      const { status } = await manage(api, ATTACKER, `${String(i).padStart(8, '0')}-guess`);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    assert.deepEqual([...statuses], [[401, 100]]);
+    assertRateLimited(await manage(api, ATTACKER, API_KEY), 600);
+    assertRateLimited(await manage(api, ATTACKER), 600);
+    assert.equal((await manage(api, VISITOR, API_KEY)).status, 200);
   });
 
   it('does not count the right key against the client', async () => {
     const api = await limitedApi();
-    for (let i = 0; i < 30; i++)
-      assert.equal(
-        (
-          await send(api.base, 'GET', '/v1/share-links', {
-            from: ATTACKER,
-            headers: { Authorization: `Bearer ${API_KEY}` },
-          })
-        ).status,
-        200,
+    for (let i = 0; i < 30; i++) assert.equal((await manage(api, ATTACKER, API_KEY)).status, 200);
+  });
+});
+
+describe('junk tokens never become counters', () => {
+  it('keeps 5,000 starts with 15 KB tokens from 50 addresses out of the limiter: memory grows by less than 20 MB', async (t) => {
+    // What reaches the counters, beside the real ones: every key, with its length.
+    const seen: string[] = [];
+    const watched: CounterBackend = (rule) => {
+      const counter = memoryCounters(rule);
+      return { hit: (key) => (seen.push(key), counter.hit(key)), check: (key) => (seen.push(key), counter.check(key)) };
+    };
+    const api = await limitedApi({ limits: createAbuseLimiter({ counters: watched }) });
+    const addresses = Array.from({ length: 50 }, (_, i) => `127.0.0.${10 + i}`);
+    const junk = (i: number) => `sh_${String(i).padStart(15_000, 'x')}`;
+    const gc = runGc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const statuses = new Map<number, number>();
+    for (let round = 0; round < 100; round++) {
+      const answers = await Promise.all(
+        addresses.map((from, i) => send(api.base, 'POST', `/v1/embed/${junk(round * 50 + i)}/sessions`, { from })),
       );
+      for (const { status } of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    gc();
+    const grownMb = (process.memoryUsage().heapUsed - before) / 1e6;
+    t.diagnostic(`heap grew by ${grownMb.toFixed(1)} MB over 5,000 junk starts`);
+    assert.deepEqual([...statuses], [[400, 5000]], 'each one invalid-token');
+    assert.ok(grownMb < 20, `the heap grew by ${grownMb.toFixed(1)} MB`);
+    assert.ok(seen.length >= 5000, 'the lookups limit counted every request');
+    assert.ok(
+      seen.every((key) => key.length < 60 && !key.includes('xxx')),
+      'no counter saw a token that failed its pattern',
+    );
   });
 });
 

@@ -9,11 +9,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
+import { verifySessionToken } from '../../server/session-token.ts';
 import { connect, migrate } from '../../server/store/index.ts';
 import {
   API_KEY,
   DEMO_DATA,
   LOAD_TEST_ARGS,
+  SESSION_SECRET,
   copyOfDemoData,
   createLink,
   runApiToExit,
@@ -236,10 +238,11 @@ async function closedPort(): Promise<number> {
 describe('an unreachable database at start', () => {
   it('stops the API with one line naming the host and the error, exit 1, no stack trace; DATABASE_URL alike', async () => {
     const url = `postgres://postgres:hunter2@127.0.0.1:${await closedPort()}/nowhere`;
+    const secret = { SHARE_LINK_SESSION_SECRET: SESSION_SECRET };
     const [misused, ...runs] = await Promise.all([
-      runApiToExit(['--database-url', url, '--persist']),
-      runApiToExit(['--database-url', url]),
-      runApiToExit([], { DATABASE_URL: url }),
+      runApiToExit(['--database-url', url, '--persist'], secret),
+      runApiToExit(['--database-url', url], secret),
+      runApiToExit([], { DATABASE_URL: url, ...secret }),
     ]);
     assert.equal(misused!.code, 1);
     assert.match(misused!.output, /^share-link-api: --persist is for the embedded store/);
@@ -254,6 +257,30 @@ describe('an unreachable database at start', () => {
       );
       assert.doesNotMatch(output, /hunter2/, 'never the password');
     }
+  });
+});
+
+describe('the session secret on PostgreSQL', () => {
+  it('is required: processes that share a database must share it (one line, exit 1, before connecting)', async () => {
+    const url = `postgres://postgres@127.0.0.1:${await closedPort()}/nowhere`;
+    for (const run of [runApiToExit(['--database-url', url]), runApiToExit([], { DATABASE_URL: url })]) {
+      const { code, output } = await run;
+      assert.equal(code, 1, output);
+      assert.equal(output.trim().split('\n').length, 1, output);
+      assert.match(
+        output,
+        /^share-link-api: PostgreSQL \(--database-url\), whose processes must share one, needs a session secret: set SHARE_LINK_SESSION_SECRET/,
+      );
+    }
+  });
+
+  it("lets two processes verify each other's tokens", async () => {
+    const url = await freshDatabase('secret');
+    const [first, second] = await Promise.all([launch(url, { data: DEMO_DATA }), launch(url)]);
+    const started = await fetch(`${first.base}/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions`, { method: 'POST' });
+    const { sessionToken } = (await started.json()) as { sessionToken: string };
+    assert.equal(verifySessionToken(sessionToken, SESSION_SECRET).valid, true);
+    assert.ok(second.base);
   });
 });
 
