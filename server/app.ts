@@ -20,6 +20,7 @@ import { embedRoutes } from './routes/embed.ts';
 import { personaRoutes } from './routes/personas.ts';
 import { sharePageRoutes } from './routes/share-pages.ts';
 import { shareLinkRoutes } from './routes/share-links.ts';
+import { markRequestStart } from './request-time.ts';
 import { generateSessionSecret } from './session-token.ts';
 import { createSessionService } from './sessions.ts';
 import type { ShareLinkStore } from './store/index.ts';
@@ -75,6 +76,8 @@ export function createApp(options: AppOptions): Hono {
   const auth = managementAuth(options.apiKey, limits);
 
   const app = new Hono();
+  // First: every wait of a request (abuse limits, the store) shares one deadline from here.
+  app.use('*', markRequestStart);
   app.use('*', baseHeaders);
   app.onError(answerError);
   app.notFound(noEndpoint);

@@ -147,7 +147,11 @@ export const RATE_LIMIT_TABLE = 'share_link_rate_limits';
 /** rate-limiter-flexible's own layout for `RateLimiterPostgres` (key, points, expire in ms since the epoch). */
 export const RATE_LIMIT_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`;
 
-/** What `RateLimiterPostgres` needs of a client: `postgres` (porsager)'s `sql.unsafe(text, parameters)` fits. */
+/**
+ * What `RateLimiterPostgres` needs of a client: `postgres` (porsager)'s `sql.unsafe(text, parameters)`
+ * fits. The store passes one whose queries run under its deadline (server/store/postgres.ts): a
+ * query that misses it fails, and the limiter counts in memory meanwhile.
+ */
 export interface SqlClient {
   unsafe(query: string, parameters?: never[]): PromiseLike<readonly object[]>;
 }

@@ -20,6 +20,7 @@
  */
 import type { Sql } from 'postgres';
 import { postgresCounters, type CounterBackend } from '../limits.ts';
+import { outsideRequestTime } from '../request-time.ts';
 import type {
   CreateShareLink,
   DataFile,
@@ -279,9 +280,11 @@ export class PostgresStore implements ShareLinkStore {
     return rows.length > 0;
   }
 
-  /** Limit counters in this database, shared by every process on it. */
+  /** Limit counters in this database, shared by every process on it; their queries share the request's deadline. */
   sharedLimitCounters(): CounterBackend {
-    return postgresCounters(this.sql);
+    return postgresCounters({
+      unsafe: (text, parameters) => this.#query('abuse limit', () => this.sql.unsafe(text, parameters)),
+    });
   }
 
   async close(): Promise<void> {
@@ -290,11 +293,16 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Inside ----------------------------------------------------------------------------------
 
-  /** Gives a counted use back; a failure is reported, not thrown (the use stays counted: over by one). */
+  /**
+   * Gives a counted use back; a failure is reported, not thrown (the use stays counted: over by one).
+   * With a deadline of its own: a mint that used the request's time must still give its use back.
+   */
   async #giveBack(id: string): Promise<void> {
-    await this.#query(
-      'give back a use',
-      () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+    await outsideRequestTime(() =>
+      this.#query(
+        'give back a use',
+        () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+      ),
     ).catch((failure: Error) => reportStoreFailure(failure));
   }
 

@@ -33,9 +33,14 @@ after(async () => {
   await Promise.all(running.map((api) => api.stop('SIGKILL')));
 });
 
-/** Every API process of this file starts here, with the load-test arguments. */
-async function launch(databaseUrl: string, options: { data?: string | null } = {}) {
-  const api = await startApi({ databaseUrl, data: options.data ?? null, extra: LOAD_TEST_ARGS });
+/** Every API process of this file starts here, with the load-test arguments (and abuse limits off unless asked). */
+async function launch(databaseUrl: string, options: { data?: string | null; limits?: boolean } = {}) {
+  const api = await startApi({
+    databaseUrl,
+    data: options.data ?? null,
+    limits: options.limits,
+    extra: LOAD_TEST_ARGS,
+  });
   running.push(api);
   return api;
 }
@@ -359,6 +364,43 @@ describe('a database that goes away while the API runs', () => {
     await untilServed(link.token, 'the API recovers once the database answers again');
     assert.equal(await usageCount(api, link.id), 1, 'the starts refused while it hung counted nothing');
     assert.match(api.output(), /store unavailable: .*(did not answer within 5000 ms|CONNECT_TIMEOUT)/);
+  });
+});
+
+describe('a database that hangs under an API with abuse limits on', () => {
+  let cluster: Cluster;
+  let api: RunningApi;
+  before(async () => {
+    cluster = await startCluster({ fast: true });
+    api = await launch(cluster.url, { data: DEMO_DATA, limits: true });
+  });
+  after(() => cluster.stop());
+
+  it("answers every lookup and start 503 within the store deadline (5 s) + 1 s: the limits' queries share it", async (t) => {
+    const link = await createLink(api, { usageLimit: 100 });
+    assert.equal(await startSession(api, link.token), 201);
+    cluster.freeze();
+    let answers;
+    try {
+      answers = await Promise.all([
+        ...Array.from({ length: 4 }, () =>
+          timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } })),
+        ),
+        ...Array.from({ length: 4 }, () =>
+          timed(() =>
+            fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }),
+          ),
+        ),
+      ]);
+    } finally {
+      cluster.thaw();
+    }
+    t.diagnostic(`answered in ${answers.map(({ ms }) => ms).join(', ')} ms`);
+    for (const { response, body, ms } of answers) {
+      assert.equal(response.status, 503);
+      assert.equal(body.error, 'server');
+      assert.ok(ms <= 6_000, `answered in ${ms} ms`);
+    }
   });
 });
 
