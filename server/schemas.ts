@@ -7,6 +7,30 @@ import { parse as parseDomain } from 'tldts';
 import { parseAllowlistEntry } from '../src/policy.ts';
 import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from './public-schemas.ts';
 
+/** A lone surrogate: UTF-16 that is not text (JSON's `"\\ud800"` makes one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text both stores keep as it is: PostgreSQL refuses U+0000 (in text and in JSON), and would store a
+ * lone surrogate as U+FFFD. So neither is accepted anywhere a store would keep or compare it, on
+ * either store: they answer alike, `400` (or a data file refused at start), never `503`.
+ */
+export const isStorableText = (text: string): boolean => !text.includes('\0') && !LONE_SURROGATE.test(text);
+
+/** The path of the first string or key in `value` (parsed JSON) that is not storable text; `null` when all are. */
+export function unstorablePath(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return isStorableText(value) ? null : path;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (!isStorableText(key)) return [...path, JSON.stringify(key).slice(0, 40)];
+    const found = unstorablePath(inner, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+const UNSTORABLE = 'holds U+0000 or a lone surrogate, which the stores cannot keep';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
 
@@ -160,6 +184,6 @@ const QueryInt = (min: number, max: number, fallback: number) =>
 export const ListQuerySchema = v.strictObject({
   page: QueryInt(1, 1_000_000, 1),
   perPage: QueryInt(1, 100, 20),
-  search: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  search: v.optional(v.pipe(v.string(), v.maxLength(200), v.check(isStorableText, UNSTORABLE))),
   personaId: v.optional(Uuid),
 });

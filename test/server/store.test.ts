@@ -4,10 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   EmbeddedStore,
   PostgresStore,
+  StoreStartError,
   loadDataFile,
+  openStore,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
@@ -114,6 +119,15 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await search('000000000012'), ['sh_OrbLeft9mBwHfJc4kL']);
         assert.deepEqual(await search('link'), ['sh_DirectLinkQxYzR4vN']);
         assert.deepEqual(await search('100%_'), []);
+        // PostgreSQL refuses U+0000 in text: both stores answer 400 for it, never 503.
+        for (const search of ['%00', 'a%00b', `${'x'.repeat(10)}%00`]) {
+          const refused = await get(`/v1/share-links?search=${search}`);
+          assert.equal(refused.status, 400, search);
+          assert.deepEqual(
+            { ...(await refused.json()), message: '' },
+            { error: 'invalid-request', field: 'search', message: '' },
+          );
+        }
         const both = await (await get(`/v1/share-links?personaId=${LEO}&search=orb`)).json();
         assert.deepEqual(
           both.data.map((link: Link) => link.token),
@@ -434,6 +448,31 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('a data file with text the stores cannot keep', () => {
+  it('is refused by both stores with the same line, naming the entry and the field', async () => {
+    const data = JSON.parse(await readFile(DEMO_DATA, 'utf8'));
+    data.personas[0].brain.systemPrompt = 'before\u0000after';
+    data.shareLinks[1].notes = '\ud800 alone';
+    const file = join(await mkdtemp(join(tmpdir(), 'share-link-nul-')), 'data.json');
+    await writeFile(file, JSON.stringify(data));
+    const messages: string[] = [];
+    for (const options of [{ dataFile: file }, { dataFile: file, databaseUrl: await freshDatabase('nul') }]) {
+      const refused = await openStore(options).then(
+        async (store) => (await store.close(), null),
+        (error: Error) => error,
+      );
+      assert.ok(refused instanceof StoreStartError, String(refused));
+      messages.push(refused.message);
+    }
+    assert.match(messages[0]!, /personas\[0\] \("Cara"\): brain\.systemPrompt: holds U\+0000 or a lone surrogate/);
+    assert.equal(messages[1], messages[0]);
+    data.personas[0].brain.systemPrompt = 'fine';
+    await writeFile(file, JSON.stringify(data));
+    const refused = await openStore({ dataFile: file }).catch((error: Error) => error);
+    assert.match(String(refused), /shareLinks\[1\] \("sh_[A-Za-z0-9]+"\): notes: holds U\+0000 or a lone surrogate/);
+  });
+});
 
 describe('both stores, side by side', () => {
   const apis: InProcessApi<ShareLinkStore>[] = [];
