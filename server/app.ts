@@ -72,6 +72,7 @@ export function createApp(options: AppOptions): Hono {
     notify,
     secret: options.sessionSecret ?? generateSessionSecret(),
     engines: options.engines ?? NO_ENGINE_KEYS,
+    velocityCap: limiter !== null,
   });
   const auth = managementAuth(options.apiKey, limits);
 

@@ -101,25 +101,35 @@ async function readSecrets(options: CommandLine, store: OpenStoreOptions) {
     required: store.databaseUrl ? 'PostgreSQL (--database-url), whose processes must share one,' : null,
   });
   const publicUrl = options['public-url'] === undefined ? undefined : parsePublicUrl(options['public-url']);
-  // Only once every value is known good is anything generated, and said.
   const apiKey = given ?? randomBytes(18).toString('base64url');
-  if (!given)
+  return {
+    apiKey,
+    sessionSecret: secret ?? generateSessionSecret(),
+    publicUrl,
+    generated: { key: !given, secret: !secret },
+  };
+}
+
+/** Once the start can no longer fail for a value given: what was generated, said. */
+function announceGenerated({ apiKey, generated }: Awaited<ReturnType<typeof readSecrets>>): void {
+  if (generated.key)
     console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
-  if (!secret)
+  if (generated.secret)
     console.log(
       'session tokens are signed with a generated secret: services that verify tokens need the one secret (SHARE_LINK_SESSION_SECRET)',
     );
-  return { apiKey, sessionSecret: secret ?? generateSessionSecret(), publicUrl };
 }
 
 async function main() {
   const options = parseCommandLine();
   const stored = storeOptions(options);
   // Secrets first: a wrong one stops the start before any connection is made.
-  const { apiKey, sessionSecret, publicUrl } = await orFail(() => readSecrets(options, stored), ConfigError);
+  const secrets = await orFail(() => readSecrets(options, stored), ConfigError);
+  const { apiKey, sessionSecret, publicUrl } = secrets;
   const store = await orFail(() => openStore(stored), StoreStartError);
   // Vendor keys are read once, here, and only ever sent upstream (see server/engines.ts).
   const engines = await orFail(() => engineConfigFromEnv(process.env), EngineConfigError);
+  announceGenerated(secrets);
   warnAboutMissingKeys(store, engines);
   if (options['no-limits']) console.log('abuse limits are off (--no-limits): for benchmarks and load tests only');
 

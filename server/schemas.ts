@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { parse as parseDomain } from 'tldts';
 import { parseAllowlistEntry } from '../src/policy.ts';
+import { CHALLENGES } from '../src/schema.ts';
 import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from './public-schemas.ts';
 
 /** A lone surrogate: UTF-16 that is not text (JSON's `"\\ud800"` makes one). */
@@ -66,14 +67,30 @@ const AllowedOrigins = v.pipe(
 
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
+/** `startsPerMinute`: sessions granted per minute on a link, for every client together (docs/security.md). */
+export const StartsPerMinute = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)));
+
+/** A signing key as stored: sealed (server/signing-keys.ts), never the key itself. */
+export const SealedKey = v.pipe(v.string(), v.regex(/^v1\.[\w-]{16}\.[\w-]{40,200}$/, 'must be a sealed signing key'));
+
+/** The link fields of the protections (docs/security.md): the defaults are those of a link made before them. */
+const PROTECTION_FIELDS = {
+  startsPerMinute: v.optional(StartsPerMinute, 60),
+  requireSignedEmbed: v.optional(v.boolean(), false),
+  /** Private: never in a public or a management answer (`hasSigningKey` says whether there is one). */
+  signingKey: v.optional(v.nullable(SealedKey), null),
+};
+
 /**
  * A stored share link: the seeds' full shape (the public fields plus `organizationId`), with strict
- * origins. Unknown fields are kept, not lost, and never leave through the public API.
+ * origins, and the protections' fields. Unknown fields are kept, not lost, and never leave through
+ * the public API.
  */
 export const StoredShareLinkSchema = v.looseObject({
   ...ShareLinkSchema.entries,
   organizationId: Id,
   allowedOrigins: AllowedOrigins,
+  ...PROTECTION_FIELDS,
 });
 
 /**
@@ -147,6 +164,9 @@ export const CreateShareLinkSchema = v.strictObject({
   removeWatermark: v.optional(v.boolean(), false),
   enabled: v.optional(v.boolean(), true),
   isPrimary: v.optional(v.boolean(), false),
+  startsPerMinute: v.optional(StartsPerMinute, 60),
+  challenge: v.optional(v.picklist(CHALLENGES), 'none'),
+  requireSignedEmbed: v.optional(v.boolean(), false),
 });
 
 /** `PATCH /v1/share-links/{id}`: any writable field, plus `usageCount` so the playground can reset it. */
@@ -160,6 +180,9 @@ export const UpdateShareLinkSchema = v.strictObject({
   removeWatermark: v.optional(v.boolean()),
   enabled: v.optional(v.boolean()),
   isPrimary: v.optional(v.boolean()),
+  startsPerMinute: v.optional(StartsPerMinute),
+  challenge: v.optional(v.picklist(CHALLENGES)),
+  requireSignedEmbed: v.optional(v.boolean()),
 });
 
 /** `PATCH /v1/personas/{id}`: only the engine, for the demo playground. `null` removes it. */

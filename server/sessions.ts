@@ -2,8 +2,10 @@
  * Session starts (`POST /v1/embed/{token}/sessions`, docs/api.md): the one place that judges a
  * start, counts its use and mints its session. In order:
  *
- * 1. read the link and judge it with the policy (server/judging.ts);
- * 2. count the use, atomically, in the store, if the link is still as judged (`reserveUse`);
+ * 1. read the link and judge it with the policy (server/judging.ts), then with its velocity cap
+ *    (server/velocity.ts);
+ * 2. count the use, atomically, in the store, if the link is still as judged and under its
+ *    velocity cap (`reserveUse`);
  * 3. mint the session token and the persona's engine (server/engines.ts), with no lock held,
  *    and check the answer against the schema the widget validates it with (src/engine-schema.ts);
  * 4. grant: make the use durable (`confirm`); or, if minting failed, give the use back (`release`).
@@ -20,6 +22,7 @@ import type { LinkEvent, LinkObserver } from './observers.ts';
 import { SessionResponseSchema, describeIssue } from './public-schemas.ts';
 import type { StoredShareLink } from './schemas.ts';
 import { mintSessionToken } from './session-token.ts';
+import { velocityWaitMs } from './velocity.ts';
 import type { LinkLookup, ReservedUse, ResolvedLink, UseCounter } from './store/index.ts';
 
 export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
@@ -34,6 +37,8 @@ export interface SessionServiceOptions {
   /** Vendor URLs and keys (server/engines.ts). */
   engines: EngineConfig;
   notify: LinkObserver;
+  /** Each link's velocity cap (`startsPerMinute`); off with the other abuse limits (`--no-limits`). */
+  velocityCap: boolean;
 }
 
 export interface StartRequest {
@@ -47,12 +52,12 @@ export interface StartRequest {
   apiBase: string | null;
 }
 
-/** Why a start is refused: the link's rules, an unknown token, or a session that could not be minted. */
-export type StartRefusal = Refusal | 'not-found' | 'engine-failed';
+/** Why a start is refused: the link's rules, an unknown token, its velocity cap, or a session that could not be minted. */
+export type StartRefusal = Refusal | 'not-found' | 'rate-limited' | 'engine-failed';
 
 export type StartOutcome =
   | { granted: true; answer: SessionResponse; link: StoredShareLink }
-  | { granted: false; reason: StartRefusal; link?: StoredShareLink };
+  | { granted: false; reason: StartRefusal; link?: StoredShareLink; retryAfterSeconds?: number };
 
 export interface SessionService {
   start(request: StartRequest): Promise<StartOutcome>;
@@ -64,8 +69,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
 
 async function startSession(options: SessionServiceOptions, request: StartRequest): Promise<StartOutcome> {
   // 1 and 2: read and judge the link; count the use if the link is still as judged.
-  const counted = await judgeAndCount(options.store, request);
-  if (!counted.ok) return refused(options, request, counted.reason, counted.link);
+  const counted = await judgeAndCount(options, request);
+  if (!counted.ok) return refused(options, request, counted);
   const { use, judged } = counted;
   // 3: mint, with no lock held. Whatever goes wrong, the use is given back.
   const minted = await mintAnswer(options, request, judged, use.usageCount).catch(async (error: unknown) => {
@@ -76,7 +81,7 @@ async function startSession(options: SessionServiceOptions, request: StartReques
   if (!minted.ok) {
     await use.release();
     console.error(`[share-link-api] session for ${request.token} not granted, nothing counted: ${minted.problem}`);
-    return refused(options, request, 'engine-failed', use.link);
+    return refused(options, request, { reason: 'engine-failed', link: use.link });
   }
   await use.confirm();
   const { answer } = minted;
@@ -92,19 +97,25 @@ async function startSession(options: SessionServiceOptions, request: StartReques
 
 type Counted =
   | { ok: true; use: ReservedUse; judged: ResolvedLink }
-  | { ok: false; reason: Refusal | 'not-found'; link?: StoredShareLink };
+  | { ok: false; reason: Exclude<StartRefusal, 'engine-failed'>; link?: StoredShareLink; retryAfterSeconds?: number };
 
 /** Steps 1 and 2: read and judge the link, then count the use if the link is still as judged. */
-async function judgeAndCount(store: LinkLookup & UseCounter, request: StartRequest): Promise<Counted> {
+async function judgeAndCount({ store, velocityCap }: SessionServiceOptions, request: StartRequest): Promise<Counted> {
   for (let attempt = 1; ; attempt++) {
     const judged = await store.resolve(request.token);
     if (!judged) return { ok: false, reason: 'not-found' };
-    const refusal = judgeLink(judged.link, request);
-    if (refusal) return { ok: false, reason: refusal, link: judged.link };
-    if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link: judged.link };
-    const use = await store.reserveUse({ judged, now: request.now });
+    const { link } = judged;
+    const refusal = judgeLink(link, request);
+    if (refusal) return { ok: false, reason: refusal, link };
+    // Velocity cap: judged on the read, counted (and judged again) in the store's atomic step.
+    const startsPerMinute = velocityCap ? link.startsPerMinute : null;
+    const waitMs = velocityWaitMs(startsPerMinute, judged.recentStarts, request.now);
+    if (waitMs > 0) return { ok: false, reason: 'rate-limited', link, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+    if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link };
+    const use = await store.reserveUse({ judged, now: request.now, startsPerMinute, proofs: [] });
+    if (use && 'spent' in use) return { ok: false, reason: 'usage-limit-reached', link };
     if (use) return { ok: true, use, judged };
-    // The link changed since it was read (used up, or patched): read it again, to count or to name the reason.
+    // The link changed since it was read (used up, patched, or its minute filled): read it again, to count or to name the reason.
   }
 }
 
@@ -140,11 +151,11 @@ async function mintAnswer(
 function refused(
   { notify }: SessionServiceOptions,
   request: StartRequest,
-  reason: StartRefusal,
-  link: StoredShareLink | undefined,
+  refusal: { reason: StartRefusal; link?: StoredShareLink | undefined; retryAfterSeconds?: number | undefined },
 ): StartOutcome {
+  const { reason, link, retryAfterSeconds } = refusal;
   notify({ ...seen(request), type: 'session-refused', reason, ...(link && { link }) });
-  return { granted: false, reason, ...(link && { link }) };
+  return { granted: false, reason, ...(link && { link }), ...(retryAfterSeconds && { retryAfterSeconds }) };
 }
 
 const seen = ({ token, origin, now }: StartRequest): Pick<LinkEvent, 'token' | 'origin' | 'at'> => ({

@@ -38,6 +38,10 @@ export const LIMITS = {
 export const LINK_TYPES = ['LINK', 'PLAYER_EMBED', 'ORB_EMBED'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
+/** What a session start must carry beside the token (docs/security.md): nothing, or a solved proof of work. */
+export const CHALLENGES = ['none', 'proof-of-work'] as const;
+export type Challenge = (typeof CHALLENGES)[number];
+
 const ISO_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 
 /** ISO 8601 date-time with a zone, on a day the calendar has (no 2026-02-30), and within JS dates. */
@@ -85,6 +89,8 @@ export interface ShareLink {
   createdAt: string;
   personaId: string;
   personaName: string;
+  /** What a start needs beside the token; `none` from APIs that predate it. */
+  challenge: Challenge;
 }
 
 /** What the public API may say about a persona: never its brain, voice, tools or knowledge. */
@@ -160,10 +166,13 @@ const origins: Check<string[]> = (value, path) => {
   return Array.from(value, (item: unknown, index) => entry(item, `${path}.${index}`));
 };
 
+const oneOf = <T extends string>(values: readonly T[]): Check<T> =>
+  check<T>((value) => values.includes(value), `must be one of ${values.join(', ')}`);
+
 const shareLink = object<ShareLink>({
   id,
   token: check((value) => TOKEN_PATTERN.test(value), 'must be a share-link token'),
-  type: check((value) => (LINK_TYPES as readonly string[]).includes(value), `must be one of ${LINK_TYPES.join(', ')}`),
+  type: oneOf(LINK_TYPES),
   expiresAt: nullable(isoDate),
   usageLimit: nullable(count),
   usageCount: count,
@@ -175,6 +184,7 @@ const shareLink = object<ShareLink>({
   createdAt: isoDate,
   personaId: id,
   personaName: name,
+  challenge: (value, path) => (value === undefined ? 'none' : oneOf(CHALLENGES)(value, path)),
 });
 
 const persona = object<PublicPersona>({

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { isValidToken } from '../../src/schema.ts';
-import { problem } from '../errors.ts';
+import { problem, rateLimited } from '../errors.ts';
 import type { LookupService } from '../lookups.ts';
 import type { AbuseLimits } from '../middleware/abuse-limits.ts';
 import { corsUpFront } from '../middleware/headers.ts';
@@ -62,7 +62,10 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl }: Embed
       now: now(),
       apiBase: apiBase(c, publicUrl),
     });
-    return started.granted ? c.json(started.answer, 201) : problem(c, started.reason);
+    if (started.granted) return c.json(started.answer, 201);
+    // The link's velocity cap: a 429 for every client, with the wait until its minute has room.
+    if (started.reason === 'rate-limited') return rateLimited(c, started.retryAfterSeconds ?? 60);
+    return problem(c, started.reason);
   });
 
   return embed;

@@ -21,10 +21,14 @@ export function shareLinkRoutes({ store, auth, now, publicUrl }: ShareLinkRoutes
   const links = new Hono();
   links.use('*', auth, limitBody);
 
-  /** Management answers give each link its share page's URL; embed links have none (their page is a 404). */
-  const managed = (c: Context, link: StoredShareLink) => {
+  /**
+   * Management answers give each link its share page's URL (embed links have none: their page is a
+   * 404), and say whether it has a signing key, never the key, sealed or not.
+   */
+  const managed = (c: Context, { signingKey, ...link }: StoredShareLink) => {
     const base = apiBase(c, publicUrl);
-    return { ...link, shareUrl: link.type === 'LINK' && base ? shareUrlFor(base, link.token) : null };
+    const shareUrl = link.type === 'LINK' && base ? shareUrlFor(base, link.token) : null;
+    return { ...link, hasSigningKey: signingKey !== null, shareUrl };
   };
 
   links.get('/', valid('query', ListQuerySchema), async (c) => {

@@ -21,6 +21,7 @@
 import type { Sql } from 'postgres';
 import { postgresCounters, type CounterBackend } from '../limits.ts';
 import { outsideRequestTime } from '../request-time.ts';
+import { VELOCITY_WINDOW_MS } from '../velocity.ts';
 import type {
   CreateShareLink,
   DataFile,
@@ -36,17 +37,28 @@ import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.t
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
 import {
   StoreStartError,
+  StoreUnavailableError,
   type ListOptions,
+  type OneTimeProof,
+  type ProofSpent,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
   type UseRequest,
 } from './types.ts';
 
+/** Expired proofs are forgotten once every this many starts that spend some. */
+const PROOF_SWEEP_EVERY = 500;
+
+/** PostgreSQL's unique_violation: a proof spent already. */
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === '23505';
+
 export class PostgresStore implements ShareLinkStore {
   /** The pool. Queries through it share this store's connections and timeouts. */
   readonly sql: Sql;
   readonly #queryTimeoutMs: number;
+  /** Starts that spent proofs since expired ones were last forgotten. */
+  #proofsSinceSweep = 0;
 
   constructor(sql: Sql, options: PostgresOptions = {}) {
     this.sql = sql;
@@ -122,10 +134,12 @@ export class PostgresStore implements ShareLinkStore {
       for (const link of data.shareLinks) {
         const inserted = await tx`
           INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, extra)
+                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, extra,
+                                   starts_per_minute, challenge, require_signed_embed, signing_key)
           VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, ${link.usageCount}, ${link.allowedOrigins}::text[],
                   ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(Date.parse(link.createdAt))},
-                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${tx.json(extraFields(link) as never)})
+                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${tx.json(extraFields(link) as never)},
+                  ${link.startsPerMinute}, ${link.challenge}, ${link.requireSignedEmbed}, ${link.signingKey})
           ON CONFLICT (id) DO NOTHING`;
         shareLinks += inserted.count;
       }
@@ -150,7 +164,14 @@ export class PostgresStore implements ShareLinkStore {
 
   async resolve(token: string): Promise<ResolvedLink | undefined> {
     const row = await this.#readByToken(token);
-    return row && { link: toLink(row), persona: row.persona ?? undefined, revision: String(row.revision) };
+    return (
+      row && {
+        link: toLink(row),
+        persona: row.persona ?? undefined,
+        revision: String(row.revision),
+        recentStarts: row.recent_starts.map((at) => at.getTime()),
+      }
+    );
   }
 
   async list({ page, perPage, search, personaId }: ListOptions) {
@@ -173,22 +194,47 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, startsPerMinute, proofs }: UseRequest): Promise<ReservedUse | ProofSpent | null> {
     // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
     // was judged on the row read, and the update counts only if the row still has that revision:
     // a PATCH in between makes it count nothing and the start judges again. A refused origin
     // never touches the count, so the count stays exact even under a flood of forged origins
     // (reserving first and giving back would, for a moment, refuse real visitors).
     const id = judged.link.id;
-    const [counted] = await this.#query(
-      'session start',
-      () => this.sql<{ usage_count: string }[]>`
-        UPDATE share_links SET usage_count = usage_count + 1
-        WHERE id = ${id} AND revision = ${judged.revision} AND enabled
-          AND (expires_at IS NULL OR expires_at > ${new Date(now)})
-          AND (usage_limit IS NULL OR usage_count < usage_limit)
-        RETURNING usage_count`,
-    );
+    const at = new Date(now);
+    const since = new Date(now - VELOCITY_WINDOW_MS);
+    let counted;
+    try {
+      [counted] = await this.#query(
+        'session start',
+        () => this.sql<{ usage_count: string }[]>`
+        WITH counted AS (
+          UPDATE share_links SET usage_count = usage_count + 1,
+            -- Velocity cap: this start joins the last minute's (none are kept without a cap).
+            recent_starts = CASE WHEN ${startsPerMinute}::int IS NULL THEN '{}'
+                                 ELSE array_append(share_link_recent(recent_starts, ${since}), ${at}) END
+          WHERE id = ${id} AND revision = ${judged.revision} AND enabled
+            AND (expires_at IS NULL OR expires_at > ${at})
+            AND (usage_limit IS NULL OR usage_count < usage_limit)
+            -- Velocity cap: under the row's lock, so exact across processes.
+            AND (${startsPerMinute}::int IS NULL OR cardinality(share_link_recent(recent_starts, ${since})) < ${startsPerMinute}::int)
+          RETURNING usage_count
+        ),
+        -- Signed embeds and proofs of work: each proof spent with the use; one spent already fails
+        -- the whole statement (a unique violation), which then counts nothing.
+        spent AS (
+          INSERT INTO share_link_spent_proofs (link_id, proof, expires_at)
+          SELECT ${id}, proof, to_timestamp(expires / 1000.0)
+          FROM counted, unnest(${proofs.map((proof) => proof.id)}::text[], ${proofs.map((proof) => proof.expiresAt)}::float8[]) AS p(proof, expires)
+        )
+        SELECT usage_count FROM counted`,
+      );
+    } catch (error) {
+      const spent = error instanceof StoreUnavailableError && isUniqueViolation(error.cause);
+      if (!spent) throw error;
+      return { spent: (await this.#firstSpent(id, proofs)) ?? proofs[0]!.id };
+    }
+    if (proofs.length && ++this.#proofsSinceSweep >= PROOF_SWEEP_EVERY) this.#sweepProofs(now);
     if (!counted) return null;
     const usageCount = Number(counted.usage_count);
     return {
@@ -196,7 +242,7 @@ export class PostgresStore implements ShareLinkStore {
       link: { ...judged.link, usageCount },
       // Committed already: the update above is durable on its own.
       confirm: async () => undefined,
-      release: () => this.#giveBack(id),
+      release: () => this.#giveBack(id, at, proofs),
     };
   }
 
@@ -217,10 +263,12 @@ export class PostgresStore implements ShareLinkStore {
           const link = newShareLink(input, now, persona, first?.organization_id ?? ZERO_UUID);
           const [row] = await tx<LinkRow[]>`
             INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id)
+                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id,
+                                     starts_per_minute, challenge, require_signed_embed)
             VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, 0, ${link.allowedOrigins}::text[],
                     ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(now)},
-                    ${link.personaId}, ${link.personaName}, ${link.organizationId})
+                    ${link.personaId}, ${link.personaName}, ${link.organizationId},
+                    ${link.startsPerMinute}, ${link.challenge}, ${link.requireSignedEmbed})
             ON CONFLICT (token) DO NOTHING
             RETURNING *`;
           // A token already taken (one chance in 62^21) draws again.
@@ -243,6 +291,9 @@ export class PostgresStore implements ShareLinkStore {
     if (changes.removeWatermark !== undefined) columns['remove_watermark'] = changes.removeWatermark;
     if (changes.enabled !== undefined) columns['enabled'] = changes.enabled;
     if (changes.isPrimary !== undefined) columns['is_primary'] = changes.isPrimary;
+    if (changes.startsPerMinute !== undefined) columns['starts_per_minute'] = changes.startsPerMinute;
+    if (changes.challenge !== undefined) columns['challenge'] = changes.challenge;
+    if (changes.requireSignedEmbed !== undefined) columns['require_signed_embed'] = changes.requireSignedEmbed;
     if (!Object.keys(columns).length) return this.linkById(id);
     return this.#query('update', () =>
       this.sql.begin(async (tx) => {
@@ -294,14 +345,44 @@ export class PostgresStore implements ShareLinkStore {
   // ---- Inside ----------------------------------------------------------------------------------
 
   /**
-   * Gives a counted use back; a failure is reported, not thrown (the use stays counted: over by one).
-   * With a deadline of its own: a mint that used the request's time must still give its use back.
+   * Gives a counted use back, with what it took (its place in the minute, its proofs); a failure is
+   * reported, not thrown (the use stays counted: over by one). With a deadline of its own: a mint
+   * that used the request's time must still give its use back.
    */
-  async #giveBack(id: string): Promise<void> {
+  async #giveBack(id: string, at: Date, proofs: readonly OneTimeProof[]): Promise<void> {
     await outsideRequestTime(() =>
       this.#query(
         'give back a use',
-        () => this.sql`UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+        () => this.sql`
+          WITH unspent AS (
+            DELETE FROM share_link_spent_proofs WHERE link_id = ${id} AND proof = ANY(${proofs.map((proof) => proof.id)}::text[])
+          )
+          UPDATE share_links SET usage_count = usage_count - 1,
+            recent_starts = CASE WHEN array_position(recent_starts, ${at}::timestamptz) IS NULL THEN recent_starts
+              ELSE recent_starts[:array_position(recent_starts, ${at}::timestamptz) - 1]
+                || recent_starts[array_position(recent_starts, ${at}::timestamptz) + 1:] END
+          WHERE id = ${id} AND usage_count > 0`,
+      ),
+    ).catch((failure: Error) => reportStoreFailure(failure));
+  }
+
+  /** Which of `proofs` a start spent already. */
+  async #firstSpent(id: string, proofs: readonly OneTimeProof[]): Promise<string | undefined> {
+    const rows = await this.#query(
+      'spent proofs',
+      () => this.sql<{ proof: string }[]>`
+        SELECT proof FROM share_link_spent_proofs WHERE link_id = ${id} AND proof = ANY(${proofs.map((proof) => proof.id)}::text[])`,
+    );
+    return rows[0]?.proof;
+  }
+
+  /** Forgets proofs past their expiry (they could not be used again anyway), now and then, off the request's time. */
+  #sweepProofs(now: number): void {
+    this.#proofsSinceSweep = 0;
+    void outsideRequestTime(() =>
+      this.#query(
+        'forget expired proofs',
+        () => this.sql`DELETE FROM share_link_spent_proofs WHERE expires_at < ${new Date(now)}`,
       ),
     ).catch((failure: Error) => reportStoreFailure(failure));
   }

@@ -32,6 +32,11 @@ export interface ResolvedLink {
   persona: StoredPersona | undefined;
   /** Changes whenever a management write changes the link (not when a use is counted). */
   revision: string;
+  /**
+   * When the starts of about the last minute were counted (ms since the epoch; granted, or being
+   * granted), as read: what the velocity cap judges by (server/velocity.ts). May hold older ones.
+   */
+  recentStarts: readonly number[];
 }
 
 /** Lookups: a link and its persona in one read (one query on PostgreSQL). */
@@ -48,6 +53,29 @@ export interface UseRequest {
   judged: ResolvedLink;
   /** ms since the epoch, the start's one clock reading. */
   now: number;
+  /**
+   * Velocity cap (docs/security.md): count the use only while fewer starts than this were counted
+   * on the link in the minute before `now`, and count this one among them; `null`: no cap.
+   */
+  startsPerMinute: number | null;
+  /**
+   * Signed embeds and proofs of work (docs/security.md): one-time proofs this start spends, in the
+   * same atomic step as the use (and given back with it). One already spent refuses the start.
+   */
+  proofs: readonly OneTimeProof[];
+}
+
+/** A proof that may start one session: an embed token's `jti`, a solved challenge. */
+export interface OneTimeProof {
+  /** Unique per link and kind: `jti:…`, `challenge:…`; at most 200 characters. */
+  id: string;
+  /** ms since the epoch; after it the proof is refused anyway, and its record may go. */
+  expiresAt: number;
+}
+
+/** Why `reserveUse` counted nothing although the link had not changed: a proof was spent already. */
+export interface ProofSpent {
+  spent: string;
 }
 
 /** A use counted against its link's limit, not yet granted. */
@@ -69,11 +97,13 @@ export interface ReservedUse {
 export interface UseCounter {
   /**
    * Counts one use, atomically, if the link still has the revision it was judged at and a use
-   * left at `now` (enabled, not expired, under its limit, counting uses other starts hold).
-   * `null` when it has not: the caller reads the link again and judges it again. N concurrent
-   * starts on a link with k uses left reserve exactly k, across processes on PostgreSQL.
+   * left at `now` (enabled, not expired, under its limit, counting uses other starts hold) and
+   * under its velocity cap; and spends the request's proofs in the same step. `null` when it has
+   * not: the caller reads the link again and judges it again. `{ spent }` when a proof was spent
+   * already. N concurrent starts on a link with k uses left reserve exactly k, across processes on
+   * PostgreSQL.
    */
-  reserveUse(request: UseRequest): Promise<ReservedUse | null>;
+  reserveUse(request: UseRequest): Promise<ReservedUse | ProofSpent | null>;
 }
 
 /** Management of share links (`/v1/share-links`). */

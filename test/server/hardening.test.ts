@@ -42,6 +42,8 @@ async function tempFile(name: string, text: string): Promise<string> {
 const PUBLIC_LINK_FIELDS = [
   'allowAllOrigins',
   'allowedOrigins',
+  // What a start needs beside the token: the widget solves a proof of work on intent (docs/security.md).
+  'challenge',
   'createdAt',
   'enabled',
   'expiresAt',

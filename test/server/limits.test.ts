@@ -47,6 +47,9 @@ async function newLink(api: InProcessApi, fields: Record<string, unknown> = {}) 
       removeWatermark: false,
       enabled: true,
       isPrimary: false,
+      startsPerMinute: null,
+      challenge: 'none',
+      requireSignedEmbed: false,
       ...fields,
     },
     api.clock.now,
@@ -169,6 +172,59 @@ describe('management keys: wrong ones counted per client and key prefix, and per
   it('does not count the right key against the client', async () => {
     const api = await limitedApi();
     for (let i = 0; i < 30; i++) assert.equal((await manage(api, ATTACKER, API_KEY)).status, 200);
+  });
+});
+
+describe('the velocity cap: startsPerMinute per link, for every client together', () => {
+  it('grants at most 60 of 200 addresses × 10 starts on a 1,000-use link (the default), the rest 429 with Retry-After', async (t) => {
+    const api = await limitedApi();
+    const link = await newLink(api, { usageLimit: 1000, startsPerMinute: 60 });
+    const addresses = Array.from({ length: 200 }, (_, i) => `127.0.${1 + Math.floor(i / 200)}.${10 + (i % 200)}`);
+    const started = Date.now();
+    const answers = (
+      await Promise.all(
+        addresses.map(async (from) => {
+          const mine: Answer[] = [];
+          for (let i = 0; i < 10; i++)
+            mine.push(await start(api, link.token, from, { Origin: `https://forged-${i}.example` }));
+          return mine;
+        }),
+      )
+    ).flat();
+    t.diagnostic(`2,000 starts from 200 addresses in ${Date.now() - started} ms`);
+    const granted = answers.filter((answer) => answer.status === 201);
+    assert.equal(granted.length, 60);
+    assert.equal(api.store.linkByToken(link.token)!.usageCount, 60, 'refused starts count nothing');
+    const refused = answers.filter((answer) => answer.status !== 201);
+    assert.ok(refused.every((answer) => answer.status === 429));
+    // The pinned clock stands still: the minute ends 60 s after the first grant.
+    for (const answer of refused.slice(0, 20)) assertRateLimited(answer, 60);
+    api.clock.now += 60_000;
+    assert.equal((await start(api, link.token, '127.0.0.2')).status, 201, 'a minute later, room again');
+  });
+
+  it("counts only granted starts: refusals for the link's rules never fill its minute", async () => {
+    const api = await limitedApi();
+    const link = await newLink(api, {
+      startsPerMinute: 3,
+      allowAllOrigins: false,
+      allowedOrigins: ['https://shop.example'],
+    });
+    for (let i = 0; i < 9; i++) assert.equal((await start(api, link.token, `127.0.0.${20 + i}`)).status, 403);
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await start(api, link.token, `127.0.0.${40 + i}`, { Origin: 'https://shop.example' })).status);
+    assert.deepEqual(statuses, [201, 201, 201, 429]);
+  });
+
+  it('is lifted with the other limits, and by startsPerMinute: null', async () => {
+    const unlimited = await startInProcessApi({ limits: false });
+    running.push(unlimited);
+    const link = await newLink(unlimited, { startsPerMinute: 2 });
+    for (let i = 0; i < 5; i++) assert.equal((await start(unlimited, link.token, ATTACKER)).status, 201);
+    const api = await limitedApi();
+    const uncapped = await newLink(api, { startsPerMinute: null });
+    for (let i = 0; i < 10; i++) assert.equal((await start(api, uncapped.token, `127.0.0.${60 + i}`)).status, 201);
   });
 });
 

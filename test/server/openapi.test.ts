@@ -50,6 +50,7 @@ before(async () => {
         lookup: { ...tiny, name: 'lookup', points: 2 },
         sessionStart: { ...tiny, name: 'session-start' },
         managementAuth: { ...tiny, name: 'management-auth' },
+        managementAuthPerClient: { ...tiny, name: 'management-auth-client' },
       },
     }),
   });

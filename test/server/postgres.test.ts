@@ -161,10 +161,10 @@ describe('migrations', () => {
     const pools = Array.from({ length: 4 }, () => connect(url, { poolSize: 1 }));
     try {
       const applied = await Promise.all(pools.map((sql) => migrate(sql)));
-      assert.deepEqual(applied.flat(), ['001_init.sql', '002_rate_limits.sql']);
+      assert.deepEqual(applied.flat(), ['001_init.sql', '002_rate_limits.sql', '004_protection.sql']);
       assert.deepEqual(await migrate(pools[0]!), []);
       const [table] = await pools[0]!`SELECT count(*)::int AS n FROM share_link_migrations`;
-      assert.equal(table!['n'], 2);
+      assert.equal(table!['n'], 3);
     } finally {
       await Promise.all(pools.map((sql) => sql.end()));
     }
@@ -219,7 +219,9 @@ describe('seeding with --data', () => {
     data.shareLinks.unshift(newcomer);
     data.shareLinks[5].id = randomUUID(); // shareLinks[5] is now sh_UsedUp2kL9pQxYzR4v, with an id the database does not know
     await writeFile(file, JSON.stringify(data));
-    const { code, output } = await runApiToExit(['--database-url', url, '--data', file]);
+    const { code, output } = await runApiToExit(['--database-url', url, '--data', file], {
+      SHARE_LINK_SESSION_SECRET: SESSION_SECRET,
+    });
     assert.equal(code, 1);
     assert.match(
       output,

@@ -16,6 +16,7 @@ import {
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
+  type UseRequest,
 } from '../../server/store/index.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
@@ -161,6 +162,10 @@ for (const backend of BACKENDS) {
             id: '',
             token: '',
             type: 'ORB_EMBED',
+            startsPerMinute: 60,
+            challenge: 'none',
+            requireSignedEmbed: false,
+            hasSigningKey: false,
             expiresAt: '2099-01-01T00:00:00.000Z',
             usageLimit: 2,
             usageCount: 0,
@@ -374,8 +379,9 @@ for (const backend of BACKENDS) {
           const judged = (await api.store.resolve(token))!;
           const { usageLimit, usageCount } = judged.link;
           if (usageLimit !== null && usageCount >= usageLimit) return { ok: false as const };
-          const use = await api.store.reserveUse({ judged, now: NOW });
+          const use = await api.store.reserveUse({ judged, now: NOW, startsPerMinute: null, proofs: [] });
           if (!use) continue;
+          assert.ok(!('spent' in use));
           let minted: T;
           try {
             minted = await mint(use, judged);
@@ -430,15 +436,83 @@ for (const backend of BACKENDS) {
         assert.equal((await linkNow(link.id)).usageCount, 10);
       });
 
+      /** Reserves on `token` as a start judged at `now` would, reading the link first. */
+      const reserve = async (token: string, now: number, options: Partial<UseRequest> = {}) =>
+        api.store.reserveUse({
+          judged: (await api.store.resolve(token))!,
+          now,
+          startsPerMinute: null,
+          proofs: [],
+          ...options,
+        });
+
+      // Velocity cap (docs/security.md): in the counted step, exact under concurrency.
+      it('count at most startsPerMinute starts in any minute, under concurrency; a given-back start frees its place', async () => {
+        const link = await createLink({});
+        const tries = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => reserve(link.token, NOW + i, { startsPerMinute: 7 })),
+        );
+        const reserved = tries.filter((use): use is ReservedUse => use !== null && 'confirm' in use);
+        assert.equal(reserved.length, 7);
+        await Promise.all(reserved.slice(1).map((use) => use.confirm()));
+        await reserved[0]!.release();
+        assert.equal((await linkNow(link.id)).usageCount, 6);
+        const read = (await api.store.resolve(link.token))!;
+        assert.equal(
+          read.recentStarts.filter((at) => at > NOW - 60_000).length,
+          6,
+          'the given-back start left the minute',
+        );
+        const again = await reserve(link.token, NOW + 100, { startsPerMinute: 7 });
+        assert.ok(again && 'confirm' in again, 'its place is free again');
+        await again.confirm();
+        assert.equal(await reserve(link.token, NOW + 101, { startsPerMinute: 7 }), null, 'the minute is full');
+        // The oldest of the seven leaves the window 60 s after it was counted, not before.
+        const oldest = Math.min(...(await api.store.resolve(link.token))!.recentStarts);
+        assert.equal(await reserve(link.token, oldest + 59_999, { startsPerMinute: 7 }), null);
+        const later = await reserve(link.token, oldest + 60_000, { startsPerMinute: 7 });
+        assert.ok(later && 'confirm' in later, 'a minute later there is room');
+        await later.release();
+        assert.ok(await reserve(link.token, NOW + 200, { startsPerMinute: null }), 'no cap: counted');
+      });
+
+      // Signed embeds and proofs of work: one-time proofs, spent in the counted step.
+      it('spend each proof once, under concurrency; a given-back use gives its proofs back', async () => {
+        const link = await createLink({});
+        const proof = { id: 'jti:once-0123456789', expiresAt: NOW + 600_000 };
+        const other = { id: 'challenge:abcdef', expiresAt: NOW + 600_000 };
+        const tries = await Promise.all(
+          Array.from({ length: 20 }, () => reserve(link.token, NOW, { proofs: [proof, other] })),
+        );
+        const reserved = tries.filter((use): use is ReservedUse => use !== null && 'confirm' in use);
+        assert.equal(reserved.length, 1);
+        for (const refused of tries.filter((use) => use !== null && 'spent' in use))
+          assert.ok([proof.id, other.id].includes((refused as { spent: string }).spent));
+        assert.equal((await linkNow(link.id)).usageCount, 1, 'refused starts counted nothing');
+        await reserved[0]!.release();
+        const again = await reserve(link.token, NOW, { proofs: [proof] });
+        assert.ok(again && 'confirm' in again, 'given back with the use');
+        await again.confirm();
+        assert.deepEqual(await reserve(link.token, NOW, { proofs: [proof] }), { spent: proof.id });
+        const elsewhere = await createLink({});
+        assert.ok(await reserve(elsewhere.token, NOW, { proofs: [proof] }), 'proofs are per link');
+        assert.equal((await linkNow(link.id)).usageCount, 1);
+      });
+
       it('count nothing for a link changed since it was judged: the start reads it again', async () => {
         const link = await createLink({ usageLimit: 5 });
         const judged = (await api.store.resolve(link.token))!;
         assert.equal((await send('PATCH', `/v1/share-links/${link.id}`, { allowAllOrigins: false })).status, 200);
-        assert.equal(await api.store.reserveUse({ judged, now: NOW }), null);
+        assert.equal(await api.store.reserveUse({ judged, now: NOW, startsPerMinute: null, proofs: [] }), null);
         assert.equal((await linkNow(link.id)).usageCount, 0);
         const again = (await api.store.resolve(link.token))!;
         assert.notEqual(again.revision, judged.revision);
-        const use = (await api.store.reserveUse({ judged: again, now: NOW }))!;
+        const use = (await api.store.reserveUse({
+          judged: again,
+          now: NOW,
+          startsPerMinute: null,
+          proofs: [],
+        })) as ReservedUse;
         assert.equal(use.usageCount, 1);
         await use.confirm();
         assert.equal((await linkNow(link.id)).usageCount, 1);
