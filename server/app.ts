@@ -11,6 +11,7 @@ import { NO_ENGINE_KEYS, type EngineConfig } from './engines.ts';
 import { answerError, noEndpoint } from './errors.ts';
 import { createAbuseLimiter, type AbuseLimiter } from './limits.ts';
 import { createLookupService } from './lookups.ts';
+import { createProtections } from './protections.ts';
 import { abuseLimits } from './middleware/abuse-limits.ts';
 import { baseHeaders } from './middleware/headers.ts';
 import { managementAuth } from './middleware/management-auth.ts';
@@ -59,6 +60,8 @@ export interface AppOptions {
   engines?: EngineConfig | undefined;
   /** Told of every lookup and session start, served or refused (server/observers.ts). */
   observers?: readonly LinkObserver[];
+  /** How hard proofs of work are (server/challenges.ts); other numbers than the documented one are for tests. */
+  challengeMaxNumber?: number;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -66,13 +69,16 @@ export function createApp(options: AppOptions): Hono {
   const notify = notifier(options.observers ?? []);
   const limiter = options.limits === false ? null : (options.limits ?? createAbuseLimiter());
   const limits = abuseLimits(limiter, { trustProxy: options.trustProxy ?? false });
-  const lookups = createLookupService({ store, notify });
+  const secret = options.sessionSecret ?? generateSessionSecret();
+  const protections = createProtections(secret, options.challengeMaxNumber);
+  const lookups = createLookupService({ store, notify, protections });
   const sessions = createSessionService({
     store,
     notify,
-    secret: options.sessionSecret ?? generateSessionSecret(),
+    secret,
     engines: options.engines ?? NO_ENGINE_KEYS,
     velocityCap: limiter !== null,
+    protections,
   });
   const auth = managementAuth(options.apiKey, limits);
 
@@ -83,9 +89,12 @@ export function createApp(options: AppOptions): Hono {
   app.onError(answerError);
   app.notFound(noEndpoint);
   app.route('/', assetRoutes(options));
-  app.route('/v1/embed', embedRoutes({ lookups, sessions, limits, now, publicUrl }));
+  app.route(
+    '/v1/embed',
+    embedRoutes({ lookups, sessions, challenges: protections.challenges, limits, now, publicUrl }),
+  );
   app.route('/s', sharePageRoutes({ store, limits, now, publicUrl }));
-  app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl }));
+  app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl, seal: protections.seal }));
   app.route('/v1/personas', personaRoutes({ store, auth }));
   return app;
 }

@@ -2,10 +2,10 @@
  * Session starts (`POST /v1/embed/{token}/sessions`, docs/api.md): the one place that judges a
  * start, counts its use and mints its session. In order:
  *
- * 1. read the link and judge it with the policy (server/judging.ts), then with its velocity cap
- *    (server/velocity.ts);
+ * 1. read the link and judge it with the policy (server/judging.ts), its protections (a signed
+ *    embed, a proof of work: server/protections.ts) and its velocity cap (server/velocity.ts);
  * 2. count the use, atomically, in the store, if the link is still as judged and under its
- *    velocity cap (`reserveUse`);
+ *    velocity cap, spending the start's one-time proofs with it (`reserveUse`);
  * 3. mint the session token and the persona's engine (server/engines.ts), with no lock held,
  *    and check the answer against the schema the widget validates it with (src/engine-schema.ts);
  * 4. grant: make the use durable (`confirm`); or, if minting failed, give the use back (`release`).
@@ -21,6 +21,7 @@ import { judgeLink, type JudgingContext, type Refusal } from './judging.ts';
 import type { LinkEvent, LinkObserver } from './observers.ts';
 import { SessionResponseSchema, describeIssue } from './public-schemas.ts';
 import type { StoredShareLink } from './schemas.ts';
+import type { ProtectionRefusal, Protections } from './protections.ts';
 import { mintSessionToken } from './session-token.ts';
 import { velocityWaitMs } from './velocity.ts';
 import type { LinkLookup, ReservedUse, ResolvedLink, UseCounter } from './store/index.ts';
@@ -39,6 +40,7 @@ export interface SessionServiceOptions {
   notify: LinkObserver;
   /** Each link's velocity cap (`startsPerMinute`); off with the other abuse limits (`--no-limits`). */
   velocityCap: boolean;
+  protections: Protections;
 }
 
 export interface StartRequest {
@@ -50,14 +52,25 @@ export interface StartRequest {
   now: number;
   /** Where browsers reach this API (the scripted engine listens there); `null` when unknown. */
   apiBase: string | null;
+  /** The `embedToken` query parameter, `null` when absent. */
+  embedToken: string | null;
+  /** The `X-Share-Link-Challenge` header (a solved challenge), `null` when absent. */
+  solution: string | null;
 }
 
-/** Why a start is refused: the link's rules, an unknown token, its velocity cap, or a session that could not be minted. */
-export type StartRefusal = Refusal | 'not-found' | 'rate-limited' | 'engine-failed';
+/** Why a start is refused: the link's rules, an unknown token, its protections or velocity cap, or a session that could not be minted. */
+export type StartRefusal = Refusal | ProtectionRefusal | 'not-found' | 'rate-limited' | 'engine-failed';
+
+/** A refusal, with what exactly went wrong (`message`) where the reason alone does not say it. */
+interface Refused {
+  reason: StartRefusal;
+  link?: StoredShareLink | undefined;
+  retryAfterSeconds?: number | undefined;
+  message?: string | undefined;
+}
 
 export type StartOutcome =
-  | { granted: true; answer: SessionResponse; link: StoredShareLink }
-  | { granted: false; reason: StartRefusal; link?: StoredShareLink; retryAfterSeconds?: number };
+  { granted: true; answer: SessionResponse; link: StoredShareLink } | ({ granted: false } & Refused);
 
 export interface SessionService {
   start(request: StartRequest): Promise<StartOutcome>;
@@ -95,25 +108,32 @@ async function startSession(options: SessionServiceOptions, request: StartReques
   return { granted: true, answer, link: use.link };
 }
 
-type Counted =
-  | { ok: true; use: ReservedUse; judged: ResolvedLink }
-  | { ok: false; reason: Exclude<StartRefusal, 'engine-failed'>; link?: StoredShareLink; retryAfterSeconds?: number };
+type Counted = { ok: true; use: ReservedUse; judged: ResolvedLink } | ({ ok: false } & Refused);
 
 /** Steps 1 and 2: read and judge the link, then count the use if the link is still as judged. */
-async function judgeAndCount({ store, velocityCap }: SessionServiceOptions, request: StartRequest): Promise<Counted> {
+async function judgeAndCount(
+  { store, velocityCap, protections }: SessionServiceOptions,
+  request: StartRequest,
+): Promise<Counted> {
   for (let attempt = 1; ; attempt++) {
     const judged = await store.resolve(request.token);
     if (!judged) return { ok: false, reason: 'not-found' };
     const { link } = judged;
     const refusal = judgeLink(link, request);
     if (refusal) return { ok: false, reason: refusal, link };
+    // Signed embeds and proofs of work: checked here, spent in the store's atomic step.
+    const guarded = await protections.start(link, request);
+    if (!guarded.ok) return { ok: false, reason: guarded.reason, message: guarded.message, link };
     // Velocity cap: judged on the read, counted (and judged again) in the store's atomic step.
     const startsPerMinute = velocityCap ? link.startsPerMinute : null;
     const waitMs = velocityWaitMs(startsPerMinute, judged.recentStarts, request.now);
     if (waitMs > 0) return { ok: false, reason: 'rate-limited', link, retryAfterSeconds: Math.ceil(waitMs / 1000) };
     if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link };
-    const use = await store.reserveUse({ judged, now: request.now, startsPerMinute, proofs: [] });
-    if (use && 'spent' in use) return { ok: false, reason: 'usage-limit-reached', link };
+    const use = await store.reserveUse({ judged, now: request.now, startsPerMinute, proofs: guarded.proofs });
+    if (use && 'spent' in use) {
+      const { reason, message } = protections.spent(use.spent);
+      return { ok: false, reason, message, link };
+    }
     if (use) return { ok: true, use, judged };
     // The link changed since it was read (used up, patched, or its minute filled): read it again, to count or to name the reason.
   }
@@ -148,14 +168,10 @@ async function mintAnswer(
   return { ok: true, answer };
 }
 
-function refused(
-  { notify }: SessionServiceOptions,
-  request: StartRequest,
-  refusal: { reason: StartRefusal; link?: StoredShareLink | undefined; retryAfterSeconds?: number | undefined },
-): StartOutcome {
-  const { reason, link, retryAfterSeconds } = refusal;
+function refused({ notify }: SessionServiceOptions, request: StartRequest, refusal: Refused): StartOutcome {
+  const { reason, link } = refusal;
   notify({ ...seen(request), type: 'session-refused', reason, ...(link && { link }) });
-  return { granted: false, reason, ...(link && { link }), ...(retryAfterSeconds && { retryAfterSeconds }) };
+  return { granted: false, ...refusal };
 }
 
 const seen = ({ token, origin, now }: StartRequest): Pick<LinkEvent, 'token' | 'origin' | 'at'> => ({

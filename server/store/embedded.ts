@@ -203,6 +203,16 @@ export class EmbeddedStore implements ShareLinkStore {
     return this.#links.get(id) && this.#view(link);
   }
 
+  async setSigningKey(id: string, sealed: string): Promise<boolean> {
+    const link = this.#links.get(id);
+    if (!link) return false;
+    link.signingKey = sealed;
+    // A new revision: a start that judged the link with the old key judges it again.
+    this.#bumpRevision(id);
+    await this.#commit();
+    return true;
+  }
+
   async setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined> {
     const persona = this.#personas.get(id);
     if (!persona) return undefined;

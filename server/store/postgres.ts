@@ -312,6 +312,16 @@ export class PostgresStore implements ShareLinkStore {
     );
   }
 
+  async setSigningKey(id: string, sealed: string): Promise<boolean> {
+    // A new revision: a start that judged the link with the old key judges it again.
+    const rows = await this.#query(
+      'signing key',
+      () =>
+        this.sql`UPDATE share_links SET signing_key = ${sealed}, revision = revision + 1 WHERE id = ${id} RETURNING id`,
+    );
+    return rows.length > 0;
+  }
+
   async setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined> {
     // jsonb: set the private `engine` field, or remove it; the rest of the persona is left as stored.
     const rows = await this.#query('persona engine', () =>

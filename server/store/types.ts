@@ -113,6 +113,8 @@ export interface ShareLinkRepository {
   /** `undefined` when `input.personaId` names no persona. An `isPrimary` link demotes the persona's other links. */
   create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined>;
   update(id: string, changes: UpdateShareLink): Promise<StoredShareLink | undefined>;
+  /** Signed embeds: stores the link's sealed signing key, replacing any before it; `false` when no link has this id. */
+  setSigningKey(id: string, sealed: string): Promise<boolean>;
   remove(id: string): Promise<boolean>;
 }
 

@@ -42,6 +42,8 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   persistTo?: string;
   /** Told of every lookup and session start (server/observers.ts). */
   observers?: AppOptions['observers'];
+  /** How hard proofs of work are (default: the documented difficulty). */
+  challengeMaxNumber?: number;
 }
 
 export async function startInProcessApi(
@@ -73,6 +75,7 @@ export async function startInProcessApi(
     bundleDir: options.bundleDir,
     engines: options.engines,
     observers: options.observers ?? [],
+    ...(options.challengeMaxNumber && { challengeMaxNumber: options.challengeMaxNumber }),
   });
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
