@@ -10,6 +10,9 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { verifySessionToken } from '../../server/session-token.ts';
+import { signEmbedToken } from '../../src/helpers.ts';
+import { altchaPayload, type IssuedChallenge } from '../support/challenge.ts';
+import { send } from '../support/http-client.ts';
 import { connect, migrate } from '../../server/store/index.ts';
 import {
   API_KEY,
@@ -152,6 +155,73 @@ describe('abuse limits across processes on one database', () => {
     );
     assert.equal(statuses.filter((status) => status === 429).length, 20);
     assert.deepEqual(await Promise.all(apis.map((api) => usageCount(api, link.id))), [10, 10]);
+  });
+});
+
+describe('the protections across two processes on one database', () => {
+  let apis: RunningApi[];
+  before(async () => {
+    const url = await freshDatabase('protect');
+    apis = await Promise.all([0, 1].map(() => launch(url, { data: DEMO_DATA, limits: true })));
+  });
+  const startFrom = (
+    api: RunningApi,
+    token: string,
+    from: string,
+    options: { query?: string; headers?: Record<string, string> } = {},
+  ) =>
+    send(api.base, 'POST', `/v1/embed/${token}/sessions${options.query ?? ''}`, {
+      from,
+      headers: { Origin: PAGE, ...options.headers },
+    });
+
+  it('velocity cap: 20 of 100 starts from 100 addresses, whichever process they reach', async () => {
+    const link = await createLink(apis[0]!, { startsPerMinute: 20 });
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => startFrom(apis[i % 2]!, link.token, `127.0.3.${10 + i}`)),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 201).length, 20);
+    assert.ok(answers.filter((answer) => answer.status !== 201).every((answer) => answer.status === 429));
+    assert.deepEqual(await Promise.all(apis.map((api) => usageCount(api, link.id))), [20, 20]);
+  });
+
+  it('signed embeds: a key made through one process signs for both; each jti starts one session across them', async () => {
+    const link = await createLink(apis[0]!, { requireSignedEmbed: true });
+    const key = (await (
+      await fetch(`${apis[1]!.base}/v1/share-links/${link.id}/signing-key`, { method: 'POST', headers: auth })
+    ).json()) as { signingKey: string };
+    const embedToken = await signEmbedToken(key.signingKey, { token: link.token, origin: PAGE });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        startFrom(apis[i % 2]!, link.token, `127.0.4.${10 + i}`, { query: `?embedToken=${embedToken}` }),
+      ),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 201).length, 1);
+    assert.ok(
+      answers
+        .filter((answer) => answer.status !== 201)
+        .every((answer) => answer.json()['error'] === 'signature-invalid'),
+    );
+    assert.equal((await startFrom(apis[1]!, link.token, '127.0.4.99')).json()['error'], 'signature-required');
+  });
+
+  it('proofs of work: a challenge from one process is solved once for both', async () => {
+    const link = await createLink(apis[0]!, { challenge: 'proof-of-work' });
+    const issued = (
+      await send(apis[0]!.base, 'GET', `/v1/embed/${link.token}/challenge`, { headers: { Origin: PAGE } })
+    ).json();
+    const solution = altchaPayload(issued as unknown as IssuedChallenge);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        startFrom(apis[i % 2]!, link.token, `127.0.5.${10 + i}`, { headers: { 'X-Share-Link-Challenge': solution } }),
+      ),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 201).length, 1);
+    assert.ok(
+      answers
+        .filter((answer) => answer.status !== 201)
+        .every((answer) => answer.json()['error'] === 'challenge-failed'),
+    );
   });
 });
 
