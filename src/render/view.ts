@@ -97,6 +97,8 @@ export interface Presentation {
 
 export interface Actions {
   start: () => void;
+  /** The visitor shows intent to start (pointer or focus on the start button). */
+  intent: () => void;
   end: () => void;
   retry: () => void;
   posterFailed: () => void;
