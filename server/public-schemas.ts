@@ -66,8 +66,8 @@ export const ShareLinkSchema = v.object(
     createdAt: IsoDate,
     personaId: Id,
     personaName: Name,
-    // Absent from APIs older than proofs of work: none.
-    challenge: v.optional(v.picklist(CHALLENGES), 'none'),
+    // Absent from APIs older than proofs of work, or a kind the widget does not know: none to it.
+    challenge: v.fallback(v.picklist(CHALLENGES), 'none'),
   }),
 );
 

@@ -90,6 +90,8 @@ export const StoredShareLinkSchema = v.looseObject({
   ...ShareLinkSchema.entries,
   organizationId: Id,
   allowedOrigins: AllowedOrigins,
+  // Strict where it is stored: an unknown kind is a mistake in the data file.
+  challenge: v.optional(v.picklist(CHALLENGES), 'none'),
   ...PROTECTION_FIELDS,
 });
 

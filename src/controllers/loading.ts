@@ -32,7 +32,6 @@ export interface Target {
   embedToken?: string | undefined;
 }
 
-
 /** What the controller uses of `<share-link-embed>`: its public API. */
 type Host = OrbHost & {
   readonly state: EmbedState;
@@ -100,7 +99,7 @@ export class LoadingController implements ReactiveController {
       });
       return;
     }
-    const lookup = resolve(target.token, { apiBase: target.apiBase, signal }).then((link) =>
+    const lookup = resolve(target.token, { ...target, signal }).then((link) =>
       link.shareLink.type === 'ORB_EMBED' && !this.orb ? this.#loadOrb().then(() => link) : link,
     );
     void this.#settle(signal, Promise.all([lookup, beside])).then((done) => {

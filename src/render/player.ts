@@ -44,7 +44,7 @@ function renderAction(view: View, t: Messages, act: Actions) {
       <button part="end-button" class="button" type="button" @click=${act.end}>${t.end}</button>`;
   }
   const starting = state === 'starting';
-  return html`<button part="start-button" class="button primary" type="button" aria-disabled=${starting ? 'true' : 'false'} @click=${act.start} @pointerenter=${act.intent} @pointerdown=${act.intent} @focus=${act.intent}>
+  return html`<button part="start-button" class="button primary" type="button" aria-disabled=${starting ? 'true' : 'false'} @click=${act.start} @pointerenter=${act.intent} @focus=${act.intent}>
     ${starting ? t.starting : t.start}
   </button>`;
 }
