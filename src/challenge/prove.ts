@@ -5,7 +5,8 @@
  *
  * Where it runs: a page cannot start a worker from a script on another origin (the browser refuses
  * a cross-origin worker URL outright), so the worker is a `blob:` made here, which the page's CSP
- * allows with `worker-src blob:` (or no CSP, or `script-src` with `blob:` and no `worker-src`).
+ * allows with `worker-src blob:` (or no CSP, or `script-src` with `blob:` and no `worker-src`),
+ * and, where it enforces Trusted Types, a `trusted-types` list that names `share-link-embed`.
  * Where it does not (or Trusted Types refuse the URL), the same search runs on the page in slices
  * of a few milliseconds, yielding between them: slower, never blocking, never a broken start. One
  * console message says so, once per page, with what to add.
@@ -104,7 +105,7 @@ function inWorker(search: Search, signal: AbortSignal): Promise<number | null | 
     }),
   );
   try {
-    worker = new Worker(url);
+    worker = new Worker(workerUrl(url) as string);
   } catch {
     URL.revokeObjectURL(url);
     return Promise.resolve(refused());
@@ -124,10 +125,29 @@ function inWorker(search: Search, signal: AbortSignal): Promise<number | null | 
   });
 }
 
+/**
+ * The worker's URL as Trusted Types want it: through a policy named `share-link-embed`, which
+ * passes only the `blob:` URLs made here. A page that enforces Trusted Types and does not allow
+ * that name refuses it: the search then runs on the page.
+ */
+function workerUrl(url: string): unknown {
+  const types = (
+    globalThis as {
+      trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } };
+    }
+  ).trustedTypes;
+  policy ??= types?.createPolicy('share-link-embed', {
+    createScriptURL: (value: string) => (value.startsWith('blob:') ? value : ''),
+  });
+  return policy ? policy.createScriptURL(url) : url;
+}
+
+let policy: { createScriptURL(url: string): unknown } | undefined;
+
 function refused(): null {
   if (!workerRefused)
     console.info(
-      '<share-link-embed> this page refuses blob: workers (its Content-Security-Policy or Trusted Types), so the proof of work runs on the page in short slices. Add worker-src blob: to run it off the main thread.',
+      '<share-link-embed> this page refuses blob: workers (its Content-Security-Policy or Trusted Types), so the proof of work runs on the page in short slices. Add worker-src blob: (and, with Trusted Types, the policy name share-link-embed) to run it off the main thread.',
     );
   workerRefused = true;
   return null;
