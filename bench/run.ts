@@ -21,6 +21,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
+import { proofOfWorkStartDelays, protectedLookups, protectionReport } from './protection.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
 const COMPARE_DIR = process.env['BENCH_COMPARE'] ? resolvePath(process.env['BENCH_COMPARE']) : null;
@@ -511,6 +512,7 @@ try {
   const apiResult = await apiThroughput();
   console.log('the API on PostgreSQL, one process and four…');
   const postgres = await postgresThroughput();
+  const protection = { lookups: await protectedLookups(), delays: await proofOfWorkStartDelays() };
 
   const results = {
     date: new Date().toISOString(),
@@ -526,6 +528,7 @@ try {
     memory,
     api: apiResult,
     postgres,
+    protection,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);
@@ -564,6 +567,10 @@ function report(r: {
   memory: Awaited<ReturnType<typeof memoryCycles>>;
   api: Awaited<ReturnType<typeof apiThroughput>>;
   postgres: Awaited<ReturnType<typeof postgresThroughput>>;
+  protection: {
+    lookups: Awaited<ReturnType<typeof protectedLookups>>;
+    delays: Awaited<ReturnType<typeof proofOfWorkStartDelays>>;
+  };
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const bytes = (n: number) => n.toLocaleString('en-US');
@@ -672,6 +679,8 @@ function report(r: {
     `| 500 concurrent session starts on a link with 50 uses: granted | ${r.api.granted} |`,
     '',
     ...postgresReport(r.postgres),
+    '',
+    ...protectionReport(r.protection.lookups, r.protection.delays),
   ];
   return lines.join('\n');
 }

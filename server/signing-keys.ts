@@ -22,8 +22,24 @@ export interface SigningKeySeal {
   open(sealed: string, linkId: string): string | null;
 }
 
+/** Opened keys kept in memory, by sealed text and link: a lookup of a signed link opens none (measured: a third of its time). */
+const OPENED_KEPT = 1_000;
+
 export function signingKeySeal(secret: string | Uint8Array): SigningKeySeal {
   const key = deriveKey(secret, 'seal signing keys');
+  const opened = new Map<string, string | null>();
+  const open = (sealed: string, linkId: string): string | null => {
+    const [version, iv, body] = sealed.split('.');
+    if (version !== 'v1' || !iv || !body) return null;
+    try {
+      const bytes = Buffer.from(body, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(linkId));
+      decipher.setAuthTag(bytes.subarray(-16));
+      return Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]).toString('utf8');
+    } catch {
+      return null;
+    }
+  };
   return {
     seal(signingKey, linkId) {
       const iv = randomBytes(12);
@@ -32,16 +48,12 @@ export function signingKeySeal(secret: string | Uint8Array): SigningKeySeal {
       return `v1.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
     },
     open(sealed, linkId) {
-      const [version, iv, body] = sealed.split('.');
-      if (version !== 'v1' || !iv || !body) return null;
-      try {
-        const bytes = Buffer.from(body, 'base64url');
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(linkId));
-        decipher.setAuthTag(bytes.subarray(-16));
-        return Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]).toString('utf8');
-      } catch {
-        return null;
-      }
+      const kept = `${linkId} ${sealed}`;
+      if (opened.has(kept)) return opened.get(kept)!;
+      if (opened.size >= OPENED_KEPT) opened.clear();
+      const value = open(sealed, linkId);
+      opened.set(kept, value);
+      return value;
     },
   };
 }
