@@ -6,6 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../../scripts/api-process.ts';
 import { afterEach, describe, it } from 'node:test';
 import { signEmbedToken } from '../../src/helpers.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
@@ -223,6 +228,38 @@ describe('signed embeds', () => {
       /ttlSeconds must be a whole number from 1 to 900/,
     );
     await assert.rejects(signEmbedToken('', { token: 'sh_2kL9pQxYzR4vN8mBwHfJc', origin: PAGE }), /key must be/);
+  });
+});
+
+describe('the README', () => {
+  it('signs with its signEmbedToken snippet tokens the API takes (and one token starts one session)', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const snippet = /<!-- sign-snippet:start -->\s*```js\n([\s\S]*?)```\s*<!-- sign-snippet:end -->/.exec(readme)?.[1];
+    assert.ok(snippet, 'the snippet is in the README');
+    const file = join(await mkdtemp(join(tmpdir(), 'sign-snippet-')), 'sign.mjs');
+    // The package's name is its helpers entry: here, its source.
+    await writeFile(file, snippet.replace("'share-link-embed/helpers'", JSON.stringify(join(ROOT, 'src/helpers.ts'))));
+    const { embedTokenFor } = (await import(pathToFileURL(file).href)) as {
+      embedTokenFor: (origin: string) => Promise<string>;
+    };
+    const target = await api({ serverTime: () => Date.now() });
+    const token = 'sh_2kL9pQxYzR4vN8mBwHfJc';
+    const { id } = target.store.linkByToken(token)!;
+    await fetch(`${target.base}/v1/share-links/${id}`, {
+      method: 'PATCH',
+      headers: jsonHeaders,
+      body: JSON.stringify({ requireSignedEmbed: true }),
+    });
+    process.env['SHARE_LINK_SIGNING_KEY'] = await signingKey(target, id);
+    try {
+      const embedToken = await embedTokenFor(PAGE);
+      assert.equal((await lookup(target, token, embedToken)).status, 200);
+      assert.equal((await start(target, token, { embedToken })).status, 201);
+      assert.equal((await start(target, token, { embedToken })).json()['error'], 'signature-invalid');
+      assert.equal((await lookup(target, token, await embedTokenFor('https://elsewhere.example'))).status, 403);
+    } finally {
+      delete process.env['SHARE_LINK_SIGNING_KEY'];
+    }
   });
 });
 
