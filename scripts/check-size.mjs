@@ -18,10 +18,16 @@ import { gzipSync } from 'node:zlib';
 
 export const TARGET = 12 * 1024;
 
-/** Critical path budgets, by entry file. */
+/**
+ * Critical path budgets, by entry file. The protections (docs/security.md) added 312 B and 309 B:
+ * the `embed-token` attribute and its query parameter, three error reasons, the challenge field, and
+ * the start button's intent that loads the lazy challenge chunk and sends its proof with the start
+ * (the solver and its worker are that chunk). Not yet paid back by a saving elsewhere: the issue
+ * asks that they be.
+ */
 export const CRITICAL_PATH_BUDGETS = {
-  'share-link-embed.js': 15_190,
-  'share-link-embed.iife.js': 15_170,
+  'share-link-embed.js': 15_510,
+  'share-link-embed.iife.js': 15_490,
 };
 /**
  * Lazy chunk budgets: the first pattern that matches the file name wins. A chunk that needs more
@@ -34,8 +40,10 @@ export const CHUNK_BUDGETS = [
   // The orb's behaviour, renderer and stylesheet, loaded once a link says ORB_EMBED.
   [/^share-link-embed-orb-/, 2_100],
   // Each language of src/i18n/languages.ts but English, named by its code: all of a language's
-  // words, its error messages and its conversation's included (780–930 B).
-  [/^share-link-embed-[a-z]{2,3}-[\w-]{8}\.js$/, 950],
+  // words, its error messages and its conversation's included (860–1,000 B).
+  [/^share-link-embed-[a-z]{2,3}-[\w-]{8}\.js$/, 1_050],
+  // Proofs of work: the solver (SHA-256 included) and its blob: worker, loaded on intent for links that ask for one.
+  [/^share-link-embed-challenge-/, 2_100],
   // Engine adapters bundle their vendor's SDK; they load only after start, for that engine's personas.
   [/^share-link-embed-anam-/, 28_500], // @anam-ai/js-sdk 4.27
   [/^share-link-embed-elevenlabs-/, 156_000], // @elevenlabs/client 1.25 with LiveKit's WebRTC client
