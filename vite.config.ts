@@ -6,6 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { transform } from 'esbuild';
 import { build as viteBuild, defineConfig, type Plugin, type Rolldown } from 'vite';
 import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
@@ -13,6 +14,7 @@ import { engineConfigFromEnv } from './server/engines.ts';
 import { attachScriptedEngine } from './server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
+import { writeDeliveryFiles } from './server/bundle-files.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
@@ -32,8 +34,10 @@ function referenceApi(): Plugin {
         engines: engineConfigFromEnv(),
       });
       const listener = getRequestListener(app.fetch);
-      // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
-      const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
+      // The API's paths: endpoints, media, share pages (/s/...), the bundles they load from this
+      // origin, versioned (/v/{version}/...) or not, and the build's integrity.json.
+      const apiPath =
+        /^\/(v1\/|media\/|s\/|v\/[\w.+-]+\/|integrity\.json(\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
@@ -88,7 +92,8 @@ function minifyStyles(): Plugin {
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 /** ES2022: native #private fields (no WeakMap helpers), and no `static {}` blocks in src/ (Safari 15 runs it). */
 const TARGET = 'es2022';
-const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map)?$/;
+/** A lazy chunk, its map, or a precompressed copy (see `deliveryFiles`). */
+const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map|\.br|\.gz)?$/;
 
 /**
  * The lazy chunks, beside the bundles in dist/, each `share-link-embed-<name>-<hash>.js`: the
@@ -192,10 +197,26 @@ async function buildGroup(outDir: string, group: Record<string, string>): Promis
   return built;
 }
 
+/**
+ * After the bundles and chunks are written: their Brotli and gzip copies beside them, and
+ * `dist/integrity.json` (their version and sha384 hashes) for versioned URLs and Subresource
+ * Integrity (docs/delivery.md; server/bundle-files.ts).
+ */
+function deliveryFiles(): Plugin {
+  const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+  return {
+    name: 'share-link-delivery-files',
+    apply: 'build',
+    async closeBundle() {
+      await writeDeliveryFiles(`${ROOT}dist`, version);
+    },
+  };
+}
+
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), lazyChunks()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks(), deliveryFiles()],
   build: {
     outDir: 'dist',
     target: TARGET,

@@ -91,7 +91,15 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', assetRoutes(options));
   app.route(
     '/v1/embed',
-    embedRoutes({ lookups, sessions, challenges: protections.challenges, limits, now, publicUrl }),
+    embedRoutes({
+      lookups,
+      sessions,
+      challenges: protections.challenges,
+      limits,
+      now,
+      publicUrl,
+      mediaRoot: options.staticRoot,
+    }),
   );
   app.route('/s', sharePageRoutes({ store, limits, now, publicUrl }));
   app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl, seal: protections.seal }));

@@ -2,7 +2,7 @@
  * Lookups (`GET /v1/embed/{token}`, docs/api.md): read the link and its persona, judge the link
  * for the page (server/judging.ts) and by its protections (a signed embed: server/protections.ts),
  * and report what was answered to the observers. Anything served under a lookup's rules (the
- * link's answer; its challenge; a poster, say, tomorrow) is judged by `judge`; `find` is the lookup.
+ * link's answer, its poster, its challenge) goes through `find`.
  */
 import { judgeLink, type JudgingContext, type Refusal } from './judging.ts';
 import type { LinkObserver } from './observers.ts';
@@ -19,6 +19,12 @@ export interface LookupRequest {
   now: number;
   /** The `embedToken` query parameter, `null` when absent. */
   embedToken: string | null;
+  /**
+   * `poster`: the poster of the link (docs/delivery.md), which the element requests beside the
+   * link itself; `challenge`: a proof of work to solve before a start (docs/security.md). Judged
+   * alike but not reported, so that a page view counts once.
+   */
+  purpose?: 'link' | 'poster' | 'challenge';
 }
 
 interface Refused {
@@ -33,10 +39,7 @@ export type LookupOutcome =
   { found: true; link: StoredShareLink; persona: StoredPersona } | ({ found: false } & Refused);
 
 export interface LookupService {
-  /** The lookup: judged, and reported to the observers. */
   find(request: LookupRequest): Promise<LookupOutcome>;
-  /** Judged as a lookup is, without reporting it: for what is served under a lookup's rules. */
-  judge(request: LookupRequest): Promise<LookupOutcome>;
 }
 
 export function createLookupService({
@@ -61,9 +64,9 @@ export function createLookupService({
     return { found: true, link, persona };
   };
   return {
-    judge,
     async find(request) {
       const outcome = await judge(request);
+      if ((request.purpose ?? 'link') !== 'link') return outcome;
       const seen = { token: request.token, origin: request.origin, at: request.now };
       if (outcome.found) notify({ ...seen, type: 'lookup-served', link: outcome.link });
       else

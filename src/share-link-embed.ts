@@ -252,12 +252,14 @@ export class ShareLinkEmbed extends LitElement {
     // language; an error or a change of lang does not): meanwhile only the textless loading box.
     if (!messages)
       return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
+    const variant = this.variant;
     const presentation: Presentation = {
       messages,
       ...this.#media.presentation,
       conversation: this.#conversation?.render(),
+      // An orb's poster endpoint answers no image (it shows none until opened): its panel shows the avatar's.
+      poster: variant === 'player' ? this.#loading.poster : undefined,
     };
-    const variant = this.variant;
     if (variant === 'orb')
       return (
         this.#loading.orb?.render({ html, nothing }, this.#view, presentation, this.#actions, () =>
@@ -276,14 +278,19 @@ export class ShareLinkEmbed extends LitElement {
     const variant = this.variant;
     if (variant) this.setAttribute('variant', variant);
     else this.removeAttribute('variant');
-    if (changed.has('open') && changed.get('open') !== undefined) this.#emit('share-link-toggle', { open: this.open });
+    if (changed.has('open') && changed.get('open') !== undefined) {
+      this.#emit('share-link-toggle', { open: this.open });
+      // An orb opening is intent to start.
+      if (this.open) this.#actions.intent();
+    }
     this.#loading.orb?.moveFocus();
   }
 
   readonly #actions: Actions = {
     start: () => void this.start(),
-    // Pointer or focus on start: what a start needs (a proof of work) begins now.
+    // What a start needs begins now: the warm-up, and a proof of work if the link asks for one.
     intent: () => {
+      this.#loading.warm();
       const view = this.#view;
       if (view.state === 'ready') this.#loading.prepare(this.#target(), view.shareLink);
     },

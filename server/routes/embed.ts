@@ -3,6 +3,7 @@
  * page, without credentials. The policy decides who gets a link; CORS echoes the page's origin,
  * on errors too, so that the widget can read why it was refused.
  */
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import { isValidToken } from '../../src/schema.ts';
@@ -12,7 +13,9 @@ import type { LookupService } from '../lookups.ts';
 import type { AbuseLimits } from '../middleware/abuse-limits.ts';
 import { corsUpFront } from '../middleware/headers.ts';
 import { apiBase, pageOrigin } from '../origins.ts';
-import { publicPersona, publicShareLink } from '../public-shape.ts';
+import { absoluteMediaUrl, publicPersona, publicShareLink } from '../public-shape.ts';
+import type { StoredPersona } from '../schemas.ts';
+import { variantOf } from '../../src/render/view.ts';
 import type { SessionService } from '../sessions.ts';
 import { judgingContextOf } from '../share-page.ts';
 
@@ -23,12 +26,20 @@ export interface EmbedRoutesOptions {
   limits: AbuseLimits;
   now: () => number;
   publicUrl: string | undefined;
+  /** The folder whose `media/` the API serves (AppOptions.staticRoot): a poster stored there is answered directly. */
+  mediaRoot?: string | undefined;
 }
 
 /** `sh_` then 8 to 64 letters or digits, else `400 invalid-token` (the widget's own reason). */
 const validToken = validator('param', (params: Record<string, string>, c) =>
   isValidToken(params['token']) ? { token: params['token'] } : problem(c, 'invalid-token'),
 );
+
+/** A poster may be kept in a browser's cache (never a shared one) this long; the element shows it only for a link it may show. */
+const POSTER_CACHE = 'private, max-age=300';
+
+/** A media path of this server that names a file under `media/`, never a way out of it. */
+const LOCAL_MEDIA = /^\/media\/(?!.*(?:^|\/)\.\.?(?:\/|$))[\w\-./]+$/;
 
 /** What every request for a link says about the page: its origin, how it is judged, its embed token. */
 const seenFrom = (c: Context) => ({
@@ -40,7 +51,19 @@ const seenFrom = (c: Context) => ({
 /** The header a start carries a solved proof of work in (docs/security.md). */
 export const CHALLENGE_HEADER = 'X-Share-Link-Challenge';
 
-export function embedRoutes({ lookups, sessions, challenges, limits, now, publicUrl }: EmbedRoutesOptions): Hono {
+/** A refusal, with the exact cause where the lookup or the start names one (the protections'). */
+const refusedWith = (c: Context, outcome: { reason: Parameters<typeof problem>[1]; message?: string | undefined }) =>
+  problem(c, outcome.reason, { ...(outcome.message && { message: outcome.message }) });
+
+export function embedRoutes({
+  lookups,
+  sessions,
+  challenges,
+  limits,
+  now,
+  publicUrl,
+  mediaRoot,
+}: EmbedRoutesOptions): Hono {
   const embed = new Hono();
   // Never with credentials: the API has none to offer a page.
   embed.use(
@@ -57,13 +80,40 @@ export function embedRoutes({ lookups, sessions, challenges, limits, now, public
     const time = now();
     const { token } = c.req.valid('param');
     const found = await lookups.find({ token, ...seenFrom(c), now: time });
-    if (!found.found) return problem(c, found.reason, { ...(found.message && { message: found.message }) });
+    if (!found.found) return refusedWith(c, found);
     return c.json({
       shareLink: publicShareLink(found.link),
       persona: publicPersona(found.persona, apiBase(c, publicUrl)),
       serverTime: new Date(time).toISOString(),
     });
   });
+
+  /**
+   * The link's poster (docs/delivery.md), judged as a lookup for the same page, so that it can be
+   * requested beside the link: the image itself when it is this server's media, else a redirect to
+   * it. `204` when the page would not show it as a player's poster (an orb shows none until it
+   * opens; a `LINK` link is a player only on its share page), `404 not-found` without an image.
+   */
+  embed.get('/:token/poster', limits.lookups, validToken, async (c) => {
+    const { token } = c.req.valid('param');
+    const seen = seenFrom(c);
+    const found = await lookups.find({ token, ...seen, now: now(), purpose: 'poster' });
+    if (!found.found) return refusedWith(c, found);
+    if (variantOf(publicShareLink(found.link), seen.context === 'share-page') !== 'player') return c.body(null, 204);
+    return poster(c, found.persona);
+  });
+
+  const poster = async (c: Context, persona: StoredPersona): Promise<Response> => {
+    const stored = persona.avatar.imageUrl;
+    const url = absoluteMediaUrl(stored, apiBase(c, publicUrl));
+    if (stored === null || url === null) return problem(c, 'no-poster');
+    c.header('Cache-Control', POSTER_CACHE);
+    if (mediaRoot && LOCAL_MEDIA.test(stored)) {
+      const served = await serveStatic({ root: mediaRoot, path: stored })(c, async () => undefined);
+      if (served) return served;
+    }
+    return c.redirect(url, 302);
+  };
 
   // The token passes its pattern before the per-link limiter counts it: junk never becomes a counter.
   embed.post('/:token/sessions', limits.lookups, validToken, limits.sessionStarts, async (c) => {
@@ -77,16 +127,17 @@ export function embedRoutes({ lookups, sessions, challenges, limits, now, public
     if (started.granted) return c.json(started.answer, 201);
     // The link's velocity cap: a 429 for every client, with the wait until its minute has room.
     if (started.reason === 'rate-limited') return rateLimited(c, started.retryAfterSeconds ?? 60);
-    return problem(c, started.reason, { ...(started.message && { message: started.message }) });
+    return refusedWith(c, started);
   });
 
   // A proof of work to solve before a start (ALTCHA's challenge JSON), under a lookup's rules.
   embed.get('/:token/challenge', limits.lookups, validToken, async (c) => {
     const time = now();
-    const judged = await lookups.judge({ token: c.req.valid('param').token, ...seenFrom(c), now: time });
-    if (!judged.found) return problem(c, judged.reason, { ...(judged.message && { message: judged.message }) });
-    if (judged.link.challenge !== 'proof-of-work') return problem(c, 'no-challenge');
-    return c.json(await challenges.issue(judged.link.id, time));
+    const token = c.req.valid('param').token;
+    const found = await lookups.find({ token, ...seenFrom(c), now: time, purpose: 'challenge' });
+    if (!found.found) return refusedWith(c, found);
+    if (found.link.challenge !== 'proof-of-work') return problem(c, 'no-challenge');
+    return c.json(await challenges.issue(found.link.id, time));
   });
 
   return embed;

@@ -4,8 +4,10 @@
  * one before it, so an answer that arrives late has no one left to tell: only the current request
  * reaches the host, through `found` and `failed`.
  *
- * Beside the lookup, in parallel: the visitor's words (their language's chunk); once the link says
- * `ORB_EMBED`, the orb's chunk. After a `429 rate-limited`, one automatic load once the API's
+ * Beside the lookup, in parallel: the visitor's words (their language's chunk), the link's poster
+ * (docs/delivery.md: in the browser's cache when the player shows it, never shown before the link
+ * is judged); once the link says `ORB_EMBED`, the orb's chunk. On the visitor's intent to start,
+ * `warm` begins what a start needs. After a `429 rate-limited`, one automatic load once the API's
  * `Retry-After` has passed (retry-after.ts). Offline, then online: loaded again. Removed from the
  * page mid-request: aborted, and loaded again if put back (docs/element.md).
  *
@@ -13,7 +15,8 @@
  * (`prepare`), by the lazy challenge chunk, so that the start finds it ready (docs/security.md).
  */
 import type { ReactiveController } from 'lit';
-import { fetchChallenge, resolve, startSession, type ResolvedLink } from '../api.js';
+import { endpoint, fetchChallenge, resolve, startSession, type ResolvedLink } from '../api.js';
+import { loadConversation } from '../conversation/load.js';
 import { explainRateLimit } from '../diagnostics.js';
 import type { Prover } from '../challenge/prove.js';
 import { ShareLinkError, type ErrorReason } from '../errors.js';
@@ -51,6 +54,8 @@ const keyOf = ({ token, apiBase }: Target) => `${token} ${apiBase}`;
 export class LoadingController implements ReactiveController {
   /** The host's orb, once an `ORB_EMBED` link has brought its chunk. */
   declare orb: OrbController | undefined;
+  /** The URL of the poster requested beside the link (an URL of the API). */
+  declare poster: string | undefined;
   #loaded: Target | null = null;
   #current: AbortController | null = null;
   /** The challenge chunk's keeper of proofs of work, once a link asked for one. */
@@ -99,6 +104,7 @@ export class LoadingController implements ReactiveController {
       });
       return;
     }
+    this.#requestPoster(target);
     const lookup = resolve(target.token, { ...target, signal }).then((link) =>
       link.shareLink.type === 'ORB_EMBED' && !this.orb ? this.#loadOrb().then(() => link) : link,
     );
@@ -134,6 +140,28 @@ export class LoadingController implements ReactiveController {
     return this.#prover.then((prover) =>
       prover.proof((signal) => fetchChallenge(target.token, { ...target, signal }), take),
     );
+  }
+
+  /**
+   * The visitor shows intent to start (docs/delivery.md, "Warm-up"): the one place where what a
+   * start needs begins early, without a session or the microphone. Now: the conversation's chunk,
+   * which then warms the connection to the API and the adapters it can fetch on a guess.
+   */
+  warm(): void {
+    loadConversation().then((module) => module.warm(this.poster!), noop);
+  }
+
+  /** The poster, beside the link; at high priority when the element is in the first viewport. */
+  #requestPoster(target: Target): void {
+    const image = new Image();
+    if (this.#host.getBoundingClientRect().top < innerHeight) image.fetchPriority = 'high';
+    // An <img> sends no Origin: its Referer's origin stands for the page, whatever its referrer policy.
+    image.referrerPolicy = 'strict-origin';
+    try {
+      image.src = this.poster = endpoint(target.apiBase, target.token, '/poster', target.embedToken);
+    } catch {
+      // An api-base that is no URL: the lookup says so.
+    }
   }
 
   /** Aborts what is in flight, and returns the signal of what comes next. */
@@ -194,3 +222,5 @@ export class LoadingController implements ReactiveController {
     if (this.#host.state === 'loading') this.#loaded = null;
   }
 }
+
+const noop = () => undefined;
