@@ -47,8 +47,10 @@ describe('signed embeds', () => {
     const granted = await starting;
     expect(granted.type).to.equal('share-link-start');
     const seen = await seenSince(since);
-    expect(seen.map(({ method, path }) => `${method} ${path.replace(link.token, '{token}')}`)).to.deep.equal([
+    // The poster is requested beside the link (docs/delivery.md), under the same rules: with the token too.
+    expect(seen.map(({ method, path }) => `${method} ${path.replace(link.token, '{token}')}`).sort()).to.deep.equal([
       'GET /v1/embed/{token}',
+      'GET /v1/embed/{token}/poster',
       'POST /v1/embed/{token}/sessions',
     ]);
     for (const request of seen) expect(request.query).to.equal(`?embedToken=${embedToken}`);
