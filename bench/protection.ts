@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright-core';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../scripts/browsers.mjs';
 import { API_KEY, LOAD_TEST_ARGS, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { signEmbedToken } from '../src/helpers.ts';
 
@@ -92,8 +92,7 @@ export interface StartDelays {
 
 /** Click → `share-link-start` at 4× CPU: a plain link, proof of work from intent, proof of work from the click. */
 export async function proofOfWorkStartDelays(runs = Number(process.env['BENCH_POW_RUNS'] ?? 12)): Promise<StartDelays> {
-  const executablePath = findChrome();
-  if (!executablePath) throw new Error(INSTALL_HINT);
+  const executablePath = requireTool('chromium');
   const api = await startApi({ data: await copyOfDemoData(), limits: false, extra: LOAD_TEST_ARGS });
   const pages = createServer((req, res) => {
     const token = new URL(req.url ?? '/', 'http://host').searchParams.get('token');
