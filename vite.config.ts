@@ -117,7 +117,7 @@ const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map|\.br|\.gz)?$/;
 /**
  * The lazy chunks, beside the bundles in dist/, each `share-link-embed-<name>-<hash>.js`: the
  * conversation's controller (and one chunk per engine's adapter, each with its SDK, and what they
- * share), the orb, and one per language of the registry (src/i18n/languages.ts), named by its code;
+ * share), the proof-of-work solver (`challenge`), the orb, and one per language of the registry (src/i18n/languages.ts), named by its code;
  * English is built in, but for its error messages (`errors`). They are built first, as ES modules
  * of their own that import nothing from the bundles, because the classic (IIFE) bundle can neither
  * split nor export. Both bundles then load them by absolute URL, resolved against their own URL:
@@ -127,6 +127,8 @@ const LAZY_GROUPS: Record<string, string>[] = [
   // Built apart from the others, so that no module they share becomes a chunk of its own: an orb
   // or a language is then one file, never two.
   { conversation: 'src/conversation/controller.ts' },
+  // Proofs of work (docs/security.md): the solver and its worker, for links that ask for one.
+  { challenge: 'src/challenge/prove.ts' },
   {
     ...Object.fromEntries(
       Object.keys(LANGUAGES).map((code) =>

@@ -22,6 +22,7 @@ import { CHROME_ARGS, requireTool } from '../scripts/browsers.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { operatorsOverhead, overheadReport } from './operators.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
+import { proofOfWorkStartDelays, protectedLookups, protectionReport } from './protection.ts';
 import { deliveryReport, lighthouseFigures, startFigures, updateReadme } from './delivery.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
@@ -516,6 +517,7 @@ try {
   const postgres = await postgresThroughput();
   console.log("the operator's side: analytics and request logs on and off, on both stores…");
   const operators = await operatorsOverhead();
+  const protection = { lookups: await protectedLookups(), delays: await proofOfWorkStartDelays() };
   console.log(`the host page: Lighthouse (${DELIVERY_RUNS} runs per page), start → first caption…`);
   const delivery = {
     pages: await lighthouseFigures(api, DELIVERY_RUNS),
@@ -537,6 +539,7 @@ try {
     api: apiResult,
     postgres,
     operators,
+    protection,
     delivery,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -578,6 +581,10 @@ function report(r: {
   api: Awaited<ReturnType<typeof apiThroughput>>;
   postgres: Awaited<ReturnType<typeof postgresThroughput>>;
   operators: Awaited<ReturnType<typeof operatorsOverhead>>;
+  protection: {
+    lookups: Awaited<ReturnType<typeof protectedLookups>>;
+    delays: Awaited<ReturnType<typeof proofOfWorkStartDelays>>;
+  };
   delivery: { pages: Awaited<ReturnType<typeof lighthouseFigures>>; starts: Awaited<ReturnType<typeof startFigures>> };
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -688,6 +695,8 @@ function report(r: {
     '',
     ...postgresReport(r.postgres),
     ...overheadReport(r.operators),
+    '',
+    ...protectionReport(r.protection.lookups, r.protection.delays),
     '',
     ...deliveryReport(r.delivery.pages, r.delivery.starts),
   ];

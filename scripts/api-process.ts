@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEMO_DATA = join(ROOT, 'server/fixtures/demo.json');
-export const API_KEY = 'test-key';
+export const API_KEY = 'test-management-key';
+/** The session secret of every API process these scripts start on PostgreSQL, where one is required. */
+export const SESSION_SECRET = 'a-session-secret-shared-by-test-processes';
 
 /**
  * Extra arguments for every API process that tests or the benchmark put under load (hundreds of
@@ -68,7 +70,8 @@ export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
   const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'pipe', 'pipe'],
-    env: { ...process.env, ...args.env },
+    // Processes on one database share a session secret (the CLI requires one there).
+    env: { ...process.env, ...(args.databaseUrl && { SHARE_LINK_SESSION_SECRET: SESSION_SECRET }), ...args.env },
   });
   let piped = '';
   child.stdout?.on('data', (chunk) => (piped += chunk));

@@ -21,6 +21,7 @@ import { NO_ENGINE_KEYS, type EngineConfig } from './engines.ts';
 import { answerError, noEndpoint } from './errors.ts';
 import { createAbuseLimiter, type AbuseLimiter } from './limits.ts';
 import { createLookupService } from './lookups.ts';
+import { createProtections } from './protections.ts';
 import { abuseLimits } from './middleware/abuse-limits.ts';
 import { baseHeaders } from './middleware/headers.ts';
 import { managementAuth } from './middleware/management-auth.ts';
@@ -40,6 +41,7 @@ import { conversationPageRoutes } from './routes/conversation-pages.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { scriptedEngineRoute, type ScriptedEngineOptions } from './scripted-engine.ts';
 import { generateSessionSecret, sessionVerifier } from './session-token.ts';
+import { markRequestStart } from './request-time.ts';
 import { createSessionService } from './sessions.ts';
 import { attachSocketGate, type SocketGate, type SocketGateOptions } from './socket-gate.ts';
 import type { ShareLinkStore } from './store/index.ts';
@@ -89,6 +91,8 @@ export interface AppOptions {
   requestLogger?: Logger | undefined;
   /** Transcripts of conversations started longer ago are deleted (docs/conversations.md). Default 30. */
   transcriptRetentionDays?: number;
+  /** How hard proofs of work are (server/challenges.ts); other numbers than the documented one are for tests. */
+  challengeMaxNumber?: number;
 }
 
 /** What `serve` may be told besides the defaults (docs/api.md, "Sockets"). */
@@ -143,9 +147,17 @@ export function createApi(options: AppOptions): Api {
     now,
     onDecision: metrics?.limiterDecision,
   });
-  const lookups = createLookupService({ store, notify });
   const secret = options.sessionSecret ?? generateSessionSecret();
-  const sessions = createSessionService({ store, notify, secret, engines: options.engines ?? NO_ENGINE_KEYS });
+  const protections = createProtections(secret, options.challengeMaxNumber);
+  const lookups = createLookupService({ store, notify, protections });
+  const sessions = createSessionService({
+    store,
+    notify,
+    secret,
+    engines: options.engines ?? NO_ENGINE_KEYS,
+    velocityCap: limiter !== null,
+    protections,
+  });
   const conversations = createConversationService({
     store: store.conversations,
     bus: store.sharedBus?.() ?? localBus(),
@@ -156,6 +168,8 @@ export function createApi(options: AppOptions): Api {
   const auth = managementAuth(options.apiKey, limits);
 
   const app = new Hono();
+  // First: every wait of a request (abuse limits, the store) shares one deadline from here.
+  app.use('*', markRequestStart);
   if (metrics) app.use('*', metrics.requests);
   if (options.requestLogger) app.use('*', ...requestLog(options.requestLogger));
   app.use('*', baseHeaders);
@@ -163,9 +177,20 @@ export function createApi(options: AppOptions): Api {
   app.notFound(noEndpoint);
   app.route('/', healthRoutes({ store }));
   app.route('/', assetRoutes(options));
-  app.route('/v1/embed', embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRoot: options.staticRoot }));
+  app.route(
+    '/v1/embed',
+    embedRoutes({
+      lookups,
+      sessions,
+      challenges: protections.challenges,
+      limits,
+      now,
+      publicUrl,
+      mediaRoot: options.staticRoot,
+    }),
+  );
   app.route('/s', sharePageRoutes({ store, limits, now, publicUrl }));
-  app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl }));
+  app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl, seal: protections.seal }));
   app.route('/v1/personas', personaRoutes({ store, auth }));
   app.route('/v1/analytics', analyticsRoutes({ store, auth, now, analytics }));
   app.route('/v1/webhooks', webhookRoutes({ store, auth, url: webhooks?.url ?? null }));

@@ -106,34 +106,51 @@ function warnAboutMissingKeys(store: ShareLinkStore, engines: EngineConfig): voi
   }
 }
 
-/** The management key, the session secret and the public URL; generated ones are said so. */
-async function readSecrets(options: CommandLine) {
+/**
+ * The management key, the session secret and the public URL; generated ones are said so. On
+ * PostgreSQL the session secret is required: processes that share a database verify each other's
+ * tokens (and the challenges and signing keys derived from it).
+ */
+async function readSecrets(options: CommandLine, store: OpenStoreOptions) {
   const given = await readManagementKey({
     flag: options['api-key'],
     file: options['api-key-file'],
     env: process.env['SHARE_LINK_API_KEY'],
   });
-  if (given.warning) console.error(`share-link-api: ${given.warning}`);
-  const apiKey = given.key ?? randomBytes(18).toString('base64url');
-  if (!given.key)
-    console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
-  const secret = readSessionSecret(options['session-secret'], process.env['SHARE_LINK_SESSION_SECRET']);
-  if (secret.warning) console.error(`share-link-api: ${secret.warning}`);
-  if (!secret.secret)
-    console.log(
-      'session tokens are signed with a generated secret: processes that share a database, and services that verify tokens, need one secret (SHARE_LINK_SESSION_SECRET)',
-    );
+  const secret = readSessionSecret(options['session-secret'], process.env['SHARE_LINK_SESSION_SECRET'], {
+    required: store.databaseUrl ? 'PostgreSQL (--database-url), whose processes must share one,' : null,
+  });
   const publicUrl = options['public-url'] === undefined ? undefined : parsePublicUrl(options['public-url']);
-  return { apiKey, sessionSecret: secret.secret ?? generateSessionSecret(), publicUrl };
+  const apiKey = given ?? randomBytes(18).toString('base64url');
+  return {
+    apiKey,
+    sessionSecret: secret ?? generateSessionSecret(),
+    publicUrl,
+    generated: { key: !given, secret: !secret },
+  };
+}
+
+/** Once the start can no longer fail for a value given: what was generated, said. */
+function announceGenerated({ apiKey, generated }: Awaited<ReturnType<typeof readSecrets>>): void {
+  if (generated.key)
+    console.log(`management API key (generated; set SHARE_LINK_API_KEY or --api-key-file to choose one): ${apiKey}`);
+  if (generated.secret)
+    console.log(
+      'session tokens are signed with a generated secret: services that verify tokens need the one secret (SHARE_LINK_SESSION_SECRET)',
+    );
 }
 
 async function main() {
   const options = parseCommandLine();
-  const store = await orFail(() => openStore(storeOptions(options)), StoreStartError);
+  const stored = storeOptions(options);
+  // Secrets first: a wrong one stops the start before any connection is made.
+  const secrets = await orFail(() => readSecrets(options, stored), ConfigError);
+  const { apiKey, sessionSecret, publicUrl } = secrets;
+  const store = await orFail(() => openStore(stored), StoreStartError);
   // Vendor keys are read once, here, and only ever sent upstream (see server/engines.ts).
   const engines = await orFail(() => engineConfigFromEnv(process.env), EngineConfigError);
+  announceGenerated(secrets);
   warnAboutMissingKeys(store, engines);
-  const { apiKey, sessionSecret, publicUrl } = await orFail(() => readSecrets(options), ConfigError);
   if (options['no-limits']) console.log('abuse limits are off (--no-limits): for benchmarks and load tests only');
   const operators = await orFail(() => operatorsSide(store, options), ConfigError);
 

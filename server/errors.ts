@@ -29,6 +29,11 @@ const PROBLEMS = {
   'usage-limit-reached': { status: 403, message: 'This share link has reached its usage limit.' },
   expired: { status: 410, message: 'This share link has expired.' },
   'rate-limited': { status: 429, message: 'Too many requests from this address; try again later.' },
+  // The link's protections (docs/security.md); the answer's message names the exact cause and what to do.
+  'signature-required': { status: 403, message: 'This share link requires a signed embed token.' },
+  'signature-invalid': { status: 403, message: 'The embed token is not valid for this link and page.' },
+  'challenge-failed': { status: 403, message: 'A solved challenge is required to start.' },
+  'no-challenge': { status: 404, error: 'not-found', message: 'This share link asks for no challenge.' },
   // The server's side.
   server: { status: 500, message: SERVER_FAILED },
   'store-unavailable': { status: 503, error: 'server', message: SERVER_FAILED },

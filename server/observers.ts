@@ -7,10 +7,14 @@
 import type { EngineKind } from '../src/engine-schema.ts';
 import type { PublicConversation, Turn } from './conversation-schemas.ts';
 import type { Refusal } from './judging.ts';
+import type { ProtectionRefusal } from './protections.ts';
 import type { StoredShareLink } from './schemas.ts';
 
-/** Why a lookup or a start was refused: the link's rules, an unknown token, the client's rate limit, a failed mint. */
-export type RefusalReason = Refusal | 'not-found' | 'rate-limited' | 'engine-failed';
+/**
+ * Why a lookup or a start was refused: the link's rules, an unknown token, its protections (a
+ * signed embed, a proof of work), a rate limit (the client's, or the link's velocity cap), a failed mint.
+ */
+export type RefusalReason = Refusal | ProtectionRefusal | 'not-found' | 'rate-limited' | 'engine-failed';
 
 export interface Seen {
   token: string;

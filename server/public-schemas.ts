@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { ENGINE_FIELDS, type EngineFieldKind, type EngineKind, type SessionEngine } from '../src/engine-schema.ts';
 import {
+  CHALLENGES,
   ENGINE_URL_SCHEMES,
   LIMITS,
   LINK_TYPES,
@@ -68,6 +69,8 @@ export const ShareLinkSchema = v.object(
     createdAt: IsoDate,
     personaId: Id,
     personaName: Name,
+    // Absent from APIs older than proofs of work, or a kind the widget does not know: none to it.
+    challenge: v.fallback(v.picklist(CHALLENGES), 'none'),
   }),
 );
 

@@ -24,6 +24,7 @@ export function publicShareLink(link: StoredShareLink): ShareLink {
     createdAt: link.createdAt,
     personaId: link.personaId,
     personaName: link.personaName,
+    challenge: link.challenge,
   };
 }
 

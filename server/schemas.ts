@@ -5,10 +5,35 @@
 import * as v from 'valibot';
 import { parse as parseDomain } from 'tldts';
 import { parseAllowlistEntry } from '../src/policy.ts';
+import { CHALLENGES } from '../src/schema.ts';
 import { StoredConversationSchema, StoredShareSchema } from './conversation-schemas.ts';
 import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema, isUuid } from './public-schemas.ts';
 
 export { isUuid };
+
+/** A lone surrogate: UTF-16 that is not text (JSON's `"\\ud800"` makes one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text both stores keep as it is: PostgreSQL refuses U+0000 (in text and in JSON), and would store a
+ * lone surrogate as U+FFFD. So neither is accepted anywhere a store would keep or compare it, on
+ * either store: they answer alike, `400` (or a data file refused at start), never `503`.
+ */
+export const isStorableText = (text: string): boolean => !text.includes('\0') && !LONE_SURROGATE.test(text);
+
+/** The path of the first string or key in `value` (parsed JSON) that is not storable text; `null` when all are. */
+export function unstorablePath(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return isStorableText(value) ? null : path;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (!isStorableText(key)) return [...path, JSON.stringify(key).slice(0, 40)];
+    const found = unstorablePath(inner, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+const UNSTORABLE = 'holds U+0000 or a lone surrogate, which the stores cannot keep';
 
 /** True for `com`, `co.uk`, `github.io`: a wildcard over one would admit strangers' sites. */
 export function isPublicSuffix(domain: string): boolean {
@@ -42,9 +67,24 @@ const AllowedOrigins = v.pipe(
 
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
+/** `startsPerMinute`: sessions granted per minute on a link, for every client together (docs/security.md). */
+export const StartsPerMinute = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)));
+
+/** A signing key as stored: sealed (server/signing-keys.ts), never the key itself. */
+export const SealedKey = v.pipe(v.string(), v.regex(/^v1\.[\w-]{16}\.[\w-]{40,200}$/, 'must be a sealed signing key'));
+
+/** The link fields of the protections (docs/security.md): the defaults are those of a link made before them. */
+const PROTECTION_FIELDS = {
+  startsPerMinute: v.optional(StartsPerMinute, 60),
+  requireSignedEmbed: v.optional(v.boolean(), false),
+  /** Private: never in a public or a management answer (`hasSigningKey` says whether there is one). */
+  signingKey: v.optional(v.nullable(SealedKey), null),
+};
+
 /**
  * A stored share link: the seeds' full shape (the public fields plus `organizationId`), with strict
- * origins. Unknown fields are kept, not lost, and never leave through the public API.
+ * origins, and the protections' fields. Unknown fields are kept, not lost, and never leave through
+ * the public API.
  */
 export const StoredShareLinkSchema = v.looseObject({
   ...ShareLinkSchema.entries,
@@ -52,6 +92,9 @@ export const StoredShareLinkSchema = v.looseObject({
   allowedOrigins: AllowedOrigins,
   // Conversations: keep the transcripts of this link's conversations (docs/conversations.md). Never public.
   recordTranscripts: v.optional(v.boolean(), false),
+  // Strict where it is stored: an unknown kind is a mistake in the data file.
+  challenge: v.optional(v.picklist(CHALLENGES), 'none'),
+  ...PROTECTION_FIELDS,
 });
 
 /**
@@ -180,6 +223,9 @@ export const CreateShareLinkSchema = v.strictObject({
   enabled: v.optional(v.boolean(), true),
   isPrimary: v.optional(v.boolean(), false),
   recordTranscripts: v.optional(v.boolean(), false),
+  startsPerMinute: v.optional(StartsPerMinute, 60),
+  challenge: v.optional(v.picklist(CHALLENGES), 'none'),
+  requireSignedEmbed: v.optional(v.boolean(), false),
 });
 
 /** `PATCH /v1/share-links/{id}`: any writable field, plus `usageCount` so the playground can reset it. */
@@ -194,6 +240,9 @@ export const UpdateShareLinkSchema = v.strictObject({
   enabled: v.optional(v.boolean()),
   isPrimary: v.optional(v.boolean()),
   recordTranscripts: v.optional(v.boolean()),
+  startsPerMinute: v.optional(StartsPerMinute),
+  challenge: v.optional(v.picklist(CHALLENGES)),
+  requireSignedEmbed: v.optional(v.boolean()),
 });
 
 /** `PATCH /v1/personas/{id}`: only the engine, for the demo playground. `null` removes it. */
@@ -218,7 +267,7 @@ const QueryInt = (min: number, max: number, fallback: number) =>
 export const ListQuerySchema = v.strictObject({
   page: QueryInt(1, 1_000_000, 1),
   perPage: QueryInt(1, 100, 20),
-  search: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  search: v.optional(v.pipe(v.string(), v.maxLength(200), v.check(isStorableText, UNSTORABLE))),
   personaId: v.optional(Uuid),
 });
 

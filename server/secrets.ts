@@ -27,14 +27,10 @@ export const MANAGEMENT_KEY = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /**
  * The management key: `--api-key`, else `--api-key-file` (its first line), else `SHARE_LINK_API_KEY`;
- * `null` when none is given. An empty key, or one a Bearer token cannot carry, is refused; a short
- * one comes with a warning.
+ * `null` when none is given. An empty key, one a Bearer token cannot carry, or one under
+ * `MIN_KEY_LENGTH` characters (a short key is guessed, whatever the wrong-key limits) is refused.
  */
-export async function readManagementKey({
-  flag,
-  file,
-  env,
-}: KeySources): Promise<{ key: string | null; warning: string | null }> {
+export async function readManagementKey({ flag, file, env }: KeySources): Promise<string | null> {
   if (flag !== undefined && file !== undefined)
     throw new ConfigError('give the management key once: --api-key or --api-key-file, not both');
   let key: string | undefined;
@@ -55,7 +51,7 @@ export async function readManagementKey({
     key = env;
     source = 'SHARE_LINK_API_KEY';
   } else {
-    return { key: null, warning: null };
+    return null;
   }
   if (key.trim() === '')
     throw new ConfigError(
@@ -65,36 +61,44 @@ export async function readManagementKey({
     throw new ConfigError(
       `the management key from ${source} may hold only letters, digits and -._~+/ (then = padding), as a Bearer token does (e.g. openssl rand -base64 24)`,
     );
-  const warning =
-    key.length < MIN_KEY_LENGTH
-      ? `warning: the management key from ${source} has only ${key.length} characters; use ${MIN_KEY_LENGTH} or more (e.g. openssl rand -base64 24)`
-      : null;
-  return { key, warning };
+  if (key.length < MIN_KEY_LENGTH)
+    throw new ConfigError(
+      `the management key from ${source} has only ${key.length} characters; give one of ${MIN_KEY_LENGTH} or more (e.g. openssl rand -base64 24)`,
+    );
+  return key;
 }
 
-export const MIN_SECRET_LENGTH = 32;
+/** In bytes (UTF-8): the HMAC key's length. A shorter secret is recovered from one token by brute force. */
+export const MIN_SECRET_BYTES = 32;
 
-/** The session-token secret: `--session-secret`, else `SHARE_LINK_SESSION_SECRET`, else `null`. */
+const SECRET_HINT = `give one of ${MIN_SECRET_BYTES} bytes or more (e.g. openssl rand -base64 32)`;
+
+/**
+ * The session-token secret: `--session-secret`, else `SHARE_LINK_SESSION_SECRET`, else `null`. An
+ * empty one, or one under `MIN_SECRET_BYTES`, is refused. `required` (PostgreSQL: every process on
+ * the database must sign and verify with one secret) refuses none too.
+ */
 export function readSessionSecret(
   flag: string | undefined,
   env: string | undefined,
-): { secret: string | null; warning: string | null } {
+  { required }: { required: string | null } = { required: null },
+): string | null {
   const [secret, source] =
     flag !== undefined
       ? [flag, '--session-secret']
       : env !== undefined
         ? [env, 'SHARE_LINK_SESSION_SECRET']
         : [null, ''];
-  if (secret === null) return { secret: null, warning: null };
-  if (secret.trim() === '')
-    throw new ConfigError(
-      `the session secret from ${source} is empty; give one of ${MIN_SECRET_LENGTH} characters or more`,
-    );
-  const warning =
-    secret.length < MIN_SECRET_LENGTH
-      ? `warning: the session secret from ${source} has only ${secret.length} characters; use ${MIN_SECRET_LENGTH} or more`
-      : null;
-  return { secret, warning };
+  if (secret === null) {
+    if (required)
+      throw new ConfigError(`${required} needs a session secret: set SHARE_LINK_SESSION_SECRET; ${SECRET_HINT}`);
+    return null;
+  }
+  if (secret.trim() === '') throw new ConfigError(`the session secret from ${source} is empty; ${SECRET_HINT}`);
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (bytes < MIN_SECRET_BYTES)
+    throw new ConfigError(`the session secret from ${source} has only ${bytes} bytes; ${SECRET_HINT}`);
+  return secret;
 }
 
 /** `--public-url`: an http(s) URL without query, fragment or credentials; a path is kept as a prefix. */

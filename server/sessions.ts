@@ -2,9 +2,11 @@
  * Session starts (`POST /v1/embed/{token}/sessions`, docs/api.md): the one place that judges a
  * start, counts its use and mints its session. In order:
  *
- * 1. read the link and judge it with the policy (server/judging.ts);
- * 2. count the use, atomically, in the store, if the link is still as judged (`reserveUse`), and
- *    create its conversation in the same step (docs/conversations.md, "Conversation records");
+ * 1. read the link and judge it with the policy (server/judging.ts), its protections (a signed
+ *    embed, a proof of work: server/protections.ts) and its velocity cap (server/velocity.ts);
+ * 2. count the use, atomically, in the store, if the link is still as judged and under its
+ *    velocity cap, spending the start's one-time proofs with it (`reserveUse`), and create its
+ *    conversation in the same step (docs/conversations.md, "Conversation records");
  * 3. mint the session token and the persona's engine (server/engines.ts), with no lock held,
  *    and check the answer against the schema the widget validates it with (src/engine-schema.ts);
  * 4. grant: make the use durable (`confirm`); or, if minting failed, give the use back (`release`).
@@ -22,7 +24,9 @@ import { judgeLink, type JudgingContext, type Refusal } from './judging.ts';
 import type { LinkObserver, Seen } from './observers.ts';
 import { SessionResponseSchema, describeIssue } from './public-schemas.ts';
 import type { StoredShareLink } from './schemas.ts';
+import type { ProtectionRefusal, Protections } from './protections.ts';
 import { mintSessionToken } from './session-token.ts';
+import { velocityWaitMs } from './velocity.ts';
 import type { LinkLookup, NewConversation, ReservedUse, ResolvedLink, UseCounter } from './store/index.ts';
 
 export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
@@ -37,6 +41,9 @@ export interface SessionServiceOptions {
   /** Vendor URLs and keys (server/engines.ts). */
   engines: EngineConfig;
   notify: LinkObserver;
+  /** Each link's velocity cap (`startsPerMinute`); off with the other abuse limits (`--no-limits`). */
+  velocityCap: boolean;
+  protections: Protections;
 }
 
 export interface StartRequest {
@@ -48,14 +55,25 @@ export interface StartRequest {
   now: number;
   /** Where browsers reach this API (the scripted engine listens there); `null` when unknown. */
   apiBase: string | null;
+  /** The `embedToken` query parameter, `null` when absent. */
+  embedToken: string | null;
+  /** The `X-Share-Link-Challenge` header (a solved challenge), `null` when absent. */
+  solution: string | null;
 }
 
-/** Why a start is refused: the link's rules, an unknown token, or a session that could not be minted. */
-export type StartRefusal = Refusal | 'not-found' | 'engine-failed';
+/** Why a start is refused: the link's rules, an unknown token, its protections or velocity cap, or a session that could not be minted. */
+export type StartRefusal = Refusal | ProtectionRefusal | 'not-found' | 'rate-limited' | 'engine-failed';
+
+/** A refusal, with what exactly went wrong (`message`) where the reason alone does not say it. */
+interface Refused {
+  reason: StartRefusal;
+  link?: StoredShareLink | undefined;
+  retryAfterSeconds?: number | undefined;
+  message?: string | undefined;
+}
 
 export type StartOutcome =
-  | { granted: true; answer: SessionResponse; link: StoredShareLink }
-  | { granted: false; reason: StartRefusal; link?: StoredShareLink };
+  { granted: true; answer: SessionResponse; link: StoredShareLink } | ({ granted: false } & Refused);
 
 export interface SessionService {
   start(request: StartRequest): Promise<StartOutcome>;
@@ -67,8 +85,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
 
 async function startSession(options: SessionServiceOptions, request: StartRequest): Promise<StartOutcome> {
   // 1 and 2: read and judge the link; count the use if the link is still as judged.
-  const counted = await judgeAndCount(options.store, request);
-  if (!counted.ok) return refused(options, request, counted.reason, counted.link);
+  const counted = await judgeAndCount(options, request);
+  if (!counted.ok) return refused(options, request, counted);
   const { use, judged } = counted;
   // 3: mint, with no lock held. Whatever goes wrong, the use is given back.
   const minted = await mintAnswer(options, request, judged, use).catch(async (error: unknown) => {
@@ -79,7 +97,7 @@ async function startSession(options: SessionServiceOptions, request: StartReques
   if (!minted.ok) {
     await use.release();
     console.error(`[share-link-api] session for ${request.token} not granted, nothing counted: ${minted.problem}`);
-    return refused(options, request, 'engine-failed', use.link);
+    return refused(options, request, { reason: 'engine-failed', link: use.link });
   }
   await use.confirm();
   const { answer } = minted;
@@ -95,26 +113,41 @@ async function startSession(options: SessionServiceOptions, request: StartReques
   return { granted: true, answer, link: use.link };
 }
 
-type Counted =
-  | { ok: true; use: ReservedUse; judged: ResolvedLink }
-  | { ok: false; reason: Refusal | 'not-found'; link?: StoredShareLink };
+type Counted = { ok: true; use: ReservedUse; judged: ResolvedLink } | ({ ok: false } & Refused);
 
 /** Steps 1 and 2: read and judge the link, then count the use if the link is still as judged. */
-async function judgeAndCount(store: LinkLookup & UseCounter, request: StartRequest): Promise<Counted> {
+async function judgeAndCount(
+  { store, velocityCap, protections }: SessionServiceOptions,
+  request: StartRequest,
+): Promise<Counted> {
   for (let attempt = 1; ; attempt++) {
     const judged = await store.resolve(request.token);
     if (!judged) return { ok: false, reason: 'not-found' };
-    const refusal = judgeLink(judged.link, request);
-    if (refusal) return { ok: false, reason: refusal, link: judged.link };
-    if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link: judged.link };
+    const { link } = judged;
+    const refusal = judgeLink(link, request);
+    if (refusal) return { ok: false, reason: refusal, link };
+    // Signed embeds and proofs of work: checked here, spent in the store's atomic step.
+    const guarded = await protections.start(link, request);
+    if (!guarded.ok) return { ok: false, reason: guarded.reason, message: guarded.message, link };
+    // Velocity cap: judged on the read, counted (and judged again) in the store's atomic step.
+    const startsPerMinute = velocityCap ? link.startsPerMinute : null;
+    const waitMs = velocityWaitMs(startsPerMinute, judged.recentStarts, request.now);
+    if (waitMs > 0) return { ok: false, reason: 'rate-limited', link, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+    if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link };
     const use = await store.reserveUse({
       judged,
       now: request.now,
       origin: request.origin,
       conversation: newConversation(request, judged),
+      startsPerMinute,
+      proofs: guarded.proofs,
     });
+    if (use && 'spent' in use) {
+      const { reason, message } = protections.spent(use.spent);
+      return { ok: false, reason, message, link };
+    }
     if (use) return { ok: true, use, judged };
-    // The link changed since it was read (used up, or patched): read it again, to count or to name the reason.
+    // The link changed since it was read (used up, patched, or its minute filled): read it again, to count or to name the reason.
   }
 }
 
@@ -161,14 +194,10 @@ async function mintAnswer(
   return { ok: true, answer };
 }
 
-function refused(
-  { notify }: SessionServiceOptions,
-  request: StartRequest,
-  reason: StartRefusal,
-  link: StoredShareLink | undefined,
-): StartOutcome {
+function refused({ notify }: SessionServiceOptions, request: StartRequest, refusal: Refused): StartOutcome {
+  const { reason, link } = refusal;
   notify({ ...seen(request), type: 'session-refused', reason, ...(link && { link }) });
-  return { granted: false, reason, ...(link && { link }) };
+  return { granted: false, ...refusal };
 }
 
 const seen = ({ token, origin, now }: StartRequest): Seen => ({

@@ -22,6 +22,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Per attempt. Default 10 s. */
   timeoutMs?: number;
+  /** A signed embed's token (the element's `embed-token`), sent as the `embedToken` query parameter. */
+  embedToken?: string | undefined;
+}
+
+export interface StartOptions extends RequestOptions {
+  /** A solved proof of work (ALTCHA's payload), sent as `X-Share-Link-Challenge`. */
+  challenge?: string | undefined;
 }
 
 export interface ResolveOptions extends RequestOptions {
@@ -45,7 +52,7 @@ const inflight = new Map<string, { promise: Promise<ResolvedLink>; controller: A
 export function resolve(token: string, options: ResolveOptions): Promise<ResolvedLink> {
   let url: string;
   try {
-    url = endpoint(options.apiBase, token);
+    url = endpoint(options.apiBase, token, '', options.embedToken);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -72,14 +79,21 @@ export function resolve(token: string, options: ResolveOptions): Promise<Resolve
 }
 
 /** Asks the API for a conversation session; the API counts one use. Never retried: a retry could count twice. */
-export async function startSession(token: string, options: RequestOptions): Promise<SessionResponse> {
-  const url = `${endpoint(options.apiBase, token)}/sessions`;
-  const body = await request(url, 'POST', options.signal, options.timeoutMs);
+export async function startSession(token: string, options: StartOptions): Promise<SessionResponse> {
+  const url = endpoint(options.apiBase, token, '/sessions', options.embedToken);
+  const header = options.challenge && { 'X-Share-Link-Challenge': options.challenge };
+  const body = await request(url, 'POST', options.signal, options.timeoutMs, header);
   return parseSessionResponse(body.json);
 }
 
-/** Builds the embed URL, refusing a malformed token before any request is made. */
-export function endpoint(apiBase: string, token: string): string {
+/** A proof of work to solve before starting (ALTCHA's challenge JSON; the challenge chunk checks its shape). */
+export async function fetchChallenge(token: string, options: RequestOptions): Promise<unknown> {
+  const url = endpoint(options.apiBase, token, '/challenge', options.embedToken);
+  return (await request(url, 'GET', options.signal, options.timeoutMs)).json;
+}
+
+/** Builds the embed URL (and `path` under it), refusing a malformed token before any request is made. */
+export function endpoint(apiBase: string, token: string, path = '', embedToken?: string): string {
   if (!isValidToken(token)) {
     throw new ShareLinkError(
       'invalid-token',
@@ -95,7 +109,8 @@ export function endpoint(apiBase: string, token: string): string {
   if (base?.protocol !== 'https:' && base?.protocol !== 'http:') {
     throw new ShareLinkError('network', `api-base "${apiBase}" is not an http: or https: URL`);
   }
-  return `${base.href.replace(/\/+$/, '')}/v1/embed/${token}`;
+  const query = embedToken ? `?embedToken=${encodeURIComponent(embedToken)}` : '';
+  return `${base.href.replace(/\/+$/, '')}/v1/embed/${token}${path}${query}`;
 }
 
 async function fetchEmbed(url: string, signal: AbortSignal, options: ResolveOptions): Promise<ResolvedLink> {
@@ -118,6 +133,7 @@ async function request(
   method: 'GET' | 'POST',
   signal: AbortSignal | undefined,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  headers?: Record<string, string> | '' | undefined,
 ): Promise<JsonBody> {
   signal?.throwIfAborted();
   const attempt = new AbortController();
@@ -136,7 +152,7 @@ async function request(
         method,
         // The API answers `no-store`: no cache mode needs saying.
         credentials: 'omit',
-        headers: { Accept: 'application/json' },
+        headers: { Accept: 'application/json', ...headers },
         signal: attempt.signal,
       });
       text = await readText(response);

@@ -27,6 +27,11 @@ const REASONS = {
   server: { status: 500, retry: true },
   'microphone-denied': { retry: true },
   'conversation-failed': { retry: true },
+  // The link's protections (docs/security.md): the page must give a valid embed token; a proof of
+  // work that failed (expired, used) is solved again on the next try.
+  'signature-required': { status: 403 },
+  'signature-invalid': { status: 403 },
+  'challenge-failed': { status: 403, retry: true },
 } as const satisfies Record<string, Handling>;
 
 export type ErrorReason = keyof typeof REASONS;

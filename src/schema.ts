@@ -38,6 +38,10 @@ export const LIMITS = {
 export const LINK_TYPES = ['LINK', 'PLAYER_EMBED', 'ORB_EMBED'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
+/** What a session start must carry beside the token (docs/security.md): nothing, or a solved proof of work. */
+export const CHALLENGES = ['none', 'proof-of-work'] as const;
+export type Challenge = (typeof CHALLENGES)[number];
+
 const ISO_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 
 /** ISO 8601 date-time with a zone, on a day the calendar has (no 2026-02-30), and within JS dates. */
@@ -85,6 +89,8 @@ export interface ShareLink {
   createdAt: string;
   personaId: string;
   personaName: string;
+  /** What a start needs beside the token; `none` from APIs that predate it. */
+  challenge: Challenge;
 }
 
 /** What the public API may say about a persona: never its brain, voice, tools or knowledge. */
@@ -175,6 +181,8 @@ const shareLink = object<ShareLink>({
   createdAt: isoDate,
   personaId: id,
   personaName: name,
+  // A challenge this widget does not know (from a newer API) is none to it: the API refuses the start, and says why.
+  challenge: (value) => (value === 'proof-of-work' ? value : 'none'),
 });
 
 const persona = object<PublicPersona>({

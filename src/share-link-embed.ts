@@ -63,6 +63,7 @@ const LANG_ATTRIBUTE = { _lang: { attribute: 'lang' } };
  *
  * @attr {string} token - The share link's token: `sh_` then 8 to 64 letters or digits. Changing it loads the new link.
  * @attr {string} api-base - Base URL of the API. Default: the origin this script was loaded from.
+ * @attr {string} embed-token - For links that require a signed embed: a token the site's server signs per page view (`signEmbedToken` in `share-link-embed/helpers`). A fresh one is used from the next request on; after a `signature-invalid`, set one and call `reload()`.
  * @attr {string} lang - Language of visitor-facing text (`en`, `de`, `fr`, `es`, `ja`); else the nearest `[lang]` ancestor, else `en`.
  * @attr {'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'} placement - Orb only: the corner it sits in. Default `bottom-right`.
  * @attr {boolean} open - Orb only: the panel is open. Reflected.
@@ -114,6 +115,7 @@ export class ShareLinkEmbed extends LitElement {
     return {
       token: {},
       apiBase: { attribute: 'api-base' },
+      embedToken: { attribute: 'embed-token' },
       placement: { reflect: true },
       open: { type: Boolean, reflect: true },
       ...LANG_ATTRIBUTE,
@@ -124,6 +126,8 @@ export class ShareLinkEmbed extends LitElement {
   declare token: string | undefined;
   /** Base URL of the API; default: the origin this script was loaded from. */
   declare apiBase: string | undefined;
+  /** A signed embed's token, from the site's own server; a fresh one is used from the next request on. */
+  declare embedToken: string | undefined;
   /** Orb only: the corner it sits in. */
   declare placement: Placement;
   /** Orb only: whether the panel is open. */
@@ -197,7 +201,7 @@ export class ShareLinkEmbed extends LitElement {
     if (view.state !== 'ready' || this.#judge()) return;
     if (this.variant === 'orb') this.open = true;
     this.#change({ type: 'start' });
-    const session = await this.#loading.start(this.#target());
+    const session = await this.#loading.start(this.#target(), view.shareLink);
     // Failed (shown already) or called off: a removal mid-start leaves the link ready.
     if (!session) return void this.#change({ type: 'stop' });
     const { sessionToken, expiresAt, usageCount, engine } = session;
@@ -284,7 +288,12 @@ export class ShareLinkEmbed extends LitElement {
 
   readonly #actions: Actions = {
     start: () => void this.start(),
-    intent: () => this.#loading.warm(),
+    // What a start needs begins now: the warm-up, and a proof of work if the link asks for one.
+    intent: () => {
+      this.#loading.warm();
+      const view = this.#view;
+      if (view.state === 'ready') this.#loading.prepare(this.#target(), view.shareLink);
+    },
     end: () => this.end(),
     retry: () => this.reload(),
     posterFailed: () => this.#media.set({ posterFailed: true }),
@@ -293,7 +302,7 @@ export class ShareLinkEmbed extends LitElement {
 
   /** What names the link, and what every request for it carries. */
   #target(): Target {
-    return { token: this.token ?? '', apiBase: this.apiBase || BUNDLE_ORIGIN };
+    return { token: this.token ?? '', apiBase: this.apiBase || BUNDLE_ORIGIN, embedToken: this.embedToken };
   }
 
   /** The one place the view changes. */

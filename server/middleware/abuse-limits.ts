@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { clientAddress, limitKeyOf } from '../client-address.ts';
 import { rateLimited } from '../errors.ts';
-import type { AbuseLimiter, LimitDecision } from '../limits.ts';
+import { KEY_PREFIX_LENGTH, type AbuseLimiter, type LimitDecision } from '../limits.ts';
 import type { LinkObserver } from '../observers.ts';
 import { pageOrigin } from '../origins.ts';
 
@@ -29,12 +29,18 @@ export interface AbuseLimits {
    * and posters (the page's own lookup is the event).
    */
   unreportedLookups: MiddlewareHandler;
-  /** Every session start on one link (by token), granted or not; after `lookups`. */
+  /** Every session start on one link (by token), granted or not; after `lookups` and after the token passed its pattern. */
   sessionStarts: MiddlewareHandler;
-  /** Before a management key is checked: refused once the client has used its failed attempts. */
+  /** Before a management key is checked: refused once the client has used its failed attempts (for this key's prefix, or in all). */
   managementAllowed(c: Context): Promise<LimitDecision>;
   /** After a wrong or missing management key. */
   managementFailed(c: Context): Promise<LimitDecision>;
+}
+
+/** The first characters of the Bearer key a request presents, as far as a Bearer token may hold them; `''` for none. */
+function presentedKeyPrefix(c: Context): string {
+  const match = /^Bearer +([A-Za-z0-9._~+/=-]+)/i.exec(c.req.header('authorization') ?? '');
+  return match ? match[1]!.slice(0, KEY_PREFIX_LENGTH) : '';
 }
 
 const ALLOWED: LimitDecision = { allowed: true };
@@ -81,16 +87,20 @@ export function abuseLimits(limiter: AbuseLimiter | null, options: AbuseLimitsOp
       (active, c) => active.sessionStart(clientOf(c), c.req.param('token') ?? ''),
       true,
     ),
-    managementAllowed: (c) => ask('management-auth', (active) => active.managementAllowed(clientOf(c))),
-    managementFailed: (c) => ask('management-auth', (active) => active.managementFailed(clientOf(c))),
+    managementAllowed: (c) => ask('management-auth', (active) => active.managementAllowed(clientOf(c), presentedKeyPrefix(c))),
+    managementFailed: (c) => ask('management-auth', (active) => active.managementFailed(clientOf(c), presentedKeyPrefix(c))),
   };
 }
 
-/** A limiter that fails (its store is down) lets the request through: the store will refuse it if it must. */
+/**
+ * A limiter that fails (its store is down) lets the request through: the store will refuse it if it
+ * must. A key the limiter refuses (`TypeError`) is this server's mistake, not an outage: it fails the request.
+ */
 async function decide(decision: () => Promise<LimitDecision>): Promise<LimitDecision> {
   try {
     return await decision();
   } catch (error) {
+    if (error instanceof TypeError) throw error;
     console.error('[share-link-api] abuse limiter failed; request allowed:', error);
     return ALLOWED;
   }

@@ -7,7 +7,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import { isValidToken } from '../../src/schema.ts';
-import { problem } from '../errors.ts';
+import type { Challenges } from '../challenges.ts';
+import { problem, rateLimited } from '../errors.ts';
 import type { LookupService } from '../lookups.ts';
 import type { AbuseLimits } from '../middleware/abuse-limits.ts';
 import { corsUpFront } from '../middleware/headers.ts';
@@ -21,6 +22,7 @@ import { judgingContextOf } from '../share-page.ts';
 export interface EmbedRoutesOptions {
   lookups: LookupService;
   sessions: SessionService;
+  challenges: Challenges;
   limits: AbuseLimits;
   now: () => number;
   publicUrl: string | undefined;
@@ -39,7 +41,29 @@ const POSTER_CACHE = 'private, max-age=300';
 /** A media path of this server that names a file under `media/`, never a way out of it. */
 const LOCAL_MEDIA = /^\/media\/(?!.*(?:^|\/)\.\.?(?:\/|$))[\w\-./]+$/;
 
-export function embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRoot }: EmbedRoutesOptions): Hono {
+/** What every request for a link says about the page: its origin, how it is judged, its embed token. */
+const seenFrom = (c: Context) => ({
+  origin: pageOrigin(c),
+  context: judgingContextOf(c),
+  embedToken: c.req.query('embedToken') ?? null,
+});
+
+/** The header a start carries a solved proof of work in (docs/security.md). */
+export const CHALLENGE_HEADER = 'X-Share-Link-Challenge';
+
+/** A refusal, with the exact cause where the lookup or the start names one (the protections'). */
+const refusedWith = (c: Context, outcome: { reason: Parameters<typeof problem>[1]; message?: string | undefined }) =>
+  problem(c, outcome.reason, { ...(outcome.message && { message: outcome.message }) });
+
+export function embedRoutes({
+  lookups,
+  sessions,
+  challenges,
+  limits,
+  now,
+  publicUrl,
+  mediaRoot,
+}: EmbedRoutesOptions): Hono {
   const embed = new Hono();
   // Never with credentials: the API has none to offer a page.
   embed.use(
@@ -47,7 +71,7 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRo
     corsUpFront({
       origin: (origin) => origin || null,
       allowMethods: ['GET', 'POST'],
-      allowHeaders: ['Accept', 'Content-Type'],
+      allowHeaders: ['Accept', 'Content-Type', CHALLENGE_HEADER],
       maxAge: 600,
     }),
   );
@@ -55,8 +79,8 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRo
   embed.get('/:token', limits.lookups, validToken, async (c) => {
     const time = now();
     const { token } = c.req.valid('param');
-    const found = await lookups.find({ token, origin: pageOrigin(c), context: judgingContextOf(c), now: time });
-    if (!found.found) return problem(c, found.reason);
+    const found = await lookups.find({ token, ...seenFrom(c), now: time });
+    if (!found.found) return refusedWith(c, found);
     return c.json({
       shareLink: publicShareLink(found.link),
       persona: publicPersona(found.persona, apiBase(c, publicUrl)),
@@ -72,10 +96,10 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRo
    */
   embed.get('/:token/poster', limits.unreportedLookups, validToken, async (c) => {
     const { token } = c.req.valid('param');
-    const context = judgingContextOf(c);
-    const found = await lookups.find({ token, origin: pageOrigin(c), context, now: now(), purpose: 'poster' });
-    if (!found.found) return problem(c, found.reason);
-    if (variantOf(publicShareLink(found.link), context === 'share-page') !== 'player') return c.body(null, 204);
+    const seen = seenFrom(c);
+    const found = await lookups.find({ token, ...seen, now: now(), purpose: 'poster' });
+    if (!found.found) return refusedWith(c, found);
+    if (variantOf(publicShareLink(found.link), seen.context === 'share-page') !== 'player') return c.body(null, 204);
     return poster(c, found.persona);
   });
 
@@ -91,15 +115,29 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRo
     return c.redirect(url, 302);
   };
 
-  embed.post('/:token/sessions', limits.lookups, limits.sessionStarts, validToken, async (c) => {
+  // The token passes its pattern before the per-link limiter counts it: junk never becomes a counter.
+  embed.post('/:token/sessions', limits.lookups, validToken, limits.sessionStarts, async (c) => {
     const started = await sessions.start({
       token: c.req.valid('param').token,
-      origin: pageOrigin(c),
-      context: judgingContextOf(c),
+      ...seenFrom(c),
+      solution: c.req.header(CHALLENGE_HEADER) ?? null,
       now: now(),
       apiBase: apiBase(c, publicUrl),
     });
-    return started.granted ? c.json(started.answer, 201) : problem(c, started.reason);
+    if (started.granted) return c.json(started.answer, 201);
+    // The link's velocity cap: a 429 for every client, with the wait until its minute has room.
+    if (started.reason === 'rate-limited') return rateLimited(c, started.retryAfterSeconds ?? 60);
+    return refusedWith(c, started);
+  });
+
+  // A proof of work to solve before a start (ALTCHA's challenge JSON), under a lookup's rules.
+  embed.get('/:token/challenge', limits.unreportedLookups, validToken, async (c) => {
+    const time = now();
+    const token = c.req.valid('param').token;
+    const found = await lookups.find({ token, ...seenFrom(c), now: time, purpose: 'challenge' });
+    if (!found.found) return refusedWith(c, found);
+    if (found.link.challenge !== 'proof-of-work') return problem(c, 'no-challenge');
+    return c.json(await challenges.issue(found.link.id, time));
   });
 
   return embed;

@@ -8,6 +8,7 @@ import { jsonObjectBody, limitBody, valid, validId } from '../middleware/validat
 import { apiBase } from '../origins.ts';
 import { CreateShareLinkSchema, ListQuerySchema, UpdateShareLinkSchema, type StoredShareLink } from '../schemas.ts';
 import { shareUrlFor } from '../share-page.ts';
+import { newSigningKey, type SigningKeySeal } from '../signing-keys.ts';
 import type { ShareLinkRepository } from '../store/index.ts';
 
 export interface ShareLinkRoutesOptions {
@@ -15,16 +16,22 @@ export interface ShareLinkRoutesOptions {
   auth: MiddlewareHandler;
   now: () => number;
   publicUrl: string | undefined;
+  /** Seals signing keys before they are stored (server/signing-keys.ts). */
+  seal: SigningKeySeal;
 }
 
-export function shareLinkRoutes({ store, auth, now, publicUrl }: ShareLinkRoutesOptions): Hono {
+export function shareLinkRoutes({ store, auth, now, publicUrl, seal }: ShareLinkRoutesOptions): Hono {
   const links = new Hono();
   links.use('*', auth, limitBody);
 
-  /** Management answers give each link its share page's URL; embed links have none (their page is a 404). */
-  const managed = (c: Context, link: StoredShareLink) => {
+  /**
+   * Management answers give each link its share page's URL (embed links have none: their page is a
+   * 404), and say whether it has a signing key, never the key, sealed or not.
+   */
+  const managed = (c: Context, { signingKey, ...link }: StoredShareLink) => {
     const base = apiBase(c, publicUrl);
-    return { ...link, shareUrl: link.type === 'LINK' && base ? shareUrlFor(base, link.token) : null };
+    const shareUrl = link.type === 'LINK' && base ? shareUrlFor(base, link.token) : null;
+    return { ...link, hasSigningKey: signingKey !== null, shareUrl };
   };
 
   links.get('/', valid('query', ListQuerySchema), async (c) => {
@@ -45,6 +52,15 @@ export function shareLinkRoutes({ store, auth, now, publicUrl }: ShareLinkRoutes
   links.patch('/:id', validId, jsonObjectBody, valid('json', UpdateShareLinkSchema), async (c) => {
     const link = await store.update(c.req.valid('param').id, c.req.valid('json'));
     return link ? c.json(managed(c, link)) : problem(c, 'unknown-link');
+  });
+
+  // Signed embeds: creates the link's signing key, or rotates it (the old one stops at once). The
+  // key is answered this once; the store keeps it sealed (docs/security.md, "Signed embeds").
+  links.post('/:id/signing-key', validId, async (c) => {
+    const { id } = c.req.valid('param');
+    const signingKey = newSigningKey();
+    const stored = await store.setSigningKey(id, seal.seal(signingKey, id));
+    return stored ? c.json({ signingKey }, 201) : problem(c, 'unknown-link');
   });
 
   links.delete('/:id', validId, async (c) => {

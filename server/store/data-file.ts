@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { open, readFile, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as v from 'valibot';
-import { DataFileSchema, type DataFile } from '../schemas.ts';
+import { DataFileSchema, isStorableText, unstorablePath, type DataFile } from '../schemas.ts';
 
 export class DataFileError extends Error {
   override name = 'DataFileError';
@@ -16,6 +16,13 @@ export class DataFileError extends Error {
 
 /** Validates a parsed data file, naming the first bad entry: `shareLinks[2] (sh_…): expiresAt: …`. */
 export function validateDataFile(json: unknown): DataFile {
+  const data = checkShapes(json);
+  checkText(data);
+  checkReferences(data);
+  return data;
+}
+
+function checkShapes(json: unknown): DataFile {
   const result = v.safeParse(DataFileSchema, json);
   if (!result.success) {
     const issue = result.issues[0]!;
@@ -35,7 +42,27 @@ export function validateDataFile(json: unknown): DataFile {
     }
     throw new DataFileError(`${where}${rest.length ? `: ${rest.join('.')}` : ''}: ${issue.message}`);
   }
-  const data = result.output;
+  return result.output;
+}
+
+/** Every string and key, private persona fields included, is text both stores keep as it is (server/schemas.ts). */
+function checkText(data: DataFile): void {
+  for (const [collection, entries] of [
+    ['personas', data.personas],
+    ['shareLinks', data.shareLinks],
+  ] as const) {
+    entries.forEach((entry: { name?: string; token?: string }, index) => {
+      const path = unstorablePath(entry);
+      if (!path) return;
+      const label = entry.token ?? entry.name;
+      throw new DataFileError(
+        `${collection}[${index}]${label && isStorableText(label) ? ` (${JSON.stringify(label).slice(0, 80)})` : ''}: ${path.join('.')}: holds U+0000 or a lone surrogate, which the stores cannot keep`,
+      );
+    });
+  }
+}
+
+function checkReferences(data: DataFile): void {
   const personaIds = new Set<string>();
   data.personas.forEach((persona, index) => {
     if (personaIds.has(persona.id))
@@ -65,7 +92,6 @@ export function validateDataFile(json: unknown): DataFile {
         `conversationShares[${index}]: conversationId ${share.conversationId} names no conversation in the file`,
       );
   });
-  return data;
 }
 
 /** Reads and validates a data file; every failure is a `DataFileError` with a readable message. */

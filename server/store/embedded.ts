@@ -42,6 +42,7 @@ import {
   normalizeLinkDates,
   searchNeedle,
 } from './shared.ts';
+import { inWindow } from '../velocity.ts';
 import {
   StoreUnavailableError,
   type AnalyticsQuery,
@@ -49,6 +50,8 @@ import {
   type CountedUse,
   type LeasedWebhook,
   type ListOptions,
+  type OneTimeProof,
+  type ProofSpent,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
@@ -77,6 +80,10 @@ export class EmbeddedStore implements ShareLinkStore {
   readonly #reserved = new Map<string, number>();
   /** Each link's revision, by id (see the module comment); never written to the file. */
   readonly #revisions = new Map<string, number>();
+  /** Velocity cap: when each link's starts of the last minute were counted, by id; in memory only. */
+  readonly #recentStarts = new Map<string, number[]>();
+  /** One-time proofs spent, `linkId proofId` → when they expire; in memory only (one process). */
+  readonly #spentProofs = new Map<string, number>();
   readonly #organizationId: string;
   readonly #writer: DataFileWriter | null;
   /** The last state made durable, to go back to when a write fails. */
@@ -176,12 +183,26 @@ export class EmbeddedStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now, origin = null, conversation }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({
+    judged,
+    now,
+    origin = null,
+    conversation,
+    startsPerMinute,
+    proofs,
+  }: UseRequest): Promise<ReservedUse | ProofSpent | null> {
     const link = this.#links.get(judged.link.id);
     // In the same synchronous step as the reservation: no other start can see the use as free.
     // Enabled, expiry and origin were judged on this revision; only other starts move the count.
     if (!link || this.#revision(link.id) !== judged.revision || !hasUseLeft(this.#view(link))) return null;
     const id = link.id;
+    // Velocity cap: fewer than startsPerMinute starts counted in the last minute, this one among them.
+    const recent = inWindow(this.#recentStarts.get(id) ?? [], now);
+    if (startsPerMinute !== null && recent.length >= startsPerMinute) return null;
+    // Signed embeds and proofs of work: each proof spent once, with the use.
+    const spent = this.#spendProofs(id, proofs, now);
+    if (spent) return { spent };
+    this.#recentStarts.set(id, startsPerMinute === null ? [] : [...recent, now]);
     this.#reserve(id, 1);
     const counted = this.#view(link);
     // Conversations: the record rides with the reservation, and is added by `confirm` in the
@@ -202,8 +223,29 @@ export class EmbeddedStore implements ShareLinkStore {
         started.add();
         await this.#countUse(id, origin, now, conversation.id);
       },
-      release: async () => settle(),
+      release: async () => {
+        settle();
+        // What the use took, given back with it: its place in the minute, its proofs.
+        const starts = this.#recentStarts.get(id);
+        const at = starts?.indexOf(now) ?? -1;
+        if (at >= 0) starts!.splice(at, 1);
+        for (const proof of proofs) this.#spentProofs.delete(`${id} ${proof.id}`);
+      },
     };
+  }
+
+  /** Spends every proof, or none: the id of one spent already, else `null`. Forgets expired ones as it goes. */
+  #spendProofs(linkId: string, proofs: readonly OneTimeProof[], now: number): string | null {
+    if (!proofs.length) return null;
+    for (const [key, expiresAt] of this.#spentProofs) {
+      // Oldest first (insertion order, and every proof lives at most 15 minutes): stop at the first live one.
+      if (expiresAt > now) break;
+      this.#spentProofs.delete(key);
+    }
+    const spent = proofs.find((proof) => this.#spentProofs.has(`${linkId} ${proof.id}`));
+    if (spent) return spent.id;
+    for (const proof of proofs) this.#spentProofs.set(`${linkId} ${proof.id}`, proof.expiresAt);
+    return null;
   }
 
   async create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined> {
@@ -227,6 +269,16 @@ export class EmbeddedStore implements ShareLinkStore {
     if (changes.isPrimary) this.#demoteOtherPrimaries(link);
     await this.#commit();
     return this.#links.get(id) && this.#view(link);
+  }
+
+  async setSigningKey(id: string, sealed: string): Promise<boolean> {
+    const link = this.#links.get(id);
+    if (!link) return false;
+    link.signingKey = sealed;
+    // A new revision: a start that judged the link with the old key judges it again.
+    this.#bumpRevision(id);
+    await this.#commit();
+    return true;
   }
 
   async setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined> {
@@ -366,6 +418,7 @@ export class EmbeddedStore implements ShareLinkStore {
       link: this.#view(link),
       persona: this.#personas.get(link.personaId),
       revision: this.#revision(link.id),
+      recentStarts: this.#recentStarts.get(link.id) ?? [],
     };
   }
 

@@ -4,6 +4,7 @@
  * (`StoreUnavailableError`, 503) instead of holding them.
  */
 import postgres, { type Sql } from 'postgres';
+import { requestElapsedMs } from '../request-time.ts';
 import { StoreUnavailableError } from './types.ts';
 
 export interface PostgresOptions {
@@ -76,15 +77,17 @@ export const isConnectionError = (code: string | undefined): boolean =>
 
 /**
  * Runs a query with a deadline in this process (which also covers waiting for a connection);
- * every failure becomes a `StoreUnavailableError` naming the database and what failed.
+ * every failure becomes a `StoreUnavailableError` naming the database and what failed. Within a
+ * request, the deadline is `timeoutMs` after the request began (server/request-time.ts), so all the
+ * queries of one request, abuse limits included, share it; a query that would start past it fails at once.
  */
 export async function withDeadline<T>(sql: Sql, timeoutMs: number, what: string, run: () => Promise<T>): Promise<T> {
+  const left = Math.ceil(timeoutMs - requestElapsedMs());
+  const missed = () => new StoreUnavailableError(`PostgreSQL did not answer within ${timeoutMs} ms (${what})`);
+  if (left <= 0) throw missed();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new StoreUnavailableError(`PostgreSQL did not answer within ${timeoutMs} ms (${what})`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(missed()), left);
   });
   try {
     return await Promise.race([run(), deadline]);

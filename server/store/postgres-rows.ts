@@ -1,6 +1,6 @@
 /**
- * Share links as the PostgreSQL store keeps them (server/migrations/001_init.sql): a column per
- * known field, and anything else a data file stores in `extra`.
+ * Share links as the PostgreSQL store keeps them (server/migrations/001_init.sql, 004_protection.sql):
+ * a column per known field, and anything else a data file stores in `extra`.
  */
 import { StoredShareLinkSchema, type StoredShareLink } from '../schemas.ts';
 
@@ -22,6 +22,11 @@ export interface LinkRow {
   organization_id: string;
   revision: string;
   record_transcripts: boolean;
+  starts_per_minute: number | null;
+  challenge: StoredShareLink['challenge'];
+  require_signed_embed: boolean;
+  signing_key: string | null;
+  recent_starts: Date[];
   extra: Record<string, unknown>;
 }
 
@@ -47,6 +52,10 @@ export function toLink(row: LinkRow): StoredShareLink {
     personaName: row.persona_name,
     organizationId: row.organization_id,
     recordTranscripts: row.record_transcripts,
+    startsPerMinute: row.starts_per_minute,
+    challenge: row.challenge,
+    requireSignedEmbed: row.require_signed_embed,
+    signingKey: row.signing_key,
   };
 }
 

@@ -22,6 +22,8 @@
  */
 import type { Sql, TransactionSql } from 'postgres';
 import { postgresCounters, type CounterBackend } from '../limits.ts';
+import { outsideRequestTime } from '../request-time.ts';
+import { VELOCITY_WINDOW_MS } from '../velocity.ts';
 import type {
   CreateShareLink,
   DataFile,
@@ -48,11 +50,14 @@ import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.t
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
 import {
   StoreStartError,
+  StoreUnavailableError,
   type AnalyticsQuery,
   type AnalyticsRow,
   type CountedUse,
   type LeasedWebhook,
   type ListOptions,
+  type OneTimeProof,
+  type ProofSpent,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
@@ -60,6 +65,12 @@ import {
   type WebhookAttempt,
   type WebhookEvent,
 } from './types.ts';
+
+/** Expired proofs are forgotten once every this many starts that spend some. */
+const PROOF_SWEEP_EVERY = 500;
+
+/** PostgreSQL's unique_violation: a proof spent already. */
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === '23505';
 
 export class PostgresStore implements ShareLinkStore {
   /** The pool. Queries through it share this store's connections and timeouts. */
@@ -69,6 +80,8 @@ export class PostgresStore implements ShareLinkStore {
   /** Conversations, transcripts and share URLs (server/store/postgres-conversations.ts). */
   readonly conversations: PostgresConversations;
   #bus: MessageBus | undefined;
+  /** Starts that spent proofs since expired ones were last forgotten. */
+  #proofsSinceSweep = 0;
 
   constructor(sql: Sql, options: PostgresOptions = {}) {
     this.sql = sql;
@@ -146,10 +159,12 @@ export class PostgresStore implements ShareLinkStore {
       for (const link of data.shareLinks) {
         const inserted = await tx`
           INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts, extra)
+                                   enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts, extra,
+                                   starts_per_minute, challenge, require_signed_embed, signing_key)
           VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, ${link.usageCount}, ${link.allowedOrigins}::text[],
                   ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(Date.parse(link.createdAt))},
-                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts}, ${tx.json(extraFields(link) as never)})
+                  ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts}, ${tx.json(extraFields(link) as never)},
+                  ${link.startsPerMinute}, ${link.challenge}, ${link.requireSignedEmbed}, ${link.signingKey})
           ON CONFLICT (id) DO NOTHING`;
         shareLinks += inserted.count;
       }
@@ -174,7 +189,14 @@ export class PostgresStore implements ShareLinkStore {
 
   async resolve(token: string): Promise<ResolvedLink | undefined> {
     const row = await this.#readByToken(token);
-    return row && { link: toLink(row), persona: row.persona ?? undefined, revision: String(row.revision) };
+    return (
+      row && {
+        link: toLink(row),
+        persona: row.persona ?? undefined,
+        revision: String(row.revision),
+        recentStarts: row.recent_starts.map((at) => at.getTime()),
+      }
+    );
   }
 
   async list({ page, perPage, search, personaId }: ListOptions) {
@@ -197,52 +219,82 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now, origin = null, conversation }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({
+    judged,
+    now,
+    origin = null,
+    conversation,
+    startsPerMinute,
+    proofs,
+  }: UseRequest): Promise<ReservedUse | ProofSpent | null> {
     // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
     // was judged on the row read, and the update counts only if the row still has that revision:
     // a PATCH in between makes it count nothing and the start judges again. A refused origin
     // never touches the count, so the count stays exact even under a flood of forged origins
     // (reserving first and giving back would, for a moment, refuse real visitors).
     const id = judged.link.id;
-    // Conversations (docs/conversations.md): the record is written by the statement that counts its
-    // use, so one exists exactly when the other does.
+    const at = new Date(now);
+    const since = new Date(now - VELOCITY_WINDOW_MS);
+    // One statement counts the use, spends its proofs and writes its conversation record, so that
+    // one exists exactly when the others do (docs/conversations.md, docs/security.md).
     const count = (sql: Sql | TransactionSql) => sql<(ConversationRow & { usage_count: string })[]>`
         WITH counted AS (
-          UPDATE share_links SET usage_count = usage_count + 1
+          UPDATE share_links SET usage_count = usage_count + 1,
+            -- Velocity cap: this start joins the last minute's (none are kept without a cap).
+            recent_starts = CASE WHEN ${startsPerMinute}::int IS NULL THEN '{}'
+                                 ELSE array_append(share_link_recent(recent_starts, ${since}), ${at}) END
           WHERE id = ${id} AND revision = ${judged.revision} AND enabled
-            AND (expires_at IS NULL OR expires_at > ${new Date(now)})
+            AND (expires_at IS NULL OR expires_at > ${at})
             AND (usage_limit IS NULL OR usage_count < usage_limit)
+            -- Velocity cap: under the row's lock, so exact across processes.
+            AND (${startsPerMinute}::int IS NULL OR cardinality(share_link_recent(recent_starts, ${since})) < ${startsPerMinute}::int)
           RETURNING usage_count, persona_id, record_transcripts
-        ), conversation AS (
+        ),
+        -- Signed embeds and proofs of work: each proof spent with the use; one spent already fails
+        -- the whole statement (a unique violation), which then counts nothing.
+        spent AS (
+          INSERT INTO share_link_spent_proofs (link_id, proof, expires_at)
+          SELECT ${id}, proof, to_timestamp(expires / 1000.0)
+          FROM counted, unnest(${proofs.map((proof) => proof.id)}::text[], ${proofs.map((proof) => proof.expiresAt)}::float8[]) AS p(proof, expires)
+        ),
+        conversation AS (
           INSERT INTO conversations (id, share_link_id, persona_id, origin, engine, started_at, live_until, recording)
-          SELECT ${conversation.id}, ${id}, persona_id, ${conversation.origin}, ${conversation.engine}, ${new Date(now)},
+          SELECT ${conversation.id}, ${id}, persona_id, ${conversation.origin}, ${conversation.engine}, ${at},
                  ${new Date(conversation.liveUntil)}, record_transcripts
           FROM counted
           RETURNING *
         )
         SELECT conversation.*, counted.usage_count FROM conversation, counted`;
     const eventsOf = this.#webhookEventsOf;
-    const counted = await this.#query('session start', async () => {
-      if (!eventsOf) {
-        const [row] = await count(this.sql);
-        return row && { row, usageCount: Number(row.usage_count), held: [] as string[] };
-      }
-      return this.sql.begin(async (tx) => {
-        const [row] = await count(tx);
-        if (!row) return undefined;
-        const usageCount = Number(row.usage_count);
-        // Webhooks (docs/operators.md): this use's events, in the same transaction as its count,
-        // held until the session is granted.
-        const events = eventsOf({
-          link: { ...judged.link, usageCount },
-          origin,
-          now,
-          conversationId: conversation.id,
+    let counted;
+    try {
+      counted = await this.#query('session start', async () => {
+        if (!eventsOf) {
+          const [row] = await count(this.sql);
+          return row && { row, usageCount: Number(row.usage_count), held: [] as string[] };
+        }
+        return this.sql.begin(async (tx) => {
+          const [row] = await count(tx);
+          if (!row) return undefined;
+          const usageCount = Number(row.usage_count);
+          // Webhooks (docs/operators.md): this use's events, in the same transaction as its count,
+          // held until the session is granted.
+          const events = eventsOf({
+            link: { ...judged.link, usageCount },
+            origin,
+            now,
+            conversationId: conversation.id,
+          });
+          await operators.holdWebhooks(tx, events, now);
+          return { row, usageCount, held: events.map((event) => event.id) };
         });
-        await operators.holdWebhooks(tx, events, now);
-        return { row, usageCount, held: events.map((event) => event.id) };
       });
-    });
+    } catch (error) {
+      const spent = error instanceof StoreUnavailableError && isUniqueViolation(error.cause);
+      if (!spent) throw error;
+      return { spent: (await this.#firstSpent(id, proofs)) ?? proofs[0]!.id };
+    }
+    if (proofs.length && ++this.#proofsSinceSweep >= PROOF_SWEEP_EVERY) this.#sweepProofs(now);
     if (!counted) return null;
     const { usageCount, held } = counted;
     return {
@@ -258,7 +310,7 @@ export class PostgresStore implements ShareLinkStore {
           );
       },
       release: async () => {
-        await this.#giveBack(id, conversation.id);
+        await this.#giveBack(id, at, proofs, conversation.id);
         if (held.length)
           await this.#query('webhooks of a start', () => operators.dropHeldWebhooks(this.sql, held)).catch(
             (failure: Error) => reportStoreFailure(failure),
@@ -284,10 +336,12 @@ export class PostgresStore implements ShareLinkStore {
           const link = newShareLink(input, now, persona, first?.organization_id ?? ZERO_UUID);
           const [row] = await tx<LinkRow[]>`
             INSERT INTO share_links (id, token, type, expires_at, usage_limit, usage_count, allowed_origins, allow_all_origins, remove_watermark,
-                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts)
+                                     enabled, is_primary, created_at, persona_id, persona_name, organization_id, record_transcripts,
+                                     starts_per_minute, challenge, require_signed_embed)
             VALUES (${link.id}, ${link.token}, ${link.type}, ${dateOrNull(link.expiresAt)}, ${link.usageLimit}, 0, ${link.allowedOrigins}::text[],
                     ${link.allowAllOrigins}, ${link.removeWatermark}, ${link.enabled}, ${link.isPrimary}, ${new Date(now)},
-                    ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts})
+                    ${link.personaId}, ${link.personaName}, ${link.organizationId}, ${link.recordTranscripts},
+                    ${link.startsPerMinute}, ${link.challenge}, ${link.requireSignedEmbed})
             ON CONFLICT (token) DO NOTHING
             RETURNING *`;
           // A token already taken (one chance in 62^21) draws again.
@@ -311,6 +365,9 @@ export class PostgresStore implements ShareLinkStore {
     if (changes.enabled !== undefined) columns['enabled'] = changes.enabled;
     if (changes.isPrimary !== undefined) columns['is_primary'] = changes.isPrimary;
     if (changes.recordTranscripts !== undefined) columns['record_transcripts'] = changes.recordTranscripts;
+    if (changes.startsPerMinute !== undefined) columns['starts_per_minute'] = changes.startsPerMinute;
+    if (changes.challenge !== undefined) columns['challenge'] = changes.challenge;
+    if (changes.requireSignedEmbed !== undefined) columns['require_signed_embed'] = changes.requireSignedEmbed;
     if (!Object.keys(columns).length) return this.linkById(id);
     return this.#query('update', () =>
       this.sql.begin(async (tx) => {
@@ -327,6 +384,16 @@ export class PostgresStore implements ShareLinkStore {
         return row && toLink(row);
       }),
     );
+  }
+
+  async setSigningKey(id: string, sealed: string): Promise<boolean> {
+    // A new revision: a start that judged the link with the old key judges it again.
+    const rows = await this.#query(
+      'signing key',
+      () =>
+        this.sql`UPDATE share_links SET signing_key = ${sealed}, revision = revision + 1 WHERE id = ${id} RETURNING id`,
+    );
+    return rows.length > 0;
   }
 
   async setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined> {
@@ -391,9 +458,11 @@ export class PostgresStore implements ShareLinkStore {
     await withDeadline(this.sql, timeoutMs, 'readiness', () => this.sql`SELECT 1`);
   }
 
-  /** Limit counters in this database, shared by every process on it. */
+  /** Limit counters in this database, shared by every process on it; their queries share the request's deadline. */
   sharedLimitCounters(): CounterBackend {
-    return postgresCounters(this.sql);
+    return postgresCounters({
+      unsafe: (text, parameters) => this.#query('abuse limit', () => this.sql.unsafe(text, parameters)),
+    });
   }
 
   /** LISTEN/NOTIFY on this database, shared by every process on it (one bus per store). */
@@ -409,15 +478,48 @@ export class PostgresStore implements ShareLinkStore {
   // ---- Inside ----------------------------------------------------------------------------------
 
   /**
-   * Gives a counted use back, and deletes its conversation in the same statement; a failure is
-   * reported, not thrown (the use stays counted, over by one, and its conversation ends `expired`).
+   * Gives a counted use back, with what it took (its place in the minute, its proofs, its
+   * conversation, deleted in the same statement); a failure is reported, not thrown (the use stays
+   * counted, over by one, and its conversation ends `expired`). With a deadline of its own: a mint
+   * that used the request's time must still give its use back.
    */
-  async #giveBack(id: string, conversationId: string): Promise<void> {
-    await this.#query(
-      'give back a use',
-      () => this.sql`
-        WITH gone AS (DELETE FROM conversations WHERE id = ${conversationId})
-        UPDATE share_links SET usage_count = usage_count - 1 WHERE id = ${id} AND usage_count > 0`,
+  async #giveBack(id: string, at: Date, proofs: readonly OneTimeProof[], conversationId: string): Promise<void> {
+    await outsideRequestTime(() =>
+      this.#query(
+        'give back a use',
+        () => this.sql`
+          WITH unspent AS (
+            DELETE FROM share_link_spent_proofs WHERE link_id = ${id} AND proof = ANY(${proofs.map((proof) => proof.id)}::text[])
+          ), gone AS (
+            DELETE FROM conversations WHERE id = ${conversationId}
+          )
+          UPDATE share_links SET usage_count = usage_count - 1,
+            recent_starts = CASE WHEN array_position(recent_starts, ${at}::timestamptz) IS NULL THEN recent_starts
+              ELSE recent_starts[:array_position(recent_starts, ${at}::timestamptz) - 1]
+                || recent_starts[array_position(recent_starts, ${at}::timestamptz) + 1:] END
+          WHERE id = ${id} AND usage_count > 0`,
+      ),
+    ).catch((failure: Error) => reportStoreFailure(failure));
+  }
+
+  /** Which of `proofs` a start spent already. */
+  async #firstSpent(id: string, proofs: readonly OneTimeProof[]): Promise<string | undefined> {
+    const rows = await this.#query(
+      'spent proofs',
+      () => this.sql<{ proof: string }[]>`
+        SELECT proof FROM share_link_spent_proofs WHERE link_id = ${id} AND proof = ANY(${proofs.map((proof) => proof.id)}::text[])`,
+    );
+    return rows[0]?.proof;
+  }
+
+  /** Forgets proofs past their expiry (they could not be used again anyway), now and then, off the request's time. */
+  #sweepProofs(now: number): void {
+    this.#proofsSinceSweep = 0;
+    void outsideRequestTime(() =>
+      this.#query(
+        'forget expired proofs',
+        () => this.sql`DELETE FROM share_link_spent_proofs WHERE expires_at < ${new Date(now)}`,
+      ),
     ).catch((failure: Error) => reportStoreFailure(failure));
   }
 

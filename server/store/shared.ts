@@ -56,6 +56,7 @@ export function newShareLink(
     createdAt: new Date(now).toISOString(),
     personaName: persona.name,
     organizationId,
+    signingKey: null,
   };
 }
 

@@ -43,6 +43,11 @@ export interface ResolvedLink {
   persona: StoredPersona | undefined;
   /** Changes whenever a management write changes the link (not when a use is counted). */
   revision: string;
+  /**
+   * When the starts of about the last minute were counted (ms since the epoch; granted, or being
+   * granted), as read: what the velocity cap judges by (server/velocity.ts). May hold older ones.
+   */
+  recentStarts: readonly number[];
 }
 
 /** Lookups: a link and its persona in one read (one query on PostgreSQL). */
@@ -63,6 +68,16 @@ export interface UseRequest {
   origin?: string | null;
   /** The conversation this use starts: written in the same atomic step as the count, and undone with it. */
   conversation: NewConversation;
+  /**
+   * Velocity cap (docs/security.md): count the use only while fewer starts than this were counted
+   * on the link in the minute before `now`, and count this one among them; `null`: no cap.
+   */
+  startsPerMinute: number | null;
+  /**
+   * Signed embeds and proofs of work (docs/security.md): one-time proofs this start spends, in the
+   * same atomic step as the use (and given back with it). One already spent refuses the start.
+   */
+  proofs: readonly OneTimeProof[];
 }
 
 /** A conversation as a session start creates it (docs/conversations.md, "Conversation records"). */
@@ -73,6 +88,19 @@ export interface NewConversation {
   engine: EngineKind | null;
   /** ms since the epoch: the sweep ends it then, unless a channel or a turn keeps it live longer. */
   liveUntil: number;
+}
+
+/** A proof that may start one session: an embed token's `jti`, a solved challenge. */
+export interface OneTimeProof {
+  /** Unique per link and kind: `jti:…`, `challenge:…`; at most 200 characters. */
+  id: string;
+  /** ms since the epoch; after it the proof is refused anyway, and its record may go. */
+  expiresAt: number;
+}
+
+/** Why `reserveUse` counted nothing although the link had not changed: a proof was spent already. */
+export interface ProofSpent {
+  spent: string;
 }
 
 /** A use counted against its link's limit, not yet granted. */
@@ -96,11 +124,13 @@ export interface ReservedUse {
 export interface UseCounter {
   /**
    * Counts one use, atomically, if the link still has the revision it was judged at and a use
-   * left at `now` (enabled, not expired, under its limit, counting uses other starts hold).
-   * `null` when it has not: the caller reads the link again and judges it again. N concurrent
-   * starts on a link with k uses left reserve exactly k, across processes on PostgreSQL.
+   * left at `now` (enabled, not expired, under its limit, counting uses other starts hold) and
+   * under its velocity cap; and spends the request's proofs in the same step. `null` when it has
+   * not: the caller reads the link again and judges it again. `{ spent }` when a proof was spent
+   * already. N concurrent starts on a link with k uses left reserve exactly k, across processes on
+   * PostgreSQL.
    */
-  reserveUse(request: UseRequest): Promise<ReservedUse | null>;
+  reserveUse(request: UseRequest): Promise<ReservedUse | ProofSpent | null>;
 }
 
 /** Management of share links (`/v1/share-links`). */
@@ -110,6 +140,8 @@ export interface ShareLinkRepository {
   /** `undefined` when `input.personaId` names no persona. An `isPrimary` link demotes the persona's other links. */
   create(input: CreateShareLink, now: number): Promise<StoredShareLink | undefined>;
   update(id: string, changes: UpdateShareLink): Promise<StoredShareLink | undefined>;
+  /** Signed embeds: stores the link's sealed signing key, replacing any before it; `false` when no link has this id. */
+  setSigningKey(id: string, sealed: string): Promise<boolean>;
   remove(id: string): Promise<boolean>;
 }
 

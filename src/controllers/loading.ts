@@ -10,23 +10,29 @@
  * `warm` begins what a start needs. After a `429 rate-limited`, one automatic load once the API's
  * `Retry-After` has passed (retry-after.ts). Offline, then online: loaded again. Removed from the
  * page mid-request: aborted, and loaded again if put back (docs/element.md).
+ *
+ * A link that asks for a proof of work has it solved from the visitor's first sign of intent
+ * (`prepare`), by the lazy challenge chunk, so that the start finds it ready (docs/security.md).
  */
 import type { ReactiveController } from 'lit';
-import { endpoint, resolve, startSession, type ResolvedLink } from '../api.js';
+import { endpoint, fetchChallenge, resolve, startSession, type ResolvedLink } from '../api.js';
 import { loadConversation } from '../conversation/load.js';
 import { explainRateLimit } from '../diagnostics.js';
+import type { Prover } from '../challenge/prove.js';
 import { ShareLinkError, type ErrorReason } from '../errors.js';
 import { loadOrb } from '../render/load-orb.js';
 import type { OrbController, OrbHost } from '../render/orb.js';
 import type { EmbedError, EmbedState } from '../render/view.js';
 import { RetryAfterOnce } from '../retry-after.js';
-import { isValidToken, type SessionResponse } from '../schema.js';
+import { isValidToken, type SessionResponse, type ShareLink } from '../schema.js';
 
 /** What names a link and what every request for it carries. */
 export interface Target {
   token: string;
   /** Base URL of the API. */
   apiBase: string;
+  /** A signed embed's token (`embed-token`); read at each request, so a fresh one never reloads the link. */
+  embedToken?: string | undefined;
 }
 
 /** What the controller uses of `<share-link-embed>`: its public API. */
@@ -52,6 +58,8 @@ export class LoadingController implements ReactiveController {
   declare poster: string | undefined;
   #loaded: Target | null = null;
   #current: AbortController | null = null;
+  /** The challenge chunk's keeper of proofs of work, once a link asked for one. */
+  #prover: Promise<Prover> | null = null;
   readonly #retry = new RetryAfterOnce();
 
   readonly #host: Host;
@@ -97,7 +105,7 @@ export class LoadingController implements ReactiveController {
       return;
     }
     this.#requestPoster(target);
-    const lookup = resolve(target.token, { apiBase: target.apiBase, signal }).then((link) =>
+    const lookup = resolve(target.token, { ...target, signal }).then((link) =>
       link.shareLink.type === 'ORB_EMBED' && !this.orb ? this.#loadOrb().then(() => link) : link,
     );
     void this.#settle(signal, Promise.all([lookup, beside])).then((done) => {
@@ -111,10 +119,27 @@ export class LoadingController implements ReactiveController {
    * Asks the API for a session, which counts one use. Resolves with it, or with `undefined` when it
    * failed (told through `failed`) or was called off (a new load, a removal).
    */
-  start(target: Target): Promise<SessionResponse | undefined> {
+  start(target: Target, link: ShareLink): Promise<SessionResponse | undefined> {
     const signal = this.#begin();
-    // What a start carries beyond the target (a challenge's solution, say) joins the request here.
-    return this.#settle(signal, startSession(target.token, { apiBase: target.apiBase, signal }));
+    // A proof of work, if the link asks for one: solved since the visitor's intent, or now. Spent here.
+    const proof = link.challenge === 'proof-of-work' ? this.#prove(target, true) : undefined;
+    const started = Promise.resolve(proof).then((challenge) =>
+      startSession(target.token, { ...target, signal, challenge }),
+    );
+    return this.#settle(signal, started);
+  }
+
+  /** The visitor shows intent to start (pointer, focus): a link that asks for a proof of work has it solved now. */
+  prepare(target: Target, link: ShareLink): void {
+    if (link.challenge === 'proof-of-work') this.#prove(target, false).catch(() => undefined);
+  }
+
+  /** The challenge chunk solves (and keeps) the proofs; `take`: this start spends it. */
+  #prove(target: Target, take: boolean): Promise<string> {
+    this.#prover ??= import('../challenge/prove.js').then((chunk) => new chunk.Prover(ShareLinkError));
+    return this.#prover.then((prover) =>
+      prover.proof((signal) => fetchChallenge(target.token, { ...target, signal }), take),
+    );
   }
 
   /**
@@ -133,7 +158,7 @@ export class LoadingController implements ReactiveController {
     // An <img> sends no Origin: its Referer's origin stands for the page, whatever its referrer policy.
     image.referrerPolicy = 'strict-origin';
     try {
-      image.src = this.poster = `${endpoint(target.apiBase, target.token)}/poster`;
+      image.src = this.poster = endpoint(target.apiBase, target.token, '/poster', target.embedToken);
     } catch {
       // An api-base that is no URL: the lookup says so.
     }
@@ -189,6 +214,7 @@ export class LoadingController implements ReactiveController {
 
   #teardown(): void {
     this.#retry.cancel();
+    void this.#prover?.then((prover) => prover.abort());
     if (!this.#current) return;
     this.#current.abort();
     this.#current = null;

@@ -25,6 +25,10 @@ const de: LanguageText = {
     server: 'Der Dienst hat Probleme. Versuchen Sie es später erneut.',
     'microphone-denied': 'Das Mikrofon ist blockiert. Erlauben Sie es und versuchen Sie es erneut.',
     'conversation-failed': 'Das Gespräch wurde abgebrochen. Versuchen Sie es erneut.',
+    'signature-required': 'Dieses Gespräch ist hier nicht verfügbar.',
+    'signature-invalid':
+      'Dieser Gesprächslink ist auf dieser Seite abgelaufen. Laden Sie die Seite neu, um es erneut zu versuchen.',
+    'challenge-failed': 'Ihr Browser konnte nicht überprüft werden. Versuchen Sie es erneut.',
   },
   conversation: {
     microphone: 'Mikrofon erlauben…',

@@ -16,6 +16,9 @@ const english: Pick<LanguageText, 'errors'> = {
     server: 'The service is having trouble. Try again later.',
     'microphone-denied': 'The microphone is blocked. Allow it and try again.',
     'conversation-failed': 'The conversation stopped. Try again.',
+    'signature-required': 'This conversation is not available here.',
+    'signature-invalid': 'This conversation link has expired on this page. Reload the page to try again.',
+    'challenge-failed': 'We could not check your browser. Try again.',
   },
 };
 

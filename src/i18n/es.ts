@@ -25,6 +25,10 @@ const es: LanguageText = {
     server: 'El servicio tiene problemas. Inténtalo más tarde.',
     'microphone-denied': 'El micrófono está bloqueado. Permítelo e inténtalo de nuevo.',
     'conversation-failed': 'La conversación se detuvo. Inténtalo de nuevo.',
+    'signature-required': 'Esta conversación no está disponible aquí.',
+    'signature-invalid':
+      'Este enlace de conversación ha caducado en esta página. Vuelve a cargar la página para intentarlo de nuevo.',
+    'challenge-failed': 'No pudimos comprobar tu navegador. Inténtalo de nuevo.',
   },
   conversation: {
     microphone: 'Permite el micrófono…',

@@ -25,6 +25,9 @@ const fr: LanguageText = {
     server: 'Le service rencontre des difficultés. Réessayez plus tard.',
     'microphone-denied': 'Le microphone est bloqué. Autorisez-le et réessayez.',
     'conversation-failed': 'La conversation s’est arrêtée. Réessayez.',
+    'signature-required': 'Cette conversation n’est pas disponible ici.',
+    'signature-invalid': 'Ce lien de conversation a expiré sur cette page. Rechargez la page pour réessayer.',
+    'challenge-failed': 'Nous n’avons pas pu vérifier votre navigateur. Réessayez.',
   },
   conversation: {
     microphone: 'Autorisez le microphone…',

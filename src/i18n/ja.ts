@@ -25,6 +25,10 @@ const ja: LanguageText = {
     server: 'サービスに問題が発生しています。後でもう一度お試しください。',
     'microphone-denied': 'マイクがブロックされています。許可してもう一度お試しください。',
     'conversation-failed': '会話が中断されました。もう一度お試しください。',
+    'signature-required': 'この会話はここではご利用いただけません。',
+    'signature-invalid':
+      'このページでの会話リンクの有効期限が切れました。ページを再読み込みしてもう一度お試しください。',
+    'challenge-failed': 'ブラウザを確認できませんでした。もう一度お試しください。',
   },
   conversation: {
     microphone: 'マイクを許可してください…',

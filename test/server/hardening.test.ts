@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { API_KEY, DEMO_DATA, runApiToExit, startApi, type RunningApi } from '../../scripts/api-process.ts';
+import { DEMO_DATA, runApiToExit, startApi, type RunningApi } from '../../scripts/api-process.ts';
 import { auth, startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
 import type { EmbeddedStore } from '../../server/store/index.ts';
 import { closeClients, send } from '../support/http-client.ts';
@@ -42,6 +42,8 @@ async function tempFile(name: string, text: string): Promise<string> {
 const PUBLIC_LINK_FIELDS = [
   'allowAllOrigins',
   'allowedOrigins',
+  // What a start needs beside the token: the widget solves a proof of work on intent (docs/security.md).
+  'challenge',
   'createdAt',
   'enabled',
   'expiresAt',
@@ -219,10 +221,45 @@ describe('the management key', () => {
     assert.equal((await fetch(`${api.base}/v1/share-links`, { headers })).status, 200);
   });
 
-  it('warns about a key under 16 characters', async () => {
-    const api = await cli({ apiKey: API_KEY });
-    assert.match(api.output(), /warning: the management key from --api-key has only 8 characters; use 16 or more/);
+  it('is refused under 16 characters, from any source, with one clear line', async () => {
+    for (const [args, env] of [
+      [['--api-key', 'fifteen-chars-x'], {}],
+      [[], { SHARE_LINK_API_KEY: 'short-key' }],
+      [['--api-key-file', await tempFile('short-key', 'k3y\n')], {}],
+    ] as [string[], Record<string, string>][]) {
+      const { code, output } = await runApiToExit(['--data', DEMO_DATA, ...args], env);
+      assert.equal(code, 1, output);
+      assert.equal(output.trim().split('\n').length, 1, output);
+      assert.match(
+        output,
+        /^share-link-api: the management key from .* has only \d+ characters; give one of 16 or more/,
+      );
+    }
     const long = await cli({ apiKey: 'sixteen-chars-ok' });
-    assert.doesNotMatch(long.output(), /warning: the management key/);
+    assert.equal(
+      (await fetch(`${long.base}/v1/share-links`, { headers: { Authorization: 'Bearer sixteen-chars-ok' } })).status,
+      200,
+    );
+  });
+});
+
+describe('the session secret', () => {
+  it('is refused under 32 bytes, with one clear line and exit 1', async () => {
+    for (const [args, env, bytes] of [
+      [['--session-secret', 'abc'], {}, 3],
+      [[], { SHARE_LINK_SESSION_SECRET: 'x'.repeat(31) }, 31],
+      // Bytes, not characters: ten 3-byte characters are 30 bytes.
+      [[], { SHARE_LINK_SESSION_SECRET: '€'.repeat(10) }, 30],
+    ] as [string[], Record<string, string>, number][]) {
+      const { code, output } = await runApiToExit(['--data', DEMO_DATA, ...args], env);
+      assert.equal(code, 1, output);
+      assert.equal(output.trim().split('\n').length, 1, output);
+      assert.match(
+        output,
+        new RegExp(`^share-link-api: the session secret from .* has only ${bytes} bytes; give one of 32 bytes or more`),
+      );
+    }
+    const api = await cli({ env: { SHARE_LINK_SESSION_SECRET: '€'.repeat(11) } });
+    assert.match(api.base, /^http:/, '33 bytes start');
   });
 });

@@ -81,15 +81,36 @@ for (const [name, makeBackend] of BACKENDS) {
       assert.equal((await limiter.sessionStart('192.0.2.3', 'sh_OneLink1234567')).allowed, true);
       assert.equal((await limiter.sessionStart('192.0.2.2', 'sh_OtherLink12345')).allowed, true);
       assert.equal((await limiter.lookup('192.0.2.2')).allowed, true);
-      assert.equal((await limiter.managementAllowed('192.0.2.2')).allowed, true);
+      assert.equal((await limiter.managementAllowed('192.0.2.2', '')).allowed, true);
     });
 
-    it('checks management failures without counting them, and refuses once 10 are used', async () => {
+    it('checks management failures without counting them, and refuses once 10 are used for a key prefix', async () => {
       const limiter = createAbuseLimiter({ counters: backend() });
-      for (let i = 0; i < 20; i++) assert.equal((await limiter.managementAllowed('192.0.2.4')).allowed, true);
-      for (let i = 0; i < 10; i++) assert.equal((await limiter.managementFailed('192.0.2.4')).allowed, true);
-      const refused = await limiter.managementAllowed('192.0.2.4');
+      for (let i = 0; i < 20; i++)
+        assert.equal((await limiter.managementAllowed('192.0.2.4', 'stalekey')).allowed, true);
+      for (let i = 0; i < 10; i++)
+        assert.equal((await limiter.managementFailed('192.0.2.4', 'stalekey')).allowed, true);
+      const refused = await limiter.managementAllowed('192.0.2.4', 'stalekey');
       assert.ok(!refused.allowed && refused.retryAfterSeconds > 0);
+      assert.equal((await limiter.managementAllowed('192.0.2.4', 'rightkey')).allowed, true, 'another prefix');
+    });
+
+    it('refuses every prefix once a client has used 100 failures in all, and keeps its counters bounded', async () => {
+      const limiter = createAbuseLimiter({ counters: backend() });
+      for (let i = 0; i < 100; i++)
+        assert.equal((await limiter.managementFailed('192.0.2.6', `guess${String(i).padStart(3, '0')}`)).allowed, true);
+      assert.equal((await limiter.managementAllowed('192.0.2.6', 'rightkey')).allowed, false);
+      assert.equal((await limiter.managementAllowed('192.0.2.7', 'rightkey')).allowed, true, 'another client');
+    });
+
+    it('refuses keys that are not what the API counts by, rather than keep them', async () => {
+      const limiter = createAbuseLimiter({ counters: backend() });
+      const junk = `sh_${'x'.repeat(15_000)}`;
+      await assert.rejects(limiter.sessionStart('192.0.2.8', junk), TypeError);
+      await assert.rejects(limiter.sessionStart('192.0.2.8', 'sh_short'), TypeError);
+      await assert.rejects(limiter.lookup('not an address'), TypeError);
+      await assert.rejects(limiter.managementFailed('192.0.2.8', 'a key with spaces'), TypeError);
+      assert.equal((await limiter.sessionStart('2001:db8:1:2::/64', `sh_${'A'.repeat(64)}`)).allowed, true);
     });
 
     it('opens a new window once the old one has passed', async () => {

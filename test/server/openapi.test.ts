@@ -65,6 +65,7 @@ before(async () => {
         lookup: { ...tiny, name: 'lookup', points: 2 },
         sessionStart: { ...tiny, name: 'session-start' },
         managementAuth: { ...tiny, name: 'management-auth' },
+        managementAuthPerClient: { ...tiny, name: 'management-auth-client' },
       },
     }),
   });
@@ -152,6 +153,31 @@ it('documents every answer of the public endpoints', async () => {
   ]) {
     await check('POST', `/v1/embed/${token}/sessions`, origin, enginesApi.base);
   }
+});
+
+it('documents the protections: challenges, signed embeds, their refusals', async () => {
+  const origin = { 'Content-Type': 'application/json', Origin: 'https://page.example' };
+  const create = async (fields: Record<string, unknown>) =>
+    (await (
+      await fetch(`${api.base}/v1/share-links`, {
+        method: 'POST',
+        headers: jsonHeaders,
+        body: JSON.stringify({ personaId: '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37', allowAllOrigins: true, ...fields }),
+      })
+    ).json()) as { id: string; token: string };
+  const pow = await create({ challenge: 'proof-of-work' });
+  const signed = await create({ requireSignedEmbed: true });
+  await check('GET', `/v1/embed/${pow.token}/challenge`, { headers: origin });
+  await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/challenge', { headers: origin });
+  await check('GET', '/v1/embed/sh_x/challenge', { headers: origin });
+  await check('GET', '/v1/embed/sh_Expired9pQxYzR4vN8m/challenge', { headers: origin });
+  await check('GET', `/v1/embed/${signed.token}/challenge`, { headers: origin });
+  await check('POST', `/v1/embed/${pow.token}/sessions`, { headers: origin });
+  await check('POST', `/v1/embed/${signed.token}/sessions?embedToken=x.y.z`, { headers: origin });
+  await check('POST', `/v1/share-links/${signed.id}/signing-key`, { headers: auth });
+  await check('POST', '/v1/share-links/00000000-0000-4000-8000-999999999999/signing-key', { headers: auth });
+  await check('POST', '/v1/share-links/x/signing-key', { headers: auth });
+  await check('POST', `/v1/share-links/${signed.id}/signing-key`);
 });
 
 it('documents every answer of the poster', async () => {
@@ -340,6 +366,8 @@ it('documents the 429s of the abuse limits, with Retry-After', async () => {
     { headers: { 'Content-Type': 'application/json' }, body: '{"page":"11111111-1111-4111-8111-111111111111"}' },
     limited.base,
   );
+  await check('POST', `/v1/share-links/${id}/signing-key`, { headers: auth }, limited.base);
+  await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/challenge', origin, limited.base);
 });
 
 it('documents the answers of a store that cannot serve (here, a database nobody listens for)', async () => {
@@ -360,6 +388,8 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
     await check('GET', `/v1/share-links/${id}`, { headers: auth }, down.base);
     await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{"enabled":false}' }, down.base);
     await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, down.base);
+    await check('POST', `/v1/share-links/${id}/signing-key`, { headers: auth }, down.base);
+    await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/challenge', {}, down.base);
     await check('GET', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: auth }, down.base);
     await check('GET', '/readyz', {}, down.base);
     await check('GET', '/v1/analytics', { headers: auth }, down.base);

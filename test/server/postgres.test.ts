@@ -9,12 +9,17 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
+import { verifySessionToken } from '../../server/session-token.ts';
+import { signEmbedToken } from '../../src/helpers.ts';
+import { altchaPayload, type IssuedChallenge } from '../support/challenge.ts';
+import { send } from '../support/http-client.ts';
 import { connect, migrate } from '../../server/store/index.ts';
 import { MIGRATIONS_DIR } from '../../server/store/migrate.ts';
 import {
   API_KEY,
   DEMO_DATA,
   LOAD_TEST_ARGS,
+  SESSION_SECRET,
   copyOfDemoData,
   createLink,
   runApiToExit,
@@ -32,9 +37,14 @@ after(async () => {
   await Promise.all(running.map((api) => api.stop('SIGKILL')));
 });
 
-/** Every API process of this file starts here, with the load-test arguments. */
-async function launch(databaseUrl: string, options: { data?: string | null } = {}) {
-  const api = await startApi({ databaseUrl, data: options.data ?? null, extra: LOAD_TEST_ARGS });
+/** Every API process of this file starts here, with the load-test arguments (and abuse limits off unless asked). */
+async function launch(databaseUrl: string, options: { data?: string | null; limits?: boolean } = {}) {
+  const api = await startApi({
+    databaseUrl,
+    data: options.data ?? null,
+    limits: options.limits,
+    extra: LOAD_TEST_ARGS,
+  });
   running.push(api);
   return api;
 }
@@ -149,6 +159,73 @@ describe('abuse limits across processes on one database', () => {
   });
 });
 
+describe('the protections across two processes on one database', () => {
+  let apis: RunningApi[];
+  before(async () => {
+    const url = await freshDatabase('protect');
+    apis = await Promise.all([0, 1].map(() => launch(url, { data: DEMO_DATA, limits: true })));
+  });
+  const startFrom = (
+    api: RunningApi,
+    token: string,
+    from: string,
+    options: { query?: string; headers?: Record<string, string> } = {},
+  ) =>
+    send(api.base, 'POST', `/v1/embed/${token}/sessions${options.query ?? ''}`, {
+      from,
+      headers: { Origin: PAGE, ...options.headers },
+    });
+
+  it('velocity cap: 20 of 100 starts from 100 addresses, whichever process they reach', async () => {
+    const link = await createLink(apis[0]!, { startsPerMinute: 20 });
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => startFrom(apis[i % 2]!, link.token, `127.0.3.${10 + i}`)),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 201).length, 20);
+    assert.ok(answers.filter((answer) => answer.status !== 201).every((answer) => answer.status === 429));
+    assert.deepEqual(await Promise.all(apis.map((api) => usageCount(api, link.id))), [20, 20]);
+  });
+
+  it('signed embeds: a key made through one process signs for both; each jti starts one session across them', async () => {
+    const link = await createLink(apis[0]!, { requireSignedEmbed: true });
+    const key = (await (
+      await fetch(`${apis[1]!.base}/v1/share-links/${link.id}/signing-key`, { method: 'POST', headers: auth })
+    ).json()) as { signingKey: string };
+    const embedToken = await signEmbedToken(key.signingKey, { token: link.token, origin: PAGE });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        startFrom(apis[i % 2]!, link.token, `127.0.4.${10 + i}`, { query: `?embedToken=${embedToken}` }),
+      ),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 201).length, 1);
+    assert.ok(
+      answers
+        .filter((answer) => answer.status !== 201)
+        .every((answer) => answer.json()['error'] === 'signature-invalid'),
+    );
+    assert.equal((await startFrom(apis[1]!, link.token, '127.0.4.99')).json()['error'], 'signature-required');
+  });
+
+  it('proofs of work: a challenge from one process is solved once for both', async () => {
+    const link = await createLink(apis[0]!, { challenge: 'proof-of-work' });
+    const issued = (
+      await send(apis[0]!.base, 'GET', `/v1/embed/${link.token}/challenge`, { headers: { Origin: PAGE } })
+    ).json();
+    const solution = altchaPayload(issued as unknown as IssuedChallenge);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        startFrom(apis[i % 2]!, link.token, `127.0.5.${10 + i}`, { headers: { 'X-Share-Link-Challenge': solution } }),
+      ),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 201).length, 1);
+    assert.ok(
+      answers
+        .filter((answer) => answer.status !== 201)
+        .every((answer) => answer.json()['error'] === 'challenge-failed'),
+    );
+  });
+});
+
 describe('migrations', () => {
   it('apply once when several pools migrate a new database at once, and are idempotent', async () => {
     const url = await freshDatabase('migrate');
@@ -216,7 +293,9 @@ describe('seeding with --data', () => {
     data.shareLinks.unshift(newcomer);
     data.shareLinks[5].id = randomUUID(); // shareLinks[5] is now sh_UsedUp2kL9pQxYzR4v, with an id the database does not know
     await writeFile(file, JSON.stringify(data));
-    const { code, output } = await runApiToExit(['--database-url', url, '--data', file]);
+    const { code, output } = await runApiToExit(['--database-url', url, '--data', file], {
+      SHARE_LINK_SESSION_SECRET: SESSION_SECRET,
+    });
     assert.equal(code, 1);
     assert.match(
       output,
@@ -240,10 +319,11 @@ async function closedPort(): Promise<number> {
 describe('an unreachable database at start', () => {
   it('stops the API with one line naming the host and the error, exit 1, no stack trace; DATABASE_URL alike', async () => {
     const url = `postgres://postgres:hunter2@127.0.0.1:${await closedPort()}/nowhere`;
+    const secret = { SHARE_LINK_SESSION_SECRET: SESSION_SECRET };
     const [misused, ...runs] = await Promise.all([
-      runApiToExit(['--database-url', url, '--persist']),
-      runApiToExit(['--database-url', url]),
-      runApiToExit([], { DATABASE_URL: url }),
+      runApiToExit(['--database-url', url, '--persist'], secret),
+      runApiToExit(['--database-url', url], secret),
+      runApiToExit([], { DATABASE_URL: url, ...secret }),
     ]);
     assert.equal(misused!.code, 1);
     assert.match(misused!.output, /^share-link-api: --persist is for the embedded store/);
@@ -258,6 +338,30 @@ describe('an unreachable database at start', () => {
       );
       assert.doesNotMatch(output, /hunter2/, 'never the password');
     }
+  });
+});
+
+describe('the session secret on PostgreSQL', () => {
+  it('is required: processes that share a database must share it (one line, exit 1, before connecting)', async () => {
+    const url = `postgres://postgres@127.0.0.1:${await closedPort()}/nowhere`;
+    for (const run of [runApiToExit(['--database-url', url]), runApiToExit([], { DATABASE_URL: url })]) {
+      const { code, output } = await run;
+      assert.equal(code, 1, output);
+      assert.equal(output.trim().split('\n').length, 1, output);
+      assert.match(
+        output,
+        /^share-link-api: PostgreSQL \(--database-url\), whose processes must share one, needs a session secret: set SHARE_LINK_SESSION_SECRET/,
+      );
+    }
+  });
+
+  it("lets two processes verify each other's tokens", async () => {
+    const url = await freshDatabase('secret');
+    const [first, second] = await Promise.all([launch(url, { data: DEMO_DATA }), launch(url)]);
+    const started = await fetch(`${first.base}/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions`, { method: 'POST' });
+    const { sessionToken } = (await started.json()) as { sessionToken: string };
+    assert.equal(verifySessionToken(sessionToken, SESSION_SECRET).valid, true);
+    assert.ok(second.base);
   });
 });
 
@@ -336,6 +440,43 @@ describe('a database that goes away while the API runs', () => {
     await untilServed(link.token, 'the API recovers once the database answers again');
     assert.equal(await usageCount(api, link.id), 1, 'the starts refused while it hung counted nothing');
     assert.match(api.output(), /store unavailable: .*(did not answer within 5000 ms|CONNECT_TIMEOUT)/);
+  });
+});
+
+describe('a database that hangs under an API with abuse limits on', () => {
+  let cluster: Cluster;
+  let api: RunningApi;
+  before(async () => {
+    cluster = await startCluster({ fast: true });
+    api = await launch(cluster.url, { data: DEMO_DATA, limits: true });
+  });
+  after(() => cluster.stop());
+
+  it("answers every lookup and start 503 within the store deadline (5 s) + 1 s: the limits' queries share it", async (t) => {
+    const link = await createLink(api, { usageLimit: 100 });
+    assert.equal(await startSession(api, link.token), 201);
+    cluster.freeze();
+    let answers;
+    try {
+      answers = await Promise.all([
+        ...Array.from({ length: 4 }, () =>
+          timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } })),
+        ),
+        ...Array.from({ length: 4 }, () =>
+          timed(() =>
+            fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }),
+          ),
+        ),
+      ]);
+    } finally {
+      cluster.thaw();
+    }
+    t.diagnostic(`answered in ${answers.map(({ ms }) => ms).join(', ')} ms`);
+    for (const { response, body, ms } of answers) {
+      assert.equal(response.status, 503);
+      assert.equal(body.error, 'server');
+      assert.ok(ms <= 6_000, `answered in ${ms} ms`);
+    }
   });
 });
 

@@ -175,6 +175,11 @@ describe('the CLI', () => {
       generated instanceof Error && /session secret .* is empty/.test(generated.message),
       'an empty secret is refused',
     );
+    const short = await startApi({ env: { SHARE_LINK_SESSION_SECRET: 'abc' } }).catch((error: Error) => error);
+    assert.ok(
+      short instanceof Error && /session secret .* has only 3 bytes; give one of 32 bytes or more/.test(short.message),
+      'a short secret is refused',
+    );
     const without = await startApi();
     try {
       assert.match(without.output(), /signed with a generated secret.*SHARE_LINK_SESSION_SECRET/);

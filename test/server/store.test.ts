@@ -5,10 +5,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { loadDataFile, type ReservedUse, type ResolvedLink, type ShareLinkStore } from '../../server/store/index.ts';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  StoreStartError,
+  loadDataFile,
+  openStore,
+  type ReservedUse,
+  type ResolvedLink,
+  type ShareLinkStore,
+  type UseRequest,
+} from '../../server/store/index.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
 import { HELD_WEBHOOK_MS } from '../../server/store/shared.ts';
+import { freshDatabase } from '../support/postgres.ts';
 import { eventsOfUse } from '../../server/webhooks.ts';
 import { BACKENDS } from '../support/stores.ts';
 
@@ -97,6 +109,15 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await search('000000000012'), ['sh_OrbLeft9mBwHfJc4kL']);
         assert.deepEqual(await search('link'), ['sh_DirectLinkQxYzR4vN']);
         assert.deepEqual(await search('100%_'), []);
+        // PostgreSQL refuses U+0000 in text: both stores answer 400 for it, never 503.
+        for (const search of ['%00', 'a%00b', `${'x'.repeat(10)}%00`]) {
+          const refused = await get(`/v1/share-links?search=${search}`);
+          assert.equal(refused.status, 400, search);
+          assert.deepEqual(
+            { ...(await refused.json()), message: '' },
+            { error: 'invalid-request', field: 'search', message: '' },
+          );
+        }
         const both = await (await get(`/v1/share-links?personaId=${LEO}&search=orb`)).json();
         assert.deepEqual(
           both.data.map((link: Link) => link.token),
@@ -130,6 +151,10 @@ for (const backend of BACKENDS) {
             id: '',
             token: '',
             type: 'ORB_EMBED',
+            startsPerMinute: 60,
+            challenge: 'none',
+            requireSignedEmbed: false,
+            hasSigningKey: false,
             expiresAt: '2099-01-01T00:00:00.000Z',
             usageLimit: 2,
             usageCount: 0,
@@ -344,8 +369,15 @@ for (const backend of BACKENDS) {
           const judged = (await api.store.resolve(token))!;
           const { usageLimit, usageCount } = judged.link;
           if (usageLimit !== null && usageCount >= usageLimit) return { ok: false as const };
-          const use = await api.store.reserveUse({ judged, now: NOW, conversation: newConversation() });
+          const use = await api.store.reserveUse({
+            judged,
+            now: NOW,
+            conversation: newConversation(),
+            startsPerMinute: null,
+            proofs: [],
+          });
           if (!use) continue;
+          assert.ok(!('spent' in use));
           let minted: T;
           try {
             minted = await mint(use, judged);
@@ -400,15 +432,85 @@ for (const backend of BACKENDS) {
         assert.equal((await linkNow(link.id)).usageCount, 10);
       });
 
+      /** Reserves on `token` as a start judged at `now` would, reading the link first. */
+      const reserve = async (token: string, now: number, options: Partial<UseRequest> = {}) =>
+        api.store.reserveUse({
+          judged: (await api.store.resolve(token))!,
+          now,
+          conversation: newConversation(),
+          startsPerMinute: null,
+          proofs: [],
+          ...options,
+        });
+
+      // Velocity cap (docs/security.md): in the counted step, exact under concurrency.
+      it('count at most startsPerMinute starts in any minute, under concurrency; a given-back start frees its place', async () => {
+        const link = await createLink({});
+        const tries = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => reserve(link.token, NOW + i, { startsPerMinute: 7 })),
+        );
+        const reserved = tries.filter((use): use is ReservedUse => use !== null && 'confirm' in use);
+        assert.equal(reserved.length, 7);
+        await Promise.all(reserved.slice(1).map((use) => use.confirm()));
+        await reserved[0]!.release();
+        assert.equal((await linkNow(link.id)).usageCount, 6);
+        const read = (await api.store.resolve(link.token))!;
+        assert.equal(
+          read.recentStarts.filter((at) => at > NOW - 60_000).length,
+          6,
+          'the given-back start left the minute',
+        );
+        const again = await reserve(link.token, NOW + 100, { startsPerMinute: 7 });
+        assert.ok(again && 'confirm' in again, 'its place is free again');
+        await again.confirm();
+        assert.equal(await reserve(link.token, NOW + 101, { startsPerMinute: 7 }), null, 'the minute is full');
+        // The oldest of the seven leaves the window 60 s after it was counted, not before.
+        const oldest = Math.min(...(await api.store.resolve(link.token))!.recentStarts);
+        assert.equal(await reserve(link.token, oldest + 59_999, { startsPerMinute: 7 }), null);
+        const later = await reserve(link.token, oldest + 60_000, { startsPerMinute: 7 });
+        assert.ok(later && 'confirm' in later, 'a minute later there is room');
+        await later.release();
+        assert.ok(await reserve(link.token, NOW + 200, { startsPerMinute: null }), 'no cap: counted');
+      });
+
+      // Signed embeds and proofs of work: one-time proofs, spent in the counted step.
+      it('spend each proof once, under concurrency; a given-back use gives its proofs back', async () => {
+        const link = await createLink({});
+        const proof = { id: 'jti:once-0123456789', expiresAt: NOW + 600_000 };
+        const other = { id: 'challenge:abcdef', expiresAt: NOW + 600_000 };
+        const tries = await Promise.all(
+          Array.from({ length: 20 }, () => reserve(link.token, NOW, { proofs: [proof, other] })),
+        );
+        const reserved = tries.filter((use): use is ReservedUse => use !== null && 'confirm' in use);
+        assert.equal(reserved.length, 1);
+        for (const refused of tries.filter((use) => use !== null && 'spent' in use))
+          assert.ok([proof.id, other.id].includes((refused as { spent: string }).spent));
+        assert.equal((await linkNow(link.id)).usageCount, 1, 'refused starts counted nothing');
+        await reserved[0]!.release();
+        const again = await reserve(link.token, NOW, { proofs: [proof] });
+        assert.ok(again && 'confirm' in again, 'given back with the use');
+        await again.confirm();
+        assert.deepEqual(await reserve(link.token, NOW, { proofs: [proof] }), { spent: proof.id });
+        const elsewhere = await createLink({});
+        assert.ok(await reserve(elsewhere.token, NOW, { proofs: [proof] }), 'proofs are per link');
+        assert.equal((await linkNow(link.id)).usageCount, 1);
+      });
+
       it('count nothing for a link changed since it was judged: the start reads it again', async () => {
         const link = await createLink({ usageLimit: 5 });
         const judged = (await api.store.resolve(link.token))!;
         assert.equal((await send('PATCH', `/v1/share-links/${link.id}`, { allowAllOrigins: false })).status, 200);
-        assert.equal(await api.store.reserveUse({ judged, now: NOW, conversation: newConversation() }), null);
+        assert.equal(await api.store.reserveUse({ judged, now: NOW, conversation: newConversation(), startsPerMinute: null, proofs: [] }), null);
         assert.equal((await linkNow(link.id)).usageCount, 0);
         const again = (await api.store.resolve(link.token))!;
         assert.notEqual(again.revision, judged.revision);
-        const use = (await api.store.reserveUse({ judged: again, now: NOW, conversation: newConversation() }))!;
+        const use = (await api.store.reserveUse({
+          judged: again,
+          now: NOW,
+          conversation: newConversation(),
+          startsPerMinute: null,
+          proofs: [],
+        })) as ReservedUse;
         assert.equal(use.usageCount, 1);
         await use.confirm();
         assert.equal((await linkNow(link.id)).usageCount, 1);
@@ -439,6 +541,31 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('a data file with text the stores cannot keep', () => {
+  it('is refused by both stores with the same line, naming the entry and the field', async () => {
+    const data = JSON.parse(await readFile(DEMO_DATA, 'utf8'));
+    data.personas[0].brain.systemPrompt = 'before\u0000after';
+    data.shareLinks[1].notes = '\ud800 alone';
+    const file = join(await mkdtemp(join(tmpdir(), 'share-link-nul-')), 'data.json');
+    await writeFile(file, JSON.stringify(data));
+    const messages: string[] = [];
+    for (const options of [{ dataFile: file }, { dataFile: file, databaseUrl: await freshDatabase('nul') }]) {
+      const refused = await openStore(options).then(
+        async (store) => (await store.close(), null),
+        (error: Error) => error,
+      );
+      assert.ok(refused instanceof StoreStartError, String(refused));
+      messages.push(refused.message);
+    }
+    assert.match(messages[0]!, /personas\[0\] \("Cara"\): brain\.systemPrompt: holds U\+0000 or a lone surrogate/);
+    assert.equal(messages[1], messages[0]);
+    data.personas[0].brain.systemPrompt = 'fine';
+    await writeFile(file, JSON.stringify(data));
+    const refused = await openStore({ dataFile: file }).catch((error: Error) => error);
+    assert.match(String(refused), /shareLinks\[1\] \("sh_[A-Za-z0-9]+"\): notes: holds U\+0000 or a lone surrogate/);
+  });
+});
 
 describe('both stores, side by side', () => {
   const apis: InProcessApi<ShareLinkStore>[] = [];

@@ -53,6 +53,8 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   webhooks?: AppOptions['webhooks'];
   metrics?: AppOptions['metrics'];
   requestLogger?: AppOptions['requestLogger'];
+  /** How hard proofs of work are (default: the documented difficulty). */
+  challengeMaxNumber?: number;
 }
 
 export async function startInProcessApi(
@@ -89,6 +91,7 @@ export async function startInProcessApi(
     metrics: options.metrics,
     requestLogger: options.requestLogger,
     transcriptRetentionDays: options.transcriptRetentionDays,
+    ...(options.challengeMaxNumber && { challengeMaxNumber: options.challengeMaxNumber }),
   });
   const { app } = api;
   const { observe } = options;

@@ -37,6 +37,7 @@ export const validEmbedBody = (
     createdAt: '2026-04-20T10:00:00.000Z',
     personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61',
     personaName: 'Fake',
+    challenge: 'none',
     ...overrides.shareLink,
   },
   persona: {
@@ -64,8 +65,20 @@ const mutated = (
 };
 
 /** Each scenario answers the n-th request (from 0) of its run. Keys are part of the URL. */
+/** The protections' refusals, with the messages the reference API gives (server/embed-tokens.ts, server/challenges.ts). */
+const PROTECTION_MESSAGES = {
+  'signature-required':
+    "This share link requires a signed embed: sign an embed token on your server with the link's signing key (signEmbedToken in share-link-embed/helpers) and set it as the element's embed-token attribute.",
+  'signature-invalid':
+    'The embed token expired at 2026-06-01T12:10:00.000Z: give the element a fresh one (they last at most 15 minutes).',
+  'challenge-failed': 'The challenge expired: ask for a new one.',
+};
+
 export const SCENARIOS: Record<string, (hit: number, token: string, run: string) => FakeAnswer> = {
   ok: (_hit, token) => json(validEmbedBody(token)),
+  ...Object.fromEntries(
+    Object.entries(PROTECTION_MESSAGES).map(([error, message]) => [error, () => json({ error, message }, 403)]),
+  ),
   'ok-slow': (_hit, token) => ({ ...json(validEmbedBody(token)), delayMs: 300 }),
   /** A normal link whose session start takes 1.5 s (see the sessions branch below). */
   'slow-session': (_hit, token) => json(validEmbedBody(token)),

@@ -7,6 +7,7 @@ import type { ShareMode } from '../../server/conversation-schemas.ts';
 import { engineConfigFromEnv } from '../../server/engines.ts';
 import { CreateShareLinkSchema, UpdateShareLinkSchema } from '../../server/schemas.ts';
 import { startInProcessApi, type InProcessApi } from './api-inprocess.ts';
+import { API_KEY } from '../../scripts/api-process.ts';
 import { fakeApiHits, fakeApiMiddleware } from './fake-api.ts';
 import { startFakeAnam, startFakeElevenLabs, type FakeVendor } from './fake-vendors.ts';
 import { ENGINES_DATA } from './fixtures.ts';
@@ -24,7 +25,14 @@ export function referenceApiPlugin() {
   let vendorsApi: InProcessApi | undefined;
   let vendors: FakeVendor[] = [];
   let clockOffset = 0;
-  const requests: { method: string; path: string; origin: string | null; credentials: boolean }[] = [];
+  const requests: {
+    method: string;
+    path: string;
+    query: string;
+    origin: string | null;
+    credentials: boolean;
+    challenge: boolean;
+  }[] = [];
   const store = () => api!.store;
 
   return {
@@ -33,6 +41,8 @@ export function referenceApiPlugin() {
       api = await startInProcessApi({
         // Every browser test comes from one address: abuse limits off (see test/server/limits.test.ts).
         limits: false,
+        // Proofs of work a tenth of the documented difficulty: the browser tests solve many.
+        challengeMaxNumber: 50_000,
         serverTime: () => Date.now() + clockOffset,
         observe: (request) => {
           const url = new URL(request.url);
@@ -40,8 +50,10 @@ export function referenceApiPlugin() {
           requests.push({
             method: request.method,
             path: url.pathname,
+            query: url.search,
             origin: request.headers.get('origin'),
             credentials: request.headers.has('cookie') || request.headers.has('authorization'),
+            challenge: request.headers.has('x-share-link-challenge'),
           });
         },
       });
@@ -109,6 +121,13 @@ export function referenceApiPlugin() {
         }
         case 'api-update-link':
           return store().update(String(args['id']), v.parse(UpdateShareLinkSchema, args['changes']));
+        case 'api-signing-key': {
+          const answer = await fetch(`${api!.base}/v1/share-links/${String(args['id'])}/signing-key`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${API_KEY}` },
+          });
+          return ((await answer.json()) as { signingKey: string }).signingKey;
+        }
         case 'api-link':
           return store().linkByToken(String(args['token'])) ?? null;
         case 'api-clock-offset':

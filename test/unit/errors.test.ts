@@ -8,7 +8,14 @@ describe('error reasons', () => {
     assert.equal(reasonOf(400, undefined), 'invalid-token');
     assert.equal(reasonOf(404, 'not-found'), 'not-found');
     assert.equal(reasonOf(410, 'disabled'), 'expired', 'a reason of another status does not override 410');
-    for (const reason of ['origin-not-allowed', 'disabled', 'usage-limit-reached'])
+    for (const reason of [
+      'origin-not-allowed',
+      'disabled',
+      'usage-limit-reached',
+      'signature-required',
+      'signature-invalid',
+      'challenge-failed',
+    ])
       assert.equal(reasonOf(403, reason), reason);
     assert.equal(reasonOf(403, undefined), 'bad-response', '403 has several reasons: the API must name one');
     for (const claimed of ['rate-limited', 'not-embeddable', 'network', '__proto__', 'constructor', 403, ['disabled']])
@@ -24,6 +31,7 @@ describe('error reasons', () => {
       'server',
       'microphone-denied',
       'conversation-failed',
+      'challenge-failed',
     ]);
   });
 });

@@ -190,6 +190,8 @@ const shareLink = fc.record({
   createdAt: isoDate,
   personaId: text(1, 100),
   personaName: text(0, 500),
+  // Absent (an API older than proofs of work), or a kind unknown here: both validators read `none`.
+  challenge: fc.option(fc.constantFrom('none', 'proof-of-work', 'captcha', 7), { nil: undefined }),
 });
 const persona = fc.record({
   id: text(1, 100),

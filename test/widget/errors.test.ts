@@ -44,6 +44,22 @@ describe('error states', () => {
       () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('rate-limited-always') }),
       /rate-limited this visitor's address \(429, Retry-After 120 s\); one retry in 120 s/,
     ],
+    // The link's protections: the API's message tells the site owner what to do.
+    [
+      'signature-required',
+      () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('signature-required') }),
+      /403: This share link requires a signed embed: sign an embed token .*signEmbedToken.*embed-token attribute/,
+    ],
+    [
+      'signature-invalid',
+      () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('signature-invalid'), 'embed-token': 'a.b.c' }),
+      /403: The embed token expired at .*give the element a fresh one/,
+    ],
+    [
+      'challenge-failed',
+      () => ({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('challenge-failed') }),
+      /403: The challenge expired: ask for a new one/,
+    ],
   ];
 
   for (const [reason, attributes, cause] of cases) {
