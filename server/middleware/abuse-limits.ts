@@ -87,8 +87,10 @@ export function abuseLimits(limiter: AbuseLimiter | null, options: AbuseLimitsOp
       (active, c) => active.sessionStart(clientOf(c), c.req.param('token') ?? ''),
       true,
     ),
-    managementAllowed: (c) => ask('management-auth', (active) => active.managementAllowed(clientOf(c), presentedKeyPrefix(c))),
-    managementFailed: (c) => ask('management-auth', (active) => active.managementFailed(clientOf(c), presentedKeyPrefix(c))),
+    managementAllowed: (c) =>
+      ask('management-auth', (active) => active.managementAllowed(clientOf(c), presentedKeyPrefix(c))),
+    managementFailed: (c) =>
+      ask('management-auth', (active) => active.managementFailed(clientOf(c), presentedKeyPrefix(c))),
   };
 }
 

@@ -500,7 +500,16 @@ for (const backend of BACKENDS) {
         const link = await createLink({ usageLimit: 5 });
         const judged = (await api.store.resolve(link.token))!;
         assert.equal((await send('PATCH', `/v1/share-links/${link.id}`, { allowAllOrigins: false })).status, 200);
-        assert.equal(await api.store.reserveUse({ judged, now: NOW, conversation: newConversation(), startsPerMinute: null, proofs: [] }), null);
+        assert.equal(
+          await api.store.reserveUse({
+            judged,
+            now: NOW,
+            conversation: newConversation(),
+            startsPerMinute: null,
+            proofs: [],
+          }),
+          null,
+        );
         assert.equal((await linkNow(link.id)).usageCount, 0);
         const again = (await api.store.resolve(link.token))!;
         assert.notEqual(again.revision, judged.revision);
