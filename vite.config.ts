@@ -32,8 +32,9 @@ function referenceApi(): Plugin {
         engines: engineConfigFromEnv(),
       });
       const listener = getRequestListener(app.fetch);
-      // The API's paths: endpoints, media, share pages (/s/...) and the bundles they load from this origin.
-      const apiPath = /^\/(v1\/|media\/|s\/|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
+      // The API's paths: endpoints, media, share pages (/s/...), its own pages (the console) and
+      // their scripts (/pages/...), and the bundles they load from this origin.
+      const apiPath = /^\/(v1\/|media\/|s\/|pages\/|console(\/|\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
@@ -190,10 +191,68 @@ async function buildGroup(outDir: string, group: Record<string, string>): Promis
   return built;
 }
 
+/**
+ * The API's own pages: apps of their own (Lit, split into chunks), which the widget never loads.
+ * Built after the bundles into dist/pages/ as ES modules with hashed names and one Vite manifest
+ * (dist/pages/manifest.json), from which the API finds each page's entry and serves the files at
+ * /pages/ (server/pages.ts). One line per page, named as the API names it; code that two pages
+ * share (Lit) becomes a chunk of its own, loaded once.
+ */
+export const PAGE_ENTRIES: Record<string, string> = {
+  // The operator's console, GET /console (docs/operators.md, "Console").
+  console: 'console/main.ts',
+};
+
+function pageApps(): Plugin {
+  let built: Promise<void> | undefined;
+  return {
+    name: 'share-link-page-apps',
+    apply: 'build',
+    // After the bundles (the lib build may close once per format: the pages are built once).
+    async closeBundle() {
+      await (built ??= buildPages());
+    },
+  };
+}
+
+async function buildPages(): Promise<void> {
+  await viteBuild({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir: `${ROOT}dist/pages`,
+      emptyOutDir: true,
+      target: TARGET,
+      sourcemap: true,
+      minify: true,
+      manifest: 'manifest.json',
+      // Module preloads are links the pages' own scripts add: no polyfill, no inline script.
+      modulePreload: { polyfill: false },
+      rolldownOptions: {
+        // Rolldown inlines a constant at every use: tldts' public-suffix table (one 50 KB string,
+        // read in three places) would be copied three times into the link editor's chunk.
+        optimization: { inlineConst: false },
+        input: Object.fromEntries(Object.entries(PAGE_ENTRIES).map(([name, source]) => [name, `${ROOT}${source}`])),
+        output: {
+          format: 'es',
+          entryFileNames: '[name]-[hash].js',
+          // A view's chunk (console/analytics/view.ts) is named by its folder: analytics-<hash>.js.
+          chunkFileNames: (chunk) =>
+            /\/view\.ts$/.test(chunk.facadeModuleId ?? '')
+              ? `${chunk.facadeModuleId!.split('/').at(-2)}-[hash].js`
+              : '[name]-[hash].js',
+        },
+      },
+    },
+  });
+}
+
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), lazyChunks()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks(), pageApps()],
   build: {
     outDir: 'dist',
     target: TARGET,

@@ -16,6 +16,7 @@ import { baseHeaders } from './middleware/headers.ts';
 import { managementAuth } from './middleware/management-auth.ts';
 import { notifier, type LinkObserver } from './observers.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { personaRoutes } from './routes/personas.ts';
 import { sharePageRoutes } from './routes/share-pages.ts';
@@ -83,5 +84,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/s', sharePageRoutes({ store, limits, now, publicUrl }));
   app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl }));
   app.route('/v1/personas', personaRoutes({ store, auth }));
+  app.route('/console', consoleRoutes({ bundleDir: options.bundleDir, publicUrl }));
   return app;
 }

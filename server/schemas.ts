@@ -3,27 +3,11 @@
  * public schemas (server/public-schemas.ts), which the widget's validator is tested against.
  */
 import * as v from 'valibot';
-import { parse as parseDomain } from 'tldts';
-import { parseAllowlistEntry } from '../src/policy.ts';
+import { allowlistEntryProblem } from './allowlist.ts';
 import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema } from './public-schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
-
-/** True for `com`, `co.uk`, `github.io`: a wildcard over one would admit strangers' sites. */
-export function isPublicSuffix(domain: string): boolean {
-  const parsed = parseDomain(domain, { allowPrivateDomains: true });
-  return parsed.publicSuffix === domain && (parsed.isIcann === true || parsed.isPrivate === true);
-}
-
-/** Why an allowlist entry is refused, or `null` when it is a plain origin or a safe wildcard. */
-export function allowlistEntryProblem(entry: string): string | null {
-  const parsed = parseAllowlistEntry(entry);
-  if (!parsed) return `"${entry.slice(0, 100)}" is not an origin (scheme://host[:port], no path, query or userinfo)`;
-  if (parsed.wildcard && isPublicSuffix(parsed.host))
-    return `"${entry}" is a wildcard over the public suffix "${parsed.host}"`;
-  return null;
-}
 
 const AllowedOrigins = v.pipe(
   v.array(

@@ -1,0 +1,92 @@
+/**
+ * What the management API answers (docs/api.md, "Management"; docs/conversations.md; docs/operators.md),
+ * as the console reads it. Fields added by newer APIs are optional: the console offers a field only
+ * when the API's answers carry it.
+ */
+import type { ShareLink } from '../src/schema.ts';
+import type { PolicyReason } from '../src/policy.ts';
+
+export interface ManagedLink extends ShareLink {
+  /** The page a `LINK` link opens; `null` for embed links. */
+  shareUrl: string | null;
+  /** Conversations keep transcripts (default off). */
+  recordTranscripts?: boolean;
+  /** Sessions granted per minute across every client; `null`: no cap. */
+  startsPerMinute?: number | null;
+  challenge?: 'none' | 'proof-of-work';
+  requireSignedEmbed?: boolean;
+}
+
+/** The link fields the console edits; each is sent only when the API's link carries it. */
+export type WritableLink = Pick<
+  ManagedLink,
+  | 'type'
+  | 'enabled'
+  | 'isPrimary'
+  | 'expiresAt'
+  | 'usageLimit'
+  | 'usageCount'
+  | 'allowAllOrigins'
+  | 'allowedOrigins'
+  | 'removeWatermark'
+  | 'recordTranscripts'
+  | 'startsPerMinute'
+  | 'challenge'
+  | 'requireSignedEmbed'
+>;
+
+export interface Page<T> {
+  data: T[];
+  meta: { page: number; perPage: number; total: number };
+}
+
+/** Refusals by reason: the policy's and the limits'. */
+export type RefusedCounts = Partial<Record<PolicyReason | string, number>>;
+
+export interface AnalyticsRow {
+  key: string;
+  views: number;
+  starts: number;
+  refused: RefusedCounts;
+  conversations: number;
+  conversationSeconds: number;
+}
+
+export type AnalyticsGrouping = 'day' | 'origin' | 'link';
+
+export interface Analytics {
+  data: AnalyticsRow[];
+  meta: { from: string; to: string; groupBy: AnalyticsGrouping };
+}
+
+export type EndReason = 'visitor' | 'idle' | 'expired' | 'failed' | 'operator' | 'completed';
+
+export interface Turn {
+  role: 'visitor' | 'persona' | 'operator';
+  text: string;
+  at: string;
+}
+
+export interface Conversation {
+  id: string;
+  shareLinkId: string;
+  personaId: string;
+  origin: string | null;
+  engine: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: EndReason | null;
+  takenOver: boolean;
+  turns: number;
+  transcript?: Turn[];
+}
+
+export type ShareMode = 'view' | 'takeover' | 'auto';
+
+export interface ConversationShare {
+  Url: string;
+  expiresAt: string;
+}
+
+/** One attempt to deliver a webhook event; fields as the API names them, read leniently. */
+export type WebhookDelivery = Record<string, unknown>;
