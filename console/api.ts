@@ -38,7 +38,7 @@ export const isMissingEndpoint = (error: unknown): error is ApiError =>
 
 export interface ApiOptions {
   key: string;
-  /** `''` for the page's own origin. */
+  /** `''` for the page's own origin; an absolute URL elsewhere (tests). */
   base?: string;
   /** Told when the API refuses the key (`401`), so the console can ask for it again. */
   onUnauthorized?: () => void;
@@ -131,7 +131,7 @@ export class ManagementApi {
     path: string,
     { query, body, signal }: { query?: Query; body?: unknown; signal?: AbortSignal | undefined },
   ): Promise<T> {
-    const url = new URL(`${this.#base}${path}`, location.href);
+    const url = new URL(`${this.#base}${path}`, this.#base || location.href);
     for (const [name, value] of Object.entries(query ?? {}))
       if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     const deadline = AbortSignal.timeout(TIMEOUT_MS);

@@ -5,6 +5,7 @@
  * (the analytics view brings the chart library, the link editor the public-suffix list).
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { ApiError, ManagementApi } from './api.ts';
 import { KEY_PATTERN, sessionKeyStore, type KeyStore } from './key.ts';
 import './links/list.ts';
@@ -60,14 +61,15 @@ export class ShareLinkConsole extends LitElement {
     this._announcement = '';
     const key = this.#keys.get();
     this._api = key ? this.#apiFor(key) : null;
+    // Views ask through events that bubble to this element; its own listeners live as long as it does.
+    this.addEventListener('console-navigate', this.#onNavigate);
+    this.addEventListener('console-announce', this.#onAnnounce);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.#onLocation);
     window.addEventListener('hashchange', this.#onLocation);
-    this.addEventListener('console-navigate', this.#onNavigate);
-    this.addEventListener('console-announce', this.#onAnnounce);
   }
 
   override disconnectedCallback(): void {
@@ -158,7 +160,7 @@ export class ShareLinkConsole extends LitElement {
                   ({ view, label }) =>
                     html`<a
                       href=${routeHash(defaultRoute(view))}
-                      aria-current=${sectionOf(this._route) === view ? 'page' : nothing}
+                      aria-current=${ifDefined(sectionOf(this._route) === view ? 'page' : undefined)}
                       >${label}</a
                     >`,
                 )}

@@ -226,6 +226,10 @@ export const base = css`
   th.num {
     text-align: right;
     font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  nav.toolbar {
+    align-items: center;
   }
   .badge {
     display: inline-block;

@@ -35,9 +35,17 @@ export type WritableLink = Pick<
   | 'requireSignedEmbed'
 >;
 
+/** A page of a list, in the seeds' shape (`currentPage`, `lastPage`); `page` read too, for lists that name it so. */
 export interface Page<T> {
   data: T[];
-  meta: { page: number; perPage: number; total: number };
+  meta: { total: number; perPage: number; currentPage?: number; lastPage?: number; page?: number };
+}
+
+/** Where a page is among its list's pages. */
+export function pageInfo(meta: Page<unknown>['meta']): { page: number; pages: number; total: number } {
+  const page = meta.currentPage ?? meta.page ?? 1;
+  const pages = meta.lastPage ?? Math.ceil(meta.total / Math.max(1, meta.perPage));
+  return { page, pages: Math.max(1, pages), total: meta.total };
 }
 
 /** Refusals by reason: the policy's and the limits'. */

@@ -158,6 +158,7 @@ export class ConsoleChart extends LitElement {
         { size: 50 },
       ],
       cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
     };
   }
 
@@ -172,7 +173,7 @@ export class ConsoleChart extends LitElement {
         y: { ori: 0, range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
       },
       series: [
-        { label: 'Item', value: (_u, index) => (index == null ? '—' : (labels[index] ?? '')) },
+        { label: '' },
         ...this.series.map((s, index) => ({
           label: s.label,
           stroke: color(`--chart-${s.color}`),
@@ -197,6 +198,7 @@ export class ConsoleChart extends LitElement {
         { scale: 'y', side: 2 },
       ],
       cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
     };
   }
 }

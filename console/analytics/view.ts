@@ -12,6 +12,7 @@ import { base } from '../styles.ts';
 import type { Analytics, ManagedLink, Page } from '../types.ts';
 import { announce, failed, loading, navigate, unavailable } from '../ui.ts';
 import './chart.ts';
+import type { ChartSeries } from './chart.ts';
 import {
   daySeries,
   ORIGIN_REFUSAL,
@@ -66,7 +67,7 @@ export class ConsoleAnalytics extends LitElement {
         grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
         gap: 16px;
       }
-      @media (max-width: 900px) {
+      @media (max-width: 1100px) {
         .grid {
           grid-template-columns: minmax(0, 1fr);
         }
@@ -266,15 +267,16 @@ export class ConsoleAnalytics extends LitElement {
   #dayChart(days: Analytics): TemplateResult {
     const series = daySeries(days.data);
     const totals = totalsOf(days.data);
+    const lines: ChartSeries[] = [
+      { label: 'Views', values: series.views, color: 'views' },
+      { label: 'Starts', values: series.starts, color: 'starts' },
+      { label: 'Refused', values: series.refused, color: 'refused' },
+      { label: 'Origin not allowed', values: series.refusedByOrigin, color: 'origin', dashed: true },
+    ];
     return html`<console-chart
         kind="time"
         .x=${series.x}
-        .series=${[
-          { label: 'Views', values: series.views, color: 'views' },
-          { label: 'Starts', values: series.starts, color: 'starts' },
-          { label: 'Refused', values: series.refused, color: 'refused' },
-          { label: 'Origin not allowed', values: series.refusedByOrigin, color: 'origin', dashed: true },
-        ]}
+        .series=${lines}
         summary=${`From ${days.meta.from} to ${days.meta.to}: ${totals.views} views, ${totals.starts} starts, ${totals.refused} refused, ${totals.refusedByOrigin} of them because the origin is not allowed. The table below has each day.`}
       ></console-chart>
       <details>
@@ -314,17 +316,14 @@ export class ConsoleAnalytics extends LitElement {
     if (!ranked.length)
       return html`<p class="muted">No page asked for ${this.shareLinkId ? 'this link' : 'a link'}.</p>`;
     const charted = ranked.slice(0, MAX_CHARTED_ORIGINS);
+    const bars: ChartSeries[] = [
+      { label: 'Views', values: charted.map((row) => row.views), color: 'views' },
+      { label: 'Origin not allowed', values: charted.map((row) => row.refused[ORIGIN_REFUSAL] ?? 0), color: 'origin' },
+    ];
     return html`<console-chart
         kind="bars"
         .labels=${charted.map((row) => originLabel(row.key))}
-        .series=${[
-          { label: 'Views', values: charted.map((row) => row.views), color: 'views' },
-          {
-            label: 'Origin not allowed',
-            values: charted.map((row) => row.refused[ORIGIN_REFUSAL] ?? 0),
-            color: 'origin',
-          },
-        ]}
+        .series=${bars}
         summary=${`Views and refusals of ${ranked.length} page origins; the table below lists them.`}
       ></console-chart>
       <div class="table-wrap">
@@ -357,10 +356,11 @@ export class ConsoleAnalytics extends LitElement {
   #reasonChart(days: Analytics): TemplateResult {
     const reasons = reasonTotals(days.data);
     if (!reasons.length) return html`<p class="muted">Nothing was refused in this range.</p>`;
+    const bars: ChartSeries[] = [{ label: 'Refused', values: reasons.map((row) => row.count), color: 'refused' }];
     return html`<console-chart
         kind="bars"
         .labels=${reasons.map((row) => row.reason)}
-        .series=${[{ label: 'Refused', values: reasons.map((row) => row.count), color: 'refused' }]}
+        .series=${bars}
         summary=${`Refusals by reason: ${reasons.map((row) => `${row.reason} ${row.count}`).join(', ')}.`}
       ></console-chart>
       <div class="table-wrap">

@@ -9,7 +9,7 @@ import type { ManagementApi } from '../api.ts';
 import { count, duration, when } from '../format.ts';
 import { Loader } from '../loader.ts';
 import { base } from '../styles.ts';
-import type { Conversation, ConversationShare, Page, ShareMode } from '../types.ts';
+import { pageInfo, type Conversation, type ConversationShare, type Page, type ShareMode } from '../types.ts';
 import { announce, failed, loading, navigate, unavailable } from '../ui.ts';
 
 const PER_PAGE = 25;
@@ -119,12 +119,12 @@ export class ConsoleConversations extends LitElement {
       return html`${heading}${unavailable('conversation records', 'GET /v1/conversations', state.error)}`;
     if (state.status === 'failed') return html`${heading}${failed(state.error, () => void this.#list.reload())}`;
     const { data, meta } = state.value;
-    const pages = Math.max(1, Math.ceil(meta.total / meta.perPage));
+    const { page, pages } = pageInfo(meta);
     return html`${heading}
       <div class="card table-wrap">
         <table>
           <caption class="visually-hidden">
-            Conversations, newest first, page ${meta.page} of ${pages}
+            Conversations, newest first, page ${page} of ${pages}
           </caption>
           <thead>
             <tr>
@@ -159,9 +159,9 @@ export class ConsoleConversations extends LitElement {
         ${data.length ? nothing : html`<p class="muted">No conversation yet.</p>`}
       </div>
       <nav class="toolbar" aria-label="Pages">
-        <button type="button" ?disabled=${meta.page <= 1} @click=${() => this.#toPage(meta.page - 1)}>Newer</button>
-        <span>Page ${meta.page} of ${pages} · ${count(meta.total)} conversations</span>
-        <button type="button" ?disabled=${meta.page >= pages} @click=${() => this.#toPage(meta.page + 1)}>Older</button>
+        <button type="button" ?disabled=${page <= 1} @click=${() => this.#toPage(page - 1)}>Newer</button>
+        <span>Page ${page} of ${pages} · ${count(meta.total)} conversations</span>
+        <button type="button" ?disabled=${page >= pages} @click=${() => this.#toPage(page + 1)}>Older</button>
       </nav>`;
   }
 

@@ -4,7 +4,7 @@ import type { ManagementApi } from '../api.ts';
 import { count } from '../format.ts';
 import { Loader } from '../loader.ts';
 import { base } from '../styles.ts';
-import type { ManagedLink, Page } from '../types.ts';
+import { pageInfo, type ManagedLink, type Page } from '../types.ts';
 import { failed, loading, navigate } from '../ui.ts';
 import { linkStatus, originsSummary, TYPE_LABELS } from './status.ts';
 
@@ -63,13 +63,13 @@ export class ConsoleLinks extends LitElement {
     if (state.status === 'loading') return loading('links');
     if (state.status !== 'ready') return failed(state.error, () => void this.#links.reload());
     const { data, meta } = state.value;
-    const pages = Math.max(1, Math.ceil(meta.total / meta.perPage));
+    const { page, pages } = pageInfo(meta);
     const now = Date.now();
     return html`
       <div class="card table-wrap">
         <table>
           <caption class="visually-hidden">
-            Links, page ${meta.page} of ${pages}
+            Links, page ${page} of ${pages}
           </caption>
           <thead>
             <tr>
@@ -102,16 +102,16 @@ export class ConsoleLinks extends LitElement {
       <nav class="toolbar" aria-label="Pages">
         <button
           type="button"
-          ?disabled=${meta.page <= 1}
-          @click=${() => navigate(this, { view: 'links', search: this.search, page: meta.page - 1 })}
+          ?disabled=${page <= 1}
+          @click=${() => navigate(this, { view: 'links', search: this.search, page: page - 1 })}
         >
           Previous
         </button>
-        <span>Page ${meta.page} of ${pages} · ${count(meta.total)} links</span>
+        <span>Page ${page} of ${pages} · ${count(meta.total)} links</span>
         <button
           type="button"
-          ?disabled=${meta.page >= pages}
-          @click=${() => navigate(this, { view: 'links', search: this.search, page: meta.page + 1 })}
+          ?disabled=${page >= pages}
+          @click=${() => navigate(this, { view: 'links', search: this.search, page: page + 1 })}
         >
           Next
         </button>

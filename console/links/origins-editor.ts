@@ -3,41 +3,9 @@
  * typed by the API's own rule (server/allowlist.ts: the policy's parser and the public-suffix list),
  * with why an entry is refused and what an accepted one admits. It fires `change` with the list.
  */
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { allowlistEntryProblem } from '../../server/allowlist.ts';
-import { parseAllowlistEntry } from '../../src/policy.ts';
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { base } from '../styles.ts';
-import { css } from 'lit';
-
-/** What an accepted entry admits, in words. */
-export function describeEntry(entry: string): string | null {
-  const parsed = parseAllowlistEntry(entry);
-  if (!parsed) return null;
-  const port = parsed.port ? `:${parsed.port}` : '';
-  return parsed.wildcard
-    ? `Pages on any subdomain of ${parsed.host} (${parsed.scheme}//…${parsed.host}${port}), not ${parsed.host} itself`
-    : `Pages on ${parsed.scheme}//${parsed.host}${port}`;
-}
-
-export interface EntryCheck {
-  entry: string;
-  problem: string | null;
-  note: string | null;
-}
-
-/** Each entry with the API's verdict, and a note on duplicates (harmless, but likely a slip). */
-export function checkEntries(entries: readonly string[]): EntryCheck[] {
-  const seen = new Map<string, number>();
-  return entries.map((entry, index) => {
-    const problem = allowlistEntryProblem(entry);
-    const parsed = problem ? null : parseAllowlistEntry(entry);
-    const key = parsed && `${parsed.wildcard ? '*.' : ''}${parsed.scheme}${parsed.host}:${parsed.port}`;
-    const first = key === null ? undefined : seen.get(key);
-    if (key !== null && first === undefined) seen.set(key, index);
-    const note = first === undefined ? describeEntry(entry) : `The same origin as entry ${first + 1}`;
-    return { entry, problem, note };
-  });
-}
+import { checkEntries } from './origin-checks.ts';
 
 let instances = 0;
 

@@ -29,7 +29,7 @@ export class ConsoleSnippets extends LitElement {
         padding: 12px;
         overflow-x: auto;
         white-space: pre-wrap;
-        word-break: break-all;
+        overflow-wrap: anywhere;
       }
     `,
   ];
