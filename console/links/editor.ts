@@ -271,19 +271,26 @@ export class ConsoleLinkEditor extends LitElement {
 
   override render(): TemplateResult {
     const state = this.#editing.state;
-    if (state.status === 'loading') return html`<h1 tabindex="-1">Link</h1>${loading('the link')}`;
-    if (state.status !== 'ready')
-      return html`<h1 tabindex="-1">Link</h1>
-        ${failed(state.error, () => void this.#editing.reload())}
-        <p><a href="#/links">All links</a></p>`;
-    const { link, personas } = state.value;
-    const changes = Object.keys(this.#changes).length;
+    const link = state.status === 'ready' ? state.value.link : null;
+    const title = link ? html`Link <code>${link.token}</code>` : this.linkId ? 'Link' : 'New link';
+    // One frame for every state: the heading keeps focus while the link loads.
     return html`
       <p><a href="#/links">← All links</a></p>
       <div class="head">
-        <h1 tabindex="-1">${link ? html`Link <code>${link.token}</code>` : 'New link'}</h1>
+        <h1 tabindex="-1">${title}</h1>
         ${link ? this.#status(link) : nothing}
       </div>
+      ${this.#body()}
+    `;
+  }
+
+  #body(): TemplateResult {
+    const state = this.#editing.state;
+    if (state.status === 'loading') return loading('the link');
+    if (state.status !== 'ready') return failed(state.error, () => void this.#editing.reload());
+    const { link, personas } = state.value;
+    const changes = Object.keys(this.#changes).length;
+    return html`
       ${this.#problemNotice()}
       <div class="layout">
         <form @submit=${this.#save} novalidate aria-label=${link ? 'Link settings' : 'New link'}>

@@ -37,18 +37,23 @@ export class ConsoleWebhooks extends LitElement {
   );
 
   override render(): TemplateResult {
-    const state = this.#deliveries.state;
-    const heading = html`<h1 tabindex="-1">Webhook deliveries</h1>
+    // One frame for every state: the heading keeps focus while the list loads.
+    return html`<h1 tabindex="-1">Webhook deliveries</h1>
       <p class="muted">
         Events (<code>conversation.started</code>, <code>conversation.ended</code>,
         <code>share-link.usage-limit-reached</code>) sent to the API's webhook URL, signed, retried with backoff.
-      </p>`;
-    if (state.status === 'loading') return html`${heading}${loading('deliveries')}`;
+      </p>
+      ${this.#body()}`;
+  }
+
+  #body(): TemplateResult {
+    const state = this.#deliveries.state;
+    if (state.status === 'loading') return loading('deliveries');
     if (state.status === 'unavailable')
-      return html`${heading}${unavailable('webhook deliveries', 'GET /v1/webhooks/deliveries', state.error)}`;
-    if (state.status === 'failed') return html`${heading}${failed(state.error, () => void this.#deliveries.reload())}`;
+      return unavailable('webhook deliveries', 'GET /v1/webhooks/deliveries', state.error);
+    if (state.status === 'failed') return failed(state.error, () => void this.#deliveries.reload());
     const deliveries = state.value;
-    return html`${heading}
+    return html`
       <div class="toolbar"><button type="button" @click=${() => this.#deliveries.reload()}>Refresh</button></div>
       <div class="card table-wrap">
         <table>
