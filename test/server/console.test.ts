@@ -4,34 +4,14 @@
  * client against the real management API.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, ManagementApi } from '../../console/api.ts';
 import { API_KEY } from '../../scripts/api-process.ts';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
-
-/** A built console as Vite leaves it: a manifest, an entry that imports a shared chunk, a lazy view. */
-async function fakeBuild(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'console-dist-'));
-  await mkdir(join(dir, 'pages'));
-  const manifest = {
-    'console/main.ts': {
-      file: 'console-AbC123.js',
-      name: 'console',
-      isEntry: true,
-      imports: ['_lit-Def456.js'],
-      dynamicImports: ['console/analytics/view.ts'],
-    },
-    '_lit-Def456.js': { file: 'lit-Def456.js', name: 'lit' },
-    'console/analytics/view.ts': { file: 'analytics-Ghi789.js', isDynamicEntry: true, imports: ['console/main.ts'] },
-  };
-  await writeFile(join(dir, 'pages', 'manifest.json'), JSON.stringify(manifest));
-  for (const file of ['console-AbC123.js', 'lit-Def456.js', 'analytics-Ghi789.js'])
-    await writeFile(join(dir, 'pages', file), `export const file = ${JSON.stringify(file)};\n`);
-  return dir;
-}
+import { fakeConsoleBuild } from '../support/console-build.ts';
 
 describe('GET /console', () => {
   let api: InProcessApi;
@@ -39,7 +19,7 @@ describe('GET /console', () => {
   let elsewhere: InProcessApi;
 
   before(async () => {
-    const bundleDir = await fakeBuild();
+    const bundleDir = await fakeConsoleBuild();
     api = await startInProcessApi({ bundleDir });
     unbuilt = await startInProcessApi({ bundleDir: await mkdtemp(join(tmpdir(), 'console-empty-')) });
     elsewhere = await startInProcessApi({ bundleDir, publicUrl: 'https://embed.example.com' });

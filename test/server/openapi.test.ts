@@ -16,6 +16,7 @@ import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../supp
 import { engineConfigFromEnv } from '../../server/engines.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
 import { ENGINES_DATA } from '../support/fixtures.ts';
+import { fakeConsoleBuild } from '../support/console-build.ts';
 
 type Operation = {
   responses: Record<
@@ -132,6 +133,16 @@ it('documents every answer of the public endpoints', async () => {
     'sh_ElevenEngine000001',
   ]) {
     await check('POST', `/v1/embed/${token}/sessions`, origin, enginesApi.base);
+  }
+});
+
+it('documents the console', async () => {
+  const built = await startInProcessApi({ bundleDir: await fakeConsoleBuild() });
+  try {
+    await check('GET', '/console', {}, built.base);
+    await check('GET', '/console');
+  } finally {
+    await built.close();
   }
 });
 

@@ -1,0 +1,25 @@
+/** A built console (dist/pages/) with made-up files, for tests of how the API serves it. */
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A built console as Vite leaves it: a manifest, an entry that imports a shared chunk, a lazy view. */
+export async function fakeConsoleBuild(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'console-dist-'));
+  await mkdir(join(dir, 'pages'));
+  const manifest = {
+    'console/main.ts': {
+      file: 'console-AbC123.js',
+      name: 'console',
+      isEntry: true,
+      imports: ['_lit-Def456.js'],
+      dynamicImports: ['console/analytics/view.ts'],
+    },
+    '_lit-Def456.js': { file: 'lit-Def456.js', name: 'lit' },
+    'console/analytics/view.ts': { file: 'analytics-Ghi789.js', isDynamicEntry: true, imports: ['console/main.ts'] },
+  };
+  await writeFile(join(dir, 'pages', 'manifest.json'), JSON.stringify(manifest));
+  for (const file of ['console-AbC123.js', 'lit-Def456.js', 'analytics-Ghi789.js'])
+    await writeFile(join(dir, 'pages', file), `export const file = ${JSON.stringify(file)};\n`);
+  return dir;
+}
