@@ -85,6 +85,10 @@ export const base = css`
     outline: 3px solid var(--ring);
     outline-offset: 2px;
   }
+  /* Headings take focus when a view opens (for screen readers); they are not controls to outline. */
+  [tabindex='-1']:focus {
+    outline: none;
+  }
   .muted {
     color: var(--muted);
   }
@@ -230,6 +234,43 @@ export const base = css`
   }
   nav.toolbar {
     align-items: center;
+  }
+  /*
+   * A table of records becomes one card per row on a phone, each cell under its column's name
+   * (data-label). The explicit roles keep it a table for screen readers whatever its display.
+   */
+  @media (max-width: 640px) {
+    table.stack thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    table.stack tr {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+      gap: 4px 12px;
+      padding: 10px 0;
+      border-bottom: 1px solid var(--line);
+    }
+    table.stack td {
+      display: block;
+      padding: 0;
+      border: 0;
+      text-align: left;
+      overflow-wrap: anywhere;
+    }
+    table.stack td:first-child {
+      grid-column: 1 / -1;
+    }
+    table.stack td[data-label]::before {
+      content: attr(data-label);
+      display: block;
+      font-size: 12px;
+      font-weight: 600;
+      color: var(--muted);
+    }
   }
   .badge {
     display: inline-block;

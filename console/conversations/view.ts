@@ -122,29 +122,29 @@ export class ConsoleConversations extends LitElement {
     const { page, pages } = pageInfo(meta);
     return html`${heading}
       <div class="card table-wrap">
-        <table>
+        <table class="stack" role="table">
           <caption class="visually-hidden">
             Conversations, newest first, page ${page} of ${pages}
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Origin</th>
-              <th scope="col">Engine</th>
-              <th scope="col" class="num">Turns</th>
-              <th scope="col">Length</th>
-              <th scope="col">Ended because</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th role="columnheader" scope="col">Started</th>
+              <th role="columnheader" scope="col">Origin</th>
+              <th role="columnheader" scope="col">Engine</th>
+              <th role="columnheader" scope="col" class="num">Turns</th>
+              <th role="columnheader" scope="col">Length</th>
+              <th role="columnheader" scope="col">Ended because</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${data.map(
-              (conversation) => html`<tr>
-                <td><a href="#/conversations/${encodeURIComponent(conversation.id)}">${when(conversation.startedAt)}</a></td>
-                <td class="mono">${conversation.origin ?? '(no origin)'}</td>
-                <td>${conversation.engine ?? 'page'}</td>
-                <td class="num">${count(conversation.turns)}</td>
-                <td>${lengthOf(conversation)}</td>
-                <td>
+              (conversation) => html`<tr role="row">
+                <td role="cell"><a href="#/conversations/${encodeURIComponent(conversation.id)}">${when(conversation.startedAt)}</a></td>
+                <td role="cell" data-label="Origin" class="mono">${conversation.origin ?? '(no origin)'}</td>
+                <td role="cell" data-label="Engine">${conversation.engine ?? 'page'}</td>
+                <td role="cell" data-label="Turns" class="num">${count(conversation.turns)}</td>
+                <td role="cell" data-label="Length">${lengthOf(conversation)}</td>
+                <td role="cell" data-label="Ended because">
                   ${
                     conversation.endReason
                       ? html`<code>${conversation.endReason}</code>`

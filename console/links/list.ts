@@ -67,32 +67,32 @@ export class ConsoleLinks extends LitElement {
     const now = Date.now();
     return html`
       <div class="card table-wrap">
-        <table>
+        <table class="stack" role="table">
           <caption class="visually-hidden">
             Links, page ${page} of ${pages}
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">Token</th>
-              <th scope="col">Type</th>
-              <th scope="col">Persona</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">Uses</th>
-              <th scope="col">Where</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th role="columnheader" scope="col">Token</th>
+              <th role="columnheader" scope="col">Type</th>
+              <th role="columnheader" scope="col">Persona</th>
+              <th role="columnheader" scope="col">Status</th>
+              <th role="columnheader" scope="col" class="num">Uses</th>
+              <th role="columnheader" scope="col">Where</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${data.map((link) => {
               const status = linkStatus(link, now);
-              return html`<tr>
-                <td><a class="mono" href="#/links/${encodeURIComponent(link.id)}">${link.token}</a></td>
-                <td>${TYPE_LABELS[link.type]}</td>
-                <td>${link.personaName}</td>
-                <td><span class="badge ${status.tone}">${status.label}</span></td>
-                <td class="num">
+              return html`<tr role="row">
+                <td role="cell"><a class="mono" href="#/links/${encodeURIComponent(link.id)}">${link.token}</a></td>
+                <td role="cell" data-label="Type">${TYPE_LABELS[link.type]}</td>
+                <td role="cell" data-label="Persona">${link.personaName}</td>
+                <td role="cell" data-label="Status"><span class="badge ${status.tone}">${status.label}</span></td>
+                <td role="cell" data-label="Uses" class="num">
                   ${count(link.usageCount)}${link.usageLimit === null ? nothing : html` / ${count(link.usageLimit)}`}
                 </td>
-                <td class="mono">${originsSummary(link)}</td>
+                <td role="cell" data-label="Where" class="mono">${originsSummary(link)}</td>
               </tr>`;
             })}
           </tbody>

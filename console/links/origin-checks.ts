@@ -11,7 +11,7 @@ export function describeEntry(entry: string): string | null {
   if (!parsed) return null;
   const port = parsed.port ? `:${parsed.port}` : '';
   return parsed.wildcard
-    ? `Pages on any subdomain of ${parsed.host} (${parsed.scheme}//…${parsed.host}${port}), not ${parsed.host} itself`
+    ? `Pages on every subdomain of ${parsed.host} (such as ${parsed.scheme}//www.${parsed.host}${port}), not ${parsed.host} itself`
     : `Pages on ${parsed.scheme}//${parsed.host}${port}`;
 }
 

@@ -166,7 +166,7 @@ describe('console origins editor', () => {
       [null, null, allowlistEntryProblem('https://shop.example/'), allowlistEntryProblem('https://*.co.uk'), null],
     );
     assert.equal(checks[0]!.note, 'Pages on https://shop.example');
-    assert.match(checks[1]!.note!, /any subdomain of shop\.example .*not shop\.example itself/);
+    assert.match(checks[1]!.note!, /every subdomain of shop\.example .*not shop\.example itself/);
     assert.equal(checks[4]!.note, 'The same origin as entry 1');
     assert.equal(describeEntry('nonsense'), null);
   });
