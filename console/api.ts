@@ -11,7 +11,7 @@ import type {
   ManagedLink,
   Page,
   ShareMode,
-  WebhookDelivery,
+  WebhookDeliveries,
   WritableLink,
 } from './types.ts';
 
@@ -122,8 +122,8 @@ export class ManagementApi {
     const path = `/v1/conversations/share/${mode}/${encodeURIComponent(id)}/${hours}`;
     return this.#call('GET', path, { signal });
   }
-  webhookDeliveries(signal?: AbortSignal): Promise<{ data: WebhookDelivery[] } | WebhookDelivery[]> {
-    return this.#call('GET', '/v1/webhooks/deliveries', { signal });
+  webhookDeliveries(query: { page?: number; perPage?: number }, signal?: AbortSignal): Promise<WebhookDeliveries> {
+    return this.#call('GET', '/v1/webhooks/deliveries', { query: { ...query }, signal });
   }
 
   async #call<T>(

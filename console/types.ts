@@ -52,7 +52,8 @@ export function pageInfo(meta: Page<unknown>['meta']): { page: number; pages: nu
 export type RefusedCounts = Partial<Record<PolicyReason | string, number>>;
 
 export interface AnalyticsRow {
-  key: string;
+  /** The day (`YYYY-MM-DD`), the page origin (`null`: the request named none) or the link's id. */
+  key: string | null;
   views: number;
   starts: number;
   refused: RefusedCounts;
@@ -64,7 +65,13 @@ export type AnalyticsGrouping = 'day' | 'origin' | 'link';
 
 export interface Analytics {
   data: AnalyticsRow[];
-  meta: { from: string; to: string; groupBy: AnalyticsGrouping };
+  meta: {
+    from: string;
+    to: string;
+    groupBy: AnalyticsGrouping;
+    /** Page origins refused as not allowed in the range, most first, where the API lists them. */
+    originsNotAllowed?: { origin: string | null; refused: number }[];
+  };
 }
 
 export type EndReason = 'visitor' | 'idle' | 'expired' | 'failed' | 'operator' | 'completed';
@@ -96,5 +103,27 @@ export interface ConversationShare {
   expiresAt: string;
 }
 
-/** One attempt to deliver a webhook event; fields as the API names them, read leniently. */
-export type WebhookDelivery = Record<string, unknown>;
+/** One attempt to deliver a webhook event (docs/operators.md, "Webhooks"). */
+export interface WebhookDelivery {
+  webhookId: string;
+  type: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  at: string;
+  /** The receiver's HTTP status; `null` when none came (refused, timed out). */
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  outcome: 'delivered' | 'retrying' | 'failed';
+  /** When the next attempt may start (`retrying` only). */
+  nextAttemptAt: string | null;
+}
+
+export interface WebhookDeliveries extends Page<WebhookDelivery> {
+  meta: Page<WebhookDelivery>['meta'] & {
+    /** Events waiting in the outbox. */
+    pending?: number;
+    /** Where events are sent; `null` when webhooks are off. */
+    url?: string | null;
+  };
+}

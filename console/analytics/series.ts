@@ -2,7 +2,7 @@
  * Analytics answers (`GET /v1/analytics`, docs/operators.md, "Analytics") shaped for the charts and
  * their tables. Pure: test/unit/console.test.ts reads them.
  */
-import type { AnalyticsRow, RefusedCounts } from '../types.ts';
+import type { Analytics, AnalyticsRow, RefusedCounts } from '../types.ts';
 
 /** The refusal a site owner can fix: a site that embeds the link but is missing from its allowlist. */
 export const ORIGIN_REFUSAL = 'origin-not-allowed';
@@ -50,7 +50,7 @@ export interface DaySeries {
 
 /** Rows keyed `YYYY-MM-DD`, in day order. */
 export function daySeries(rows: readonly AnalyticsRow[]): DaySeries {
-  const sorted = [...rows].sort((a, b) => a.key.localeCompare(b.key));
+  const sorted = [...rows].sort((a, b) => String(a.key).localeCompare(String(b.key)));
   return {
     x: sorted.map((row) => Date.parse(`${row.key}T00:00:00Z`) / 1000),
     views: sorted.map((row) => row.views),
@@ -72,8 +72,20 @@ export function reasonTotals(rows: readonly AnalyticsRow[]): { reason: string; c
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
-/** How an origin key reads: requests that named no page are `(no origin)`. */
-export const originLabel = (key: string): string => (key === '' || key === 'null' ? '(no origin)' : key);
+/** How an origin key reads: requests that named no page (or an opaque one) are `(no origin)`. */
+export const originLabel = (key: string | null): string =>
+  key === null || key === '' || key === 'null' ? '(no origin)' : key;
+
+/**
+ * Origins refused as not allowed, most first: the API's own list when it gives one (over every
+ * origin of the range), else counted from the rows by origin.
+ */
+export function originsNotAllowed(origins: Analytics): { origin: string | null; refused: number }[] {
+  if (origins.meta.originsNotAllowed) return origins.meta.originsNotAllowed.filter((entry) => entry.refused > 0);
+  return originRanking(origins.data)
+    .map((row) => ({ origin: row.key, refused: row.refused[ORIGIN_REFUSAL] ?? 0 }))
+    .filter((entry) => entry.refused > 0);
+}
 
 /**
  * Origins, those refused as not allowed first (the ones to act on), then by views. `refusedOnly`:
@@ -86,6 +98,6 @@ export function originRanking(rows: readonly AnalyticsRow[]): (AnalyticsRow & { 
       (a, b) =>
         (b.refused[ORIGIN_REFUSAL] ?? 0) - (a.refused[ORIGIN_REFUSAL] ?? 0) ||
         b.views - a.views ||
-        a.key.localeCompare(b.key),
+        String(a.key).localeCompare(String(b.key)),
     );
 }

@@ -18,6 +18,7 @@ import {
   ORIGIN_REFUSAL,
   originLabel,
   originRanking,
+  originsNotAllowed,
   reasonTotals,
   refusedTotal,
   totalsOf,
@@ -225,7 +226,7 @@ export class ConsoleAnalytics extends LitElement {
 
   /** Sites refused because they are not allowed: the figure a site owner most needs, said first. */
   #originAlert(origins: Analytics): TemplateResult | typeof nothing {
-    const refused = originRanking(origins.data).filter((row) => (row.refused[ORIGIN_REFUSAL] ?? 0) > 0);
+    const refused = originsNotAllowed(origins);
     if (!refused.length) return nothing;
     return html`<section class="notice bad" aria-labelledby="refused-origins" data-refused-origins>
       <h2 id="refused-origins">Sites refused because they are not allowed</h2>
@@ -236,14 +237,12 @@ export class ConsoleAnalytics extends LitElement {
       </p>
       <ul>
         ${refused.slice(0, 8).map(
-          (row) =>
+          ({ origin, refused: times }) =>
             html`<li>
-              <code>${originLabel(row.key)}</code>: ${count(row.refused[ORIGIN_REFUSAL] ?? 0)} refused
+              <code>${originLabel(origin)}</code>: ${count(times)} refused
               ${
-                this.shareLinkId && row.key.startsWith('http')
-                  ? html`<button type="button" class="small" @click=${() => this.#allow(row.key)}>
-                    Allow ${row.key}
-                  </button>`
+                this.shareLinkId && origin?.startsWith('http')
+                  ? html`<button type="button" class="small" @click=${() => this.#allow(origin)}>Allow ${origin}</button>`
                   : nothing
               }
             </li>`,
