@@ -6,6 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { transform } from 'esbuild';
 import { build as viteBuild, defineConfig, type Plugin, type Rolldown } from 'vite';
 import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
@@ -13,6 +14,7 @@ import { engineConfigFromEnv } from './server/engines.ts';
 import { attachScriptedEngine } from './server/scripted-engine.ts';
 import { generateSessionSecret, verifySessionToken } from './server/session-token.ts';
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
+import { precompress, writeDeliveryFiles } from './server/bundle-files.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
@@ -33,8 +35,10 @@ function referenceApi(): Plugin {
       });
       const listener = getRequestListener(app.fetch);
       // The API's paths: endpoints, media, share pages (/s/...), its own pages (the console) and
-      // their scripts (/pages/...), and the bundles they load from this origin.
-      const apiPath = /^\/(v1\/|media\/|s\/|pages\/|console(\/|\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
+      // their scripts (/pages/...), the bundles they load from this origin, versioned
+      // (/v/{version}/...) or not, and the build's integrity.json.
+      const apiPath =
+        /^\/(v1\/|media\/|s\/|pages\/|console(\/|\?|$)|v\/[\w.+-]+\/|integrity\.json(\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
@@ -89,7 +93,8 @@ function minifyStyles(): Plugin {
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 /** ES2022: native #private fields (no WeakMap helpers), and no `static {}` blocks in src/ (Safari 15 runs it). */
 const TARGET = 'es2022';
-const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map)?$/;
+/** A lazy chunk, its map, or a precompressed copy (see `deliveryFiles`). */
+const CHUNK_FILE = /^share-link-embed-[\w-]+\.js(\.map|\.br|\.gz)?$/;
 
 /**
  * The lazy chunks, beside the bundles in dist/, each `share-link-embed-<name>-<hash>.js`: the
@@ -192,13 +197,29 @@ async function buildGroup(outDir: string, group: Record<string, string>): Promis
 }
 
 /**
+ * After the bundles and chunks are written: their Brotli and gzip copies beside them, and
+ * `dist/integrity.json` (their version and sha384 hashes) for versioned URLs and Subresource
+ * Integrity (docs/delivery.md; server/bundle-files.ts).
+ */
+function deliveryFiles(): Plugin {
+  const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+  return {
+    name: 'share-link-delivery-files',
+    apply: 'build',
+    async closeBundle() {
+      await writeDeliveryFiles(`${ROOT}dist`, version);
+    },
+  };
+}
+
+/**
  * The API's own pages: apps of their own (Lit, split into chunks), which the widget never loads.
  * Built after the bundles into dist/pages/ as ES modules with hashed names and one Vite manifest
  * (dist/pages/manifest.json), from which the API finds each page's entry and serves the files at
- * /pages/ (server/pages.ts). One line per page, named as the API names it; code that two pages
- * share (Lit) becomes a chunk of its own, loaded once.
+ * /pages/ (server/pages.ts), precompressed like the bundles. One line per page, named as the API
+ * names it; code that two pages share (Lit) becomes a chunk of its own, loaded once.
  */
-export const PAGE_ENTRIES: Record<string, string> = {
+const PAGE_ENTRIES: Record<string, string> = {
   // The operator's console, GET /console (docs/operators.md, "Console").
   console: 'console/main.ts',
 };
@@ -216,13 +237,14 @@ function pageApps(): Plugin {
 }
 
 async function buildPages(): Promise<void> {
+  const outDir = `${ROOT}dist/pages`;
   await viteBuild({
     root: ROOT,
     configFile: false,
     logLevel: 'warn',
     publicDir: false,
     build: {
-      outDir: `${ROOT}dist/pages`,
+      outDir,
       emptyOutDir: true,
       target: TARGET,
       sourcemap: true,
@@ -247,12 +269,14 @@ async function buildPages(): Promise<void> {
       },
     },
   });
+  const scripts = (await readdir(outDir)).filter((name) => name.endsWith('.js'));
+  await Promise.all(scripts.map((name) => precompress(`${outDir}/${name}`)));
 }
 
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), lazyChunks(), pageApps()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks(), deliveryFiles(), pageApps()],
   build: {
     outDir: 'dist',
     target: TARGET,

@@ -21,8 +21,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
+import { deliveryReport, lighthouseFigures, startFigures, updateReadme } from './delivery.ts';
 
 const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 40));
+/** Lighthouse runs per page and start → first caption runs per profile and variant (at least 5: their medians are reported). */
+const DELIVERY_RUNS = Math.max(5, Number(process.env['BENCH_DELIVERY_RUNS'] ?? 5));
 const COMPARE_DIR = process.env['BENCH_COMPARE'] ? resolvePath(process.env['BENCH_COMPARE']) : null;
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 const ORB = 'sh_Orb7mBwHfJc4kL9pQxYz';
@@ -511,6 +514,11 @@ try {
   const apiResult = await apiThroughput();
   console.log('the API on PostgreSQL, one process and four…');
   const postgres = await postgresThroughput();
+  console.log(`the host page: Lighthouse (${DELIVERY_RUNS} runs per page), start → first caption…`);
+  const delivery = {
+    pages: await lighthouseFigures(api, DELIVERY_RUNS),
+    starts: await startFigures(api, DELIVERY_RUNS),
+  };
 
   const results = {
     date: new Date().toISOString(),
@@ -526,11 +534,13 @@ try {
     memory,
     api: apiResult,
     postgres,
+    delivery,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);
   writeFileSync(join(ROOT, 'bench/results.md'), markdown);
   updatePerformanceDoc(markdown);
+  updateReadme(deliveryReport(delivery.pages, delivery.starts));
   console.log(`\n${markdown}`);
 } finally {
   await browser.close();
@@ -564,6 +574,7 @@ function report(r: {
   memory: Awaited<ReturnType<typeof memoryCycles>>;
   api: Awaited<ReturnType<typeof apiThroughput>>;
   postgres: Awaited<ReturnType<typeof postgresThroughput>>;
+  delivery: { pages: Awaited<ReturnType<typeof lighthouseFigures>>; starts: Awaited<ReturnType<typeof startFigures>> };
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const bytes = (n: number) => n.toLocaleString('en-US');
@@ -672,6 +683,8 @@ function report(r: {
     `| 500 concurrent session starts on a link with 50 uses: granted | ${r.api.granted} |`,
     '',
     ...postgresReport(r.postgres),
+    '',
+    ...deliveryReport(r.delivery.pages, r.delivery.starts),
   ];
   return lines.join('\n');
 }

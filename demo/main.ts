@@ -7,6 +7,12 @@ import '../src/index.ts';
 import type { ShareLinkEmbed } from '../src/share-link-embed.ts';
 import type { ShareLink } from '../src/schema.ts';
 import { DEMO_API_KEY } from './config.ts';
+import { embedSnippet, type BuildManifest } from '../src/snippets.ts';
+
+/** The build's manifest (docs/delivery.md), for the pinned snippet with Subresource Integrity; `null` before a build. */
+const manifest: BuildManifest | null = await fetch('/integrity.json')
+  .then((response) => (response.ok ? (response.json() as Promise<BuildManifest>) : null))
+  .catch(() => null);
 
 type Child = Node | string | null | undefined | false;
 
@@ -275,7 +281,22 @@ async function setUpPlayground(links: ShareLink[]) {
 /** Management answers add `shareUrl`: the page a LINK link opens (`/s/{token}`), `null` for embed links. */
 function renderSnippets(link: ShareLink & { shareUrl?: string | null }) {
   const base = location.origin;
+  const pinned: [string, string][] = manifest
+    ? [
+        [
+          `Pinned to ${manifest.version}, with Subresource Integrity (recommended: cached for a year, verified)`,
+          embedSnippet({
+            base,
+            manifest,
+            token: link.token,
+            kind: link.type === 'ORB_EMBED' ? 'one-liner' : 'module',
+            variant: link.type === 'ORB_EMBED' ? 'orb' : 'player',
+          }),
+        ],
+      ]
+    : [];
   const embedSnippets: [string, string][] = [
+    ...pinned,
     [
       'ES module',
       `<script type="module" src="${base}/dist/share-link-embed.js"></script>\n<share-link-embed token="${link.token}"></share-link-embed>`,

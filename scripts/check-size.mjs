@@ -1,27 +1,36 @@
 /**
  * Fails when what loads before `share-link-ready` (the critical path) or any lazy chunk grows past
- * its budget. Sizes are gzip -9 of each file as served. Run after `vite build`.
+ * its budget. Sizes are the bytes on the wire: each file's gzip copy as the API serves it (the
+ * build precompresses every bundle and chunk at gzip -9 and Brotli 11, docs/delivery.md); Brotli,
+ * which browsers get, is printed beside it. Run after `vite build`.
  *
  * The critical path of the ES module is its entry plus every file the entry imports statically,
  * transitively; the classic script's is the script and the ES chunks it imports statically, the
  * same way. Dynamic `import()`s are lazy chunks: each has its own budget. `npm run bench` measures
  * the same thing from the browser's network (bench/results.md, "Critical path").
  *
- * The performance issue's target is 12 KB (12,288 bytes) of critical path per bundle; the bundles
- * are not there yet (see docs/performance.md, "What remains"). Until they are, each budget sits just
+ * Whatever its budget, no critical path may exceed WIRE_LIMIT (15.5 KB) compressed. The
+ * performance issue's target is 12 KB (12,288 bytes) of critical path per bundle; the bundles are
+ * not there yet (see docs/performance.md, "What remains"). Until they are, each budget sits just
  * above the size reached, so any growth fails the tests; lower it whenever a change makes things smaller.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 export const TARGET = 12 * 1024;
+/** No critical path may be larger on the wire, compressed (delivery: 15.5 KB). */
+export const WIRE_LIMIT = 15.5 * 1024;
 
 /** Critical path budgets, by entry file. */
 export const CRITICAL_PATH_BUDGETS = {
-  'share-link-embed.js': 15_190,
-  'share-link-embed.iife.js': 15_170,
+  // 15,170 / 15,145 B before delivery; the poster requested beside the link (its URL, high priority
+  // in the first viewport, its referrer policy: about 100 B), the warm-up on intent (pointerenter and
+  // focus on the start button, an orb opening: about 50 B) and the poster's URL in the template
+  // cost 170 B (docs/delivery.md, "What it costs").
+  'share-link-embed.js': 15_360,
+  'share-link-embed.iife.js': 15_340,
 };
 /**
  * Lazy chunk budgets: the first pattern that matches the file name wins. A chunk that needs more
@@ -44,7 +53,13 @@ export const CHUNK_BUDGETS = [
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
-export const gzipSize = (file) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
+/** The size of a file's served copy in `encoding` (its precompressed file), else of compressing it now. */
+const servedSize = (file, suffix, compress) => {
+  const copy = join(DIST, file + suffix);
+  return (existsSync(copy) ? readFileSync(copy) : compress(readFileSync(join(DIST, file)))).length;
+};
+export const gzipSize = (file) => servedSize(file, '.gz', (bytes) => gzipSync(bytes, { level: 9 }));
+export const brotliSize = (file) => servedSize(file, '.br', (bytes) => brotliCompressSync(bytes));
 
 /** The chunks a file imports statically (not `import()`), by file name. */
 export function staticImports(file) {
@@ -98,10 +113,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const files = criticalPath(entry);
     files.forEach((file) => onPath.add(file));
     const total = files.reduce((sum, file) => sum + gzipSize(file), 0);
-    const verdict = total <= budget ? 'ok' : 'OVER BUDGET';
-    if (total > budget) failed = true;
+    const brotli = files.reduce((sum, file) => sum + brotliSize(file), 0);
+    const within = total <= budget && total <= WIRE_LIMIT;
+    if (!within) failed = true;
     console.log(
-      `critical path of ${entry}: ${total} bytes gzip (${files.map((file) => `${file} ${gzipSize(file)}`).join(' + ')}; budget ${budget}, target ${TARGET}) ${verdict}`,
+      `critical path of ${entry}: ${total} bytes gzip, ${brotli} Brotli (${files.map((file) => `${file} ${gzipSize(file)}`).join(' + ')}; budget ${budget}, at most ${WIRE_LIMIT}, target ${TARGET}) ${within ? 'ok' : 'OVER BUDGET'}`,
     );
   }
   const chunks = lazyChunks(Object.keys(CRITICAL_PATH_BUDGETS)).filter((file) => !onPath.has(file));

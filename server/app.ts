@@ -80,7 +80,7 @@ export function createApp(options: AppOptions): Hono {
   app.onError(answerError);
   app.notFound(noEndpoint);
   app.route('/', assetRoutes(options));
-  app.route('/v1/embed', embedRoutes({ lookups, sessions, limits, now, publicUrl }));
+  app.route('/v1/embed', embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRoot: options.staticRoot }));
   app.route('/s', sharePageRoutes({ store, limits, now, publicUrl }));
   app.route('/v1/share-links', shareLinkRoutes({ store, auth, now, publicUrl }));
   app.route('/v1/personas', personaRoutes({ store, auth }));

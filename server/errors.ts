@@ -43,6 +43,7 @@ const PROBLEMS = {
   'body-too-large': { status: 413, error: 'invalid-request', message: 'The body is larger than 64 KiB.' },
   'unknown-link': { status: 404, error: 'not-found', message: 'No share link has this id.' },
   'unknown-persona': { status: 404, error: 'not-found', message: 'No persona has this id.' },
+  'no-poster': { status: 404, error: 'not-found', message: "This share link's persona has no poster image." },
   'no-endpoint': { status: 404, error: 'not-found', message: 'No such endpoint.' },
 } as const satisfies Record<string, Problem>;
 

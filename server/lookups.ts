@@ -1,7 +1,7 @@
 /**
  * Lookups (`GET /v1/embed/{token}`, docs/api.md): read the link and its persona, judge the link
  * for the page (server/judging.ts), and report what was answered to the observers. Anything served
- * under a lookup's rules (the link's answer today; a poster, say, tomorrow) goes through `find`.
+ * under a lookup's rules (the link's answer, its poster) goes through `find`.
  */
 import { judgeLink, type JudgingContext, type Refusal } from './judging.ts';
 import type { LinkObserver } from './observers.ts';
@@ -15,6 +15,11 @@ export interface LookupRequest {
   context: JudgingContext;
   /** ms since the epoch, by the server's clock. */
   now: number;
+  /**
+   * `poster`: the poster of the link (docs/delivery.md), which the element requests beside the
+   * link itself; judged alike but not reported, so that a page view counts once.
+   */
+  purpose?: 'link' | 'poster';
 }
 
 interface Refused {
@@ -35,15 +40,16 @@ export function createLookupService({ store, notify }: { store: LinkLookup; noti
     async find(request) {
       const found = await store.resolve(request.token);
       const seen = { token: request.token, origin: request.origin, at: request.now };
+      const reported = request.purpose !== 'poster';
       const reason = found ? judgeLink(found.link, request) : 'not-found';
       // A link whose persona is gone is as good as none.
       if (reason || !found?.persona) {
         const refusal: Refused = { reason: reason ?? 'not-found' };
         if (found) refusal.link = found.link;
-        notify({ ...seen, type: 'lookup-refused', ...refusal });
+        if (reported) notify({ ...seen, type: 'lookup-refused', ...refusal });
         return { found: false, ...refusal };
       }
-      notify({ ...seen, type: 'lookup-served', link: found.link });
+      if (reported) notify({ ...seen, type: 'lookup-served', link: found.link });
       return { found: true, link: found.link, persona: found.persona };
     },
   };

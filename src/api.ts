@@ -134,8 +134,8 @@ async function request(
     try {
       response = await fetch(url, {
         method,
+        // The API answers `no-store`: no cache mode needs saying.
         credentials: 'omit',
-        cache: 'no-store',
         headers: { Accept: 'application/json' },
         signal: attempt.signal,
       });

@@ -248,12 +248,14 @@ export class ShareLinkEmbed extends LitElement {
     // language; an error or a change of lang does not): meanwhile only the textless loading box.
     if (!messages)
       return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
+    const variant = this.variant;
     const presentation: Presentation = {
       messages,
       ...this.#media.presentation,
       conversation: this.#conversation?.render(),
+      // An orb's poster endpoint answers no image (it shows none until opened): its panel shows the avatar's.
+      poster: variant === 'player' ? this.#loading.poster : undefined,
     };
-    const variant = this.variant;
     if (variant === 'orb')
       return (
         this.#loading.orb?.render({ html, nothing }, this.#view, presentation, this.#actions, () =>
@@ -272,12 +274,17 @@ export class ShareLinkEmbed extends LitElement {
     const variant = this.variant;
     if (variant) this.setAttribute('variant', variant);
     else this.removeAttribute('variant');
-    if (changed.has('open') && changed.get('open') !== undefined) this.#emit('share-link-toggle', { open: this.open });
+    if (changed.has('open') && changed.get('open') !== undefined) {
+      this.#emit('share-link-toggle', { open: this.open });
+      // An orb opening is intent to start.
+      if (this.open) this.#actions.intent();
+    }
     this.#loading.orb?.moveFocus();
   }
 
   readonly #actions: Actions = {
     start: () => void this.start(),
+    intent: () => this.#loading.warm(),
     end: () => this.end(),
     retry: () => this.reload(),
     posterFailed: () => this.#media.set({ posterFailed: true }),

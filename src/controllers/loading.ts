@@ -4,13 +4,16 @@
  * one before it, so an answer that arrives late has no one left to tell: only the current request
  * reaches the host, through `found` and `failed`.
  *
- * Beside the lookup, in parallel: the visitor's words (their language's chunk); once the link says
- * `ORB_EMBED`, the orb's chunk. After a `429 rate-limited`, one automatic load once the API's
+ * Beside the lookup, in parallel: the visitor's words (their language's chunk), the link's poster
+ * (docs/delivery.md: in the browser's cache when the player shows it, never shown before the link
+ * is judged); once the link says `ORB_EMBED`, the orb's chunk. On the visitor's intent to start,
+ * `warm` begins what a start needs. After a `429 rate-limited`, one automatic load once the API's
  * `Retry-After` has passed (retry-after.ts). Offline, then online: loaded again. Removed from the
  * page mid-request: aborted, and loaded again if put back (docs/element.md).
  */
 import type { ReactiveController } from 'lit';
-import { resolve, startSession, type ResolvedLink } from '../api.js';
+import { endpoint, resolve, startSession, type ResolvedLink } from '../api.js';
+import { loadConversation } from '../conversation/load.js';
 import { explainRateLimit } from '../diagnostics.js';
 import { ShareLinkError, type ErrorReason } from '../errors.js';
 import { loadOrb } from '../render/load-orb.js';
@@ -45,6 +48,8 @@ const keyOf = ({ token, apiBase }: Target) => `${token} ${apiBase}`;
 export class LoadingController implements ReactiveController {
   /** The host's orb, once an `ORB_EMBED` link has brought its chunk. */
   declare orb: OrbController | undefined;
+  /** The URL of the poster requested beside the link (an URL of the API). */
+  declare poster: string | undefined;
   #loaded: Target | null = null;
   #current: AbortController | null = null;
   readonly #retry = new RetryAfterOnce();
@@ -91,6 +96,7 @@ export class LoadingController implements ReactiveController {
       });
       return;
     }
+    this.#requestPoster(target);
     const lookup = resolve(target.token, { apiBase: target.apiBase, signal }).then((link) =>
       link.shareLink.type === 'ORB_EMBED' && !this.orb ? this.#loadOrb().then(() => link) : link,
     );
@@ -109,6 +115,28 @@ export class LoadingController implements ReactiveController {
     const signal = this.#begin();
     // What a start carries beyond the target (a challenge's solution, say) joins the request here.
     return this.#settle(signal, startSession(target.token, { apiBase: target.apiBase, signal }));
+  }
+
+  /**
+   * The visitor shows intent to start (docs/delivery.md, "Warm-up"): the one place where what a
+   * start needs begins early, without a session or the microphone. Now: the conversation's chunk,
+   * which then warms the connection to the API and the adapters it can fetch on a guess.
+   */
+  warm(): void {
+    loadConversation().then((module) => module.warm(this.poster!), noop);
+  }
+
+  /** The poster, beside the link; at high priority when the element is in the first viewport. */
+  #requestPoster(target: Target): void {
+    const image = new Image();
+    if (this.#host.getBoundingClientRect().top < innerHeight) image.fetchPriority = 'high';
+    // An <img> sends no Origin: its Referer's origin stands for the page, whatever its referrer policy.
+    image.referrerPolicy = 'strict-origin';
+    try {
+      image.src = this.poster = `${endpoint(target.apiBase, target.token)}/poster`;
+    } catch {
+      // An api-base that is no URL: the lookup says so.
+    }
   }
 
   /** Aborts what is in flight, and returns the signal of what comes next. */
@@ -168,3 +196,5 @@ export class LoadingController implements ReactiveController {
     if (this.#host.state === 'loading') this.#loaded = null;
   }
 }
+
+const noop = () => undefined;

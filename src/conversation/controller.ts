@@ -56,6 +56,28 @@ const ADAPTERS: Record<EngineKind, () => Promise<{ connect: Connect<never> }>> =
   elevenlabs: () => import('./adapters/elevenlabs.js'),
 };
 
+const warmed = new Set<string>();
+
+/**
+ * Warm-up (docs/delivery.md), once this chunk has arrived on the visitor's intent to start: a
+ * connection to the API (`api`: any URL of it), for the session and the scripted engine's socket,
+ * and the adapters cheap enough to fetch on a guess. Which engine a persona uses is private until
+ * its session names it; a vendor's adapter carries its SDK (28 KB, 152 KB), so it is fetched only
+ * then, while the visitor answers the microphone prompt; the API's own scripted engine's is 3 KB.
+ */
+export function warm(api: string): void {
+  const origin = new URL(api).origin;
+  if (warmed.has(origin)) return;
+  warmed.add(origin);
+  const link = document.createElement('link');
+  link.rel = 'preconnect';
+  link.href = origin;
+  // The element's requests carry no credentials: the same connections as theirs.
+  link.crossOrigin = 'anonymous';
+  document.head.append(link);
+  ADAPTERS.scripted().catch(() => undefined);
+}
+
 const MAX_CAPTIONS = 3;
 
 export class ConversationController implements ReactiveController {

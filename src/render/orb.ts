@@ -14,7 +14,7 @@ import type {
 import { adoptStyles } from './adopt-styles.js';
 import { initialOf } from './initial.js';
 import { ORB_CSS } from './orb-styles.js';
-import type { Actions, OrbActions, OrbPresentation, Presentation, View } from './view.js';
+import type { Actions, EmbedState, OrbActions, OrbPresentation, Presentation, View } from './view.js';
 
 export interface Lit {
   html: typeof litHtml;
@@ -61,13 +61,19 @@ export function renderOrb({ html, nothing }: Lit, view: View, p: OrbPresentation
 
 /** What the orb uses of `<share-link-embed>`: its public API. */
 export type OrbHost = ReactiveControllerHost &
-  HTMLElement & { open: boolean; readonly renderRoot: HTMLElement | DocumentFragment };
+  HTMLElement & {
+    open: boolean;
+    readonly renderRoot: HTMLElement | DocumentFragment;
+    readonly state: EmbedState;
+    end(): void;
+  };
 
 /**
  * The orb of one element, a reactive controller created when its chunk arrives: it adds the orb's
  * stylesheet, opens and closes the panel (the host's `open`), and draws the orb. Focus follows the
  * visitor: into the panel when they open it (its close button, first in it, as in a dialog), back
- * to the orb when they close it.
+ * to the orb when they close it. Closing the panel ends a live conversation (docs/delivery.md, "The
+ * orb's panel"): no microphone stays live behind a closed panel.
  */
 export class OrbController implements ReactiveController {
   readonly #host: OrbHost;
@@ -83,6 +89,12 @@ export class OrbController implements ReactiveController {
 
   hostUpdate(): void {
     if (this.#host.open) this.#everOpened = true;
+  }
+
+  /** Closed (by the visitor or the page) while live, or while starting once it is live: the conversation ends. */
+  hostUpdated(): void {
+    // After the update, not inside it: ending changes the host's view.
+    if (!this.#host.open && this.#host.state === 'live') queueMicrotask(() => this.#host.end());
   }
 
   /** After the host's `share-link-toggle`: focus goes where the visitor's toggle asked. */

@@ -20,9 +20,10 @@ export const renderFramed = (content: unknown) => html`<div class="frame" data-w
 
 function renderMedia(view: View, p: Presentation, act: Actions) {
   const avatar = view.persona?.avatar;
+  // The poster requested beside the link, at the same URL: from the browser's cache.
   const poster =
     avatar?.imageUrl && !p.posterFailed
-      ? html`<img part="poster" class="media" src=${avatar.imageUrl} alt="" decoding="async" @error=${act.posterFailed} />`
+      ? html`<img part="poster" class="media" src=${p.poster || avatar.imageUrl} alt="" decoding="async" @error=${act.posterFailed} />`
       : html`<div part="poster" class="media fallback" aria-hidden="true">${initialOf(view.persona?.name ?? '')}</div>`;
   let video: TemplateResult | typeof nothing = nothing;
   if (p.stream) {
@@ -35,7 +36,8 @@ function renderMedia(view: View, p: Presentation, act: Actions) {
 
 /**
  * The bar's action: end while live, else start. The start button is the one place a visitor shows
- * intent before pressing (pointer, focus): what should begin early binds to it here, through `act`.
+ * intent before pressing (pointer, focus): `act.intent`, which begins what a start needs
+ * (LoadingController's `warm`).
  */
 function renderAction(view: View, t: Messages, act: Actions) {
   const { state } = view;
@@ -44,7 +46,8 @@ function renderAction(view: View, t: Messages, act: Actions) {
       <button part="end-button" class="button" type="button" @click=${act.end}>${t.end}</button>`;
   }
   const starting = state === 'starting';
-  return html`<button part="start-button" class="button primary" type="button" aria-disabled=${starting ? 'true' : 'false'} @click=${act.start}>
+  // Pointer events cover touch: pointerenter fires as a finger lands, before the tap's click.
+  return html`<button part="start-button" class="button primary" type="button" aria-disabled=${starting ? 'true' : 'false'} @click=${act.start} @pointerenter=${act.intent} @focus=${act.intent}>
     ${starting ? t.starting : t.start}
   </button>`;
 }

@@ -93,10 +93,14 @@ export interface Presentation {
   stream: MediaStream | null;
   /** The controls of a conversation the element runs (the lazy conversation chunk draws them). */
   conversation?: TemplateResult | null;
+  /** A player's poster URL, requested beside the link (docs/delivery.md); else the avatar's image is shown. */
+  poster?: string | undefined;
 }
 
 export interface Actions {
   start: () => void;
+  /** The visitor shows intent to start: pointer over or focus on the start button, an orb opening. */
+  intent: () => void;
   end: () => void;
   retry: () => void;
   posterFailed: () => void;

@@ -66,8 +66,15 @@ it('shows every fixture live, lets the playground change a link, and shows the o
   assert.match((await page.locator('[data-problem]').textContent()) ?? '', /public suffix/);
 
   // Snippets for each way to embed.
-  assert.equal(await page.locator('[data-snippets] figure').count(), 4);
-  assert.match((await page.locator('[data-snippets] pre').first().textContent()) ?? '', /<share-link-embed token="sh_/);
+  assert.equal(await page.locator('[data-snippets] figure').count(), 5);
+  // The first, recommended: the versioned bundle with its integrity, and the chunks' import map.
+  const pinned = (await page.locator('[data-snippets] pre').first().textContent()) ?? '';
+  assert.match(
+    pinned,
+    /<script type="module" src="[^"]+\/v\/[\d.]+\/share-link-embed\.js" integrity="sha384-[\w+/=]+" crossorigin="anonymous">/,
+  );
+  assert.match(pinned, /<script type="importmap">\{"integrity":/);
+  assert.match(pinned, /<share-link-embed token="sh_/);
 
   // The second origin is refused by the server, inside the frame.
   const frame = page.frameLocator('[data-origins] iframe');

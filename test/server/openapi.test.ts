@@ -3,7 +3,8 @@
  * answer's status is documented, and every JSON body validates against its documented schema.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -72,7 +73,7 @@ function operationFor(method: string, path: string): [string, Operation] {
 }
 
 async function check(method: string, path: string, init: RequestInit = {}, base = api.base) {
-  const response = await fetch(`${base}${path}`, { method, ...init });
+  const response = await fetch(`${base}${path}`, { method, redirect: 'manual', ...init });
   const [name, operation] = operationFor(method, new URL(path, base).pathname);
   let documented = operation.responses[String(response.status)];
   assert.ok(documented, `${name} answered ${response.status}, which openapi.yaml does not document`);
@@ -88,6 +89,10 @@ async function check(method: string, path: string, init: RequestInit = {}, base 
         `${name} ${response.status}: ${header}: ${value}: ${ajv.errorsText(validate.errors)}`,
       );
     }
+  }
+  if (documented.content?.['image/*']) {
+    assert.match(response.headers.get('content-type') ?? '', /^image\//, `${name} ${response.status} is an image`);
+    return;
   }
   if (documented.content?.['text/html']) {
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/, `${name} ${response.status} is HTML`);
@@ -143,6 +148,28 @@ it('documents the console', async () => {
     await check('GET', '/console');
   } finally {
     await built.close();
+  }
+});
+
+it('documents every answer of the poster', async () => {
+  const referer = { headers: { Referer: 'https://page.example/article' } };
+  await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/poster', referer);
+  await check('GET', '/v1/embed/sh_Orb7mBwHfJc4kL9pQxYz/poster', referer);
+  await check('GET', '/v1/embed/sh_x/poster', referer);
+  await check('GET', '/v1/embed/sh_Unknown0000000000/poster', referer);
+  await check('GET', '/v1/embed/sh_OriginNo3xYzR4vN8m/poster', referer);
+  await check('GET', '/v1/embed/sh_Expired9pQxYzR4vN8m/poster', referer);
+  // The limited API allows 2 lookups per address: the third poster is a 429.
+  for (let i = 0; i < 3; i++) await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/poster', referer, limited.base);
+  const data = JSON.parse(await readFile(join(ROOT, 'server/fixtures/demo.json'), 'utf8'));
+  data.personas[0].avatar.imageUrl = 'https://cdn.example.net/cara.webp';
+  const file = join(await mkdtemp(join(tmpdir(), 'share-link-openapi-')), 'data.json');
+  await writeFile(file, JSON.stringify(data));
+  const elsewhere = await startInProcessApi({ data: file });
+  try {
+    await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/poster', referer, elsewhere.base);
+  } finally {
+    await elsewhere.close();
   }
 });
 
@@ -231,6 +258,7 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
     const body = JSON.stringify({ personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61' });
     await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc', {}, down.base);
     await check('POST', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions', {}, down.base);
+    await check('GET', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/poster', {}, down.base);
     await check('GET', '/v1/share-links', { headers: auth }, down.base);
     await check('POST', '/v1/share-links', { headers: jsonHeaders, body }, down.base);
     await check('GET', `/v1/share-links/${id}`, { headers: auth }, down.base);

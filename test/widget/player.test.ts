@@ -37,7 +37,8 @@ describe('PLAYER_EMBED', () => {
     expect(el.persona?.name).to.equal('Cara');
     expect(el.error).to.equal(null);
     expect(part(el, 'name')!.textContent).to.equal('Cara');
-    expect((part(el, 'poster') as HTMLImageElement).src).to.equal(`${apiBase}/media/cara.svg`);
+    // The poster requested beside the link (docs/delivery.md), which the API answers with Cara's image.
+    expect((part(el, 'poster') as HTMLImageElement).src).to.equal(`${apiBase}/v1/embed/${PLAYER}/poster`);
     const start = part(el, 'start-button')!;
     expect(start.tagName).to.equal('BUTTON');
     expect(start.textContent!.trim()).to.equal('Start conversation');

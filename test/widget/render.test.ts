@@ -21,6 +21,7 @@ const presentation: Presentation = {
 const calls: string[] = [];
 const actions: OrbActions = {
   start: () => calls.push('start'),
+  intent: () => calls.push('intent'),
   end: () => calls.push('end'),
   retry: () => calls.push('retry'),
   posterFailed: () => calls.push('posterFailed'),
