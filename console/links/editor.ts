@@ -21,7 +21,8 @@ import {
 } from './draft.ts';
 import './origins-editor.ts';
 import type { ConsoleOriginsEditor } from './origins-editor.ts';
-import { snippetsFor } from './snippets.ts';
+import { fetchBuildManifest, snippetsFor } from './snippets.ts';
+import type { BuildManifest } from '../../src/snippets.ts';
 import './snippets-view.ts';
 import { linkStatus, TYPE_LABELS } from './status.ts';
 
@@ -31,7 +32,12 @@ const TYPE_HINTS: Record<ManagedLink['type'], string> = {
   LINK: 'A page of its own on this API (not embeddable)',
 };
 
-type Editing = { link: ManagedLink | null; sample: ManagedLink | undefined; personas: Map<string, string> };
+type Editing = {
+  link: ManagedLink | null;
+  sample: ManagedLink | undefined;
+  personas: Map<string, string>;
+  manifest: BuildManifest | null;
+};
 
 export class ConsoleLinkEditor extends LitElement {
   static override styles = [
@@ -125,13 +131,17 @@ export class ConsoleLinkEditor extends LitElement {
   readonly #editing = new Loader<Editing, [ManagementApi, string | null]>(
     this,
     async ([api, id], signal) => {
-      if (id) return { link: await api.link(id, signal), sample: undefined, personas: new Map() };
+      if (id) {
+        const [link, manifest] = await Promise.all([api.link(id, signal), fetchBuildManifest(this.apiBase, signal)]);
+        return { link, sample: undefined, personas: new Map(), manifest };
+      }
       // A new link: the personas the API's links name, and one link to see which fields it offers.
       const page: Page<ManagedLink> = await api.listLinks({ perPage: 100 }, signal);
       return {
         link: null,
         sample: page.data[0],
         personas: new Map(page.data.map((link) => [link.personaId, link.personaName])),
+        manifest: null,
       };
     },
     () => (this.api ? [this.api, this.linkId ?? null] : null),
@@ -288,7 +298,7 @@ export class ConsoleLinkEditor extends LitElement {
     const state = this.#editing.state;
     if (state.status === 'loading') return loading('the link');
     if (state.status !== 'ready') return failed(state.error, () => void this.#editing.reload());
-    const { link, personas } = state.value;
+    const { link, personas, manifest } = state.value;
     const changes = Object.keys(this.#changes).length;
     return html`
       ${this.#problemNotice()}
@@ -310,7 +320,7 @@ export class ConsoleLinkEditor extends LitElement {
             }
           </div>
         </form>
-        <div>${link ? this.#aside(link) : nothing}</div>
+        <div>${link ? this.#aside(link, manifest) : nothing}</div>
       </div>
       ${this.#keyDialog()} ${link ? this.#deleteDialog(link) : nothing}
     `;
@@ -581,8 +591,8 @@ export class ConsoleLinkEditor extends LitElement {
     </fieldset>`;
   }
 
-  #aside(link: ManagedLink): TemplateResult {
-    const snippets = snippetsFor(link, { apiBase: this.apiBase, pinned: null });
+  #aside(link: ManagedLink, manifest: BuildManifest | null): TemplateResult {
+    const snippets = snippetsFor(link, { apiBase: this.apiBase, manifest });
     return html`<section class="card" aria-labelledby="snippets-title">
         <h2 id="snippets-title">Snippets</h2>
         ${

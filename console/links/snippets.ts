@@ -1,26 +1,33 @@
 /**
  * The snippets a site owner pastes for a link (docs/element.md, "Loading"), written from the link
- * and where the API is: the ES module, the classic one-liner, the versioned files pinned with
- * Subresource Integrity when the build has them (docs/delivery.md), npm, and for a `LINK` link the
- * URL of its share page. Pure: the console shows them, test/unit/console.test.ts reads them.
+ * and where the API is: the version pinned with Subresource Integrity, as src/snippets.ts writes it
+ * for the demo too (docs/delivery.md), the plain ES module and the classic one-liner, npm, and for
+ * a `LINK` link the URL of its share page. Pure but for reading the build's manifest:
+ * test/unit/console.test.ts reads them.
  */
+import { embedSnippet, type BuildManifest } from '../../src/snippets.ts';
 import type { ManagedLink } from '../types.ts';
 
-/** A bundle at a versioned, immutable URL with its `sha384-…` hash. */
-export interface PinnedFile {
-  url: string;
-  integrity: string;
+/** The build's manifest the API serves, or `null` (an API without it, or not built). */
+export async function fetchBuildManifest(apiBase: string, signal?: AbortSignal): Promise<BuildManifest | null> {
+  try {
+    const response = await fetch(new URL('/integrity.json', apiBase), { signal, credentials: 'omit' });
+    return response.ok ? ((await response.json()) as BuildManifest) : null;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return null;
+  }
 }
 
 export interface Bundles {
   /** Where the API is, which serves the bundles: `https://embed.example.com`. */
   apiBase: string;
-  /** The versioned files, when the build wrote their hashes. */
-  pinned: { module: PinnedFile; classic: PinnedFile } | null;
+  /** The build's manifest (`GET /integrity.json`), for the pinned snippet; `null` when the API has none. */
+  manifest: BuildManifest | null;
 }
 
 export interface Snippet {
-  id: 'module' | 'classic' | 'pinned' | 'npm' | 'share-url';
+  id: 'pinned' | 'module' | 'classic' | 'npm' | 'share-url';
   title: string;
   code: string;
 }
@@ -39,10 +46,22 @@ export function snippetsFor(link: Pick<ManagedLink, 'token' | 'type' | 'shareUrl
       title: 'Share URL (a LINK link opens as a page of its own)',
       code: link.shareUrl,
     });
+  if (bundles.manifest)
+    snippets.push({
+      id: 'pinned',
+      title: `Pinned to version ${bundles.manifest.version}, with Subresource Integrity (recommended)`,
+      code: embedSnippet({
+        base,
+        manifest: bundles.manifest,
+        token: link.token,
+        kind: link.type === 'ORB_EMBED' ? 'one-liner' : 'module',
+        variant: link.type === 'ORB_EMBED' ? 'orb' : 'player',
+      }),
+    });
   snippets.push(
     {
       id: 'module',
-      title: 'Script tag (ES module)',
+      title: 'Script tag (ES module, always the latest version)',
       code: `<script type="module" src="${attr(base)}/share-link-embed.js"></script>\n${element}`,
     },
     {
@@ -51,16 +70,6 @@ export function snippetsFor(link: Pick<ManagedLink, 'token' | 'type' | 'shareUrl
       code: `<script src="${attr(base)}/share-link-embed.iife.js" data-token="${token}" async></script>`,
     },
   );
-  if (bundles.pinned) {
-    const { module } = bundles.pinned;
-    snippets.push({
-      id: 'pinned',
-      title: 'Pinned version with Subresource Integrity',
-      code:
-        `<script type="module" src="${attr(module.url)}"\n  integrity="${attr(module.integrity)}" crossorigin="anonymous"></script>\n` +
-        element,
-    });
-  }
   snippets.push({
     id: 'npm',
     title: 'npm (React, Vue, Svelte, Angular, plain HTML)',
@@ -68,6 +77,6 @@ export function snippetsFor(link: Pick<ManagedLink, 'token' | 'type' | 'shareUrl
       `npm install share-link-embed\n\n// once, in your app's entry:\nimport 'share-link-embed';\n\n` +
       `// in any template:\n<share-link-embed token="${token}" api-base="${attr(base)}"></share-link-embed>`,
   });
-  // A LINK link cannot be embedded: its share URL is what to send; the tags are left for reference.
+  // A LINK link cannot be embedded: its share URL comes first; the tags stay for a type changed later.
   return snippets;
 }

@@ -83,8 +83,9 @@ describe('the console', () => {
     });
 
     // The snippet, as copied from the console, works on the allowed origin and nowhere else.
-    const snippet = (await page.locator('console-snippets figure[data-snippet="module"] pre').textContent())!;
-    assert.match(snippet, new RegExp(`src="${api.base}/share-link-embed.js"`));
+    // The recommended snippet: the version pinned with Subresource Integrity.
+    const snippet = (await page.locator('console-snippets figure[data-snippet="pinned"] pre').textContent())!;
+    assert.match(snippet, new RegExp(`src="${api.base}/v/[\\w.]+/share-link-embed.js" integrity="sha384-`));
     const host = await current().open(current().page('/console-embed.html', `<!doctype html><body>${snippet}</body>`));
     assert.equal(await settledState(host.page), 'ready');
     const other = await current().open(`${otherHostOrigin}/console-embed.html`);

@@ -81,6 +81,11 @@ describe('GET /console', () => {
     assert.match(script.headers.get('content-type') ?? '', /javascript/);
     assert.equal(script.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.match(await script.text(), /analytics-Ghi789/);
+    // Precompressed at build, chosen by Accept-Encoding, as the bundles are.
+    const brotli = await fetch(`${api.base}/pages/analytics-Ghi789.js`, { headers: { 'Accept-Encoding': 'br' } });
+    assert.equal(brotli.headers.get('content-encoding'), 'br');
+    assert.match(brotli.headers.get('vary') ?? '', /accept-encoding/i);
+    assert.match(await brotli.text(), /analytics-Ghi789/);
     for (const path of ['/pages/manifest.json', '/pages/missing-Xyz.js', '/pages/../package.json', '/pages/']) {
       const response = await fetch(`${api.base}${path}`);
       assert.equal(response.status, 404, path);

@@ -2,6 +2,7 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { precompress } from '../../server/bundle-files.ts';
 
 /** A built console as Vite leaves it: a manifest, an entry that imports a shared chunk, a lazy view. */
 export async function fakeConsoleBuild(): Promise<string> {
@@ -19,7 +20,10 @@ export async function fakeConsoleBuild(): Promise<string> {
     'console/analytics/view.ts': { file: 'analytics-Ghi789.js', isDynamicEntry: true, imports: ['console/main.ts'] },
   };
   await writeFile(join(dir, 'pages', 'manifest.json'), JSON.stringify(manifest));
-  for (const file of ['console-AbC123.js', 'lit-Def456.js', 'analytics-Ghi789.js'])
-    await writeFile(join(dir, 'pages', file), `export const file = ${JSON.stringify(file)};\n`);
+  for (const file of ['console-AbC123.js', 'lit-Def456.js', 'analytics-Ghi789.js']) {
+    const script = `export const file = ${JSON.stringify(file)};\n`;
+    await writeFile(join(dir, 'pages', file), script);
+    await precompress(join(dir, 'pages', file));
+  }
   return dir;
 }

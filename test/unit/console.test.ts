@@ -14,6 +14,7 @@ import {
 } from '../../console/links/draft.ts';
 import { checkEntries, describeEntry } from '../../console/links/origin-checks.ts';
 import { snippetsFor } from '../../console/links/snippets.ts';
+import { embedSnippet } from '../../src/snippets.ts';
 import { linkStatus } from '../../console/links/status.ts';
 import { parseRoute, routeHash, type Route } from '../../console/route.ts';
 import { pageInfo, type AnalyticsRow, type ManagedLink } from '../../console/types.ts';
@@ -67,7 +68,15 @@ describe('console places', () => {
 });
 
 describe('console snippets', () => {
-  const bundles = { apiBase: 'https://embed.example.com/', pinned: null };
+  const bundles = { apiBase: 'https://embed.example.com/', manifest: null };
+  const manifest = {
+    version: '0.1.0',
+    files: {
+      'share-link-embed.js': 'sha384-module',
+      'share-link-embed.iife.js': 'sha384-classic',
+      'share-link-embed-orb-abc.js': 'sha384-orb',
+    },
+  };
 
   it('writes the script tag, the one-liner and npm for an embed link, against the API', () => {
     const snippets = snippetsFor(LINK, bundles);
@@ -84,21 +93,39 @@ describe('console snippets', () => {
     assert.match(snippets[2]!.code, /api-base="https:\/\/embed\.example\.com"/);
   });
 
-  it('puts the share URL first for a LINK link, and pins the version with its hash when there is one', () => {
+  it('puts the version pinned with its hashes first when the build has them, as src/snippets.ts writes it', () => {
+    const [pinned] = snippetsFor(LINK, { ...bundles, manifest });
+    assert.equal(pinned!.id, 'pinned');
+    assert.equal(
+      pinned!.code,
+      embedSnippet({
+        base: 'https://embed.example.com',
+        manifest,
+        token: LINK.token,
+        kind: 'module',
+        variant: 'player',
+      }),
+    );
+    assert.match(
+      pinned!.code,
+      /src="https:\/\/embed\.example\.com\/v\/0\.1\.0\/share-link-embed\.js" integrity="sha384-module" crossorigin="anonymous"/,
+    );
+    const [orb] = snippetsFor({ ...LINK, type: 'ORB_EMBED' }, { ...bundles, manifest });
+    assert.match(
+      orb!.code,
+      /share-link-embed\.iife\.js" integrity="sha384-classic" crossorigin="anonymous" data-token=/,
+    );
+    assert.doesNotMatch(orb!.code, /rel="preload"/, 'an orb shows no poster until it opens');
+  });
+
+  it('puts the share URL first for a LINK link', () => {
     const link = { ...LINK, type: 'LINK' as const, shareUrl: 'https://embed.example.com/s/sh_2kL9pQxYzR4vN8mBwHfJc' };
-    const pinned = {
-      module: { url: 'https://embed.example.com/v/0.1.0/share-link-embed.js', integrity: 'sha384-abc' },
-      classic: { url: 'https://embed.example.com/v/0.1.0/share-link-embed.iife.js', integrity: 'sha384-def' },
-    };
-    const snippets = snippetsFor(link, { ...bundles, pinned });
+    const snippets = snippetsFor(link, bundles);
     assert.deepEqual(snippets[0], { id: 'share-url', title: snippets[0]!.title, code: link.shareUrl });
-    const code = snippets.find((snippet) => snippet.id === 'pinned')!.code;
-    assert.match(code, /src="https:\/\/embed\.example\.com\/v\/0\.1\.0\/share-link-embed\.js"/);
-    assert.match(code, /integrity="sha384-abc" crossorigin="anonymous"/);
   });
 
   it('escapes what it puts into attributes', () => {
-    const code = snippetsFor(LINK, { apiBase: 'https://x.example/"><script>', pinned: null })[0]!.code;
+    const code = snippetsFor(LINK, { apiBase: 'https://x.example/"><script>', manifest: null })[0]!.code;
     assert.doesNotMatch(code, /"><script>/);
     assert.ok(code.includes('x.example/&quot;>&lt;script>/share-link-embed.js'), code);
   });
