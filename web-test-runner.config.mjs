@@ -1,32 +1,28 @@
-// Component, policy and fetch-layer tests in headless Chromium.
+// Component, policy and fetch-layer tests in Chromium, Firefox and WebKit (test/README.md, "Browsers").
 // Run through tsx (see package.json), so this config can mount the TypeScript reference API.
-import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from './scripts/chrome.mjs';
+import { installHint, missingTools, selectedBrowsers } from './scripts/browsers.mjs';
+import { browserInfoPlugin, launchers } from './test/support/wtr-browsers.ts';
 import { fakeApiMiddleware, referenceApiPlugin, sdkStandInsPlugin } from './test/support/wtr-plugins.ts';
 
-const executablePath = findChrome();
-if (!executablePath) throw new Error(INSTALL_HINT);
+const browsers = selectedBrowsers();
+const missing = missingTools(browsers);
+if (missing.length > 0) throw new Error(installHint(missing, browsers));
 
 export default {
   files: ['test/widget/**/*.test.ts'],
   nodeResolve: true,
+  // One test file at a time per browser, and one browser at a time: timing-sensitive tests stay
+  // honest on a 2-core machine.
   concurrency: 1,
+  concurrentBrowsers: 1,
   testsFinishTimeout: 180_000,
-  // Chromium's fake microphone (a beep every half second), granted without a prompt.
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath,
-        headless: true,
-        args: [...CHROME_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-      },
-    }),
-  ],
+  browsers: launchers(browsers),
   plugins: [
     sdkStandInsPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     referenceApiPlugin(),
+    browserInfoPlugin(),
   ],
   middleware: [fakeApiMiddleware],
   testFramework: { config: { timeout: 10_000 } },

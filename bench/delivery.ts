@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../scripts/browsers.mjs';
 import { ROOT, copyOfDemoData, startApi, type RunningApi } from '../scripts/api-process.ts';
 import { embedSnippet, type BuildManifest } from '../src/snippets.ts';
 
@@ -96,8 +96,7 @@ function lighthousePages(host: HostServer, base: string, manifest: BuildManifest
 }
 
 export async function lighthouseFigures(api: RunningApi, runs: number): Promise<LighthouseFigures[]> {
-  const executablePath = findChrome();
-  if (!executablePath) throw new Error(INSTALL_HINT);
+  const executablePath = requireTool('chromium');
   const manifest = (await (await fetch(`${api.base}/integrity.json`)).json()) as BuildManifest;
   const host = await hostServer();
   const chrome = await chromeLauncher.launch({
@@ -180,8 +179,7 @@ const PRESS_START = `async (warm) => {
 }`;
 
 export async function startFigures(api: RunningApi, runs: number): Promise<StartFigures[]> {
-  const executablePath = findChrome();
-  if (!executablePath) throw new Error(INSTALL_HINT);
+  const executablePath = requireTool('chromium');
   const host = await hostServer();
   const browser = await chromium.launch({
     executablePath,

@@ -18,7 +18,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../scripts/browsers.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
 import { deliveryReport, lighthouseFigures, startFigures, updateReadme } from './delivery.ts';
@@ -46,8 +46,7 @@ const PROFILES = [
 ] as const;
 type Profile = (typeof PROFILES)[number];
 
-const executablePath = findChrome();
-if (!executablePath) throw new Error(INSTALL_HINT);
+const executablePath = requireTool('chromium');
 if (COMPARE_DIR && !existsSync(join(COMPARE_DIR, 'share-link-embed.js')))
   throw new Error(`BENCH_COMPARE: no share-link-embed.js in ${COMPARE_DIR}`);
 

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../scripts/browsers.mjs';
 import { ROOT, startApi } from '../scripts/api-process.ts';
 
 const { values: options, positionals } = parseArgs({
@@ -31,8 +31,7 @@ const DEBUG = Boolean(process.env['TRACE_DEBUG']);
 const CPU = Number(options.cpu);
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 
-const executablePath = findChrome();
-if (!executablePath) throw new Error(INSTALL_HINT);
+const executablePath = requireTool('chromium');
 if (!options['no-build']) {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.floor.config.ts'], { cwd: ROOT, stdio: 'inherit' });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../../scripts/browsers.mjs';
 import { ROOT } from '../../scripts/api-process.ts';
 
 let server: ViteDevServer;
@@ -21,7 +21,7 @@ before(async () => {
   await server.listen();
   base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
   browser = await chromium.launch({
-    executablePath: findChrome()!,
+    executablePath: requireTool('chromium'),
     args: [...CHROME_ARGS.filter((arg) => !arg.startsWith('--headless')), '--use-fake-device-for-media-stream'],
   });
 });

@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: the reference API (real CLI, serving the built bundles) on one origin, host
- * pages on another, and the system Chromium driven by playwright-core.
+ * pages on another, and the system Chromium driven by playwright-core. Firefox and WebKit are driven
+ * by test/support/e2e-browsers.ts (test/e2e/browsers.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,21 +9,26 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../../scripts/browsers.mjs';
 import { API_KEY, ROOT, copyOfDemoData, startApi, type RunningApi } from '../../scripts/api-process.ts';
 
-export interface Harness {
+/** The reference API serving the built bundles, and host pages on another origin. */
+export interface Hosts {
   api: RunningApi;
   /** Host pages: `http://127.0.0.1:<port>`; the same server also answers as `http://localhost:<port>`. */
   hostOrigin: string;
   otherHostOrigin: string;
-  browser: Browser;
   /** Serves `html` at `path` on the host server, with these extra response headers. */
   page: (path: string, html: string, headers?: Record<string, string>) => string;
-  open: (url: string, options?: OpenOptions) => Promise<OpenPage>;
   createLink: (fields: Record<string, unknown>) => Promise<{ id: string; token: string }>;
   getLink: (id: string) => Promise<{ usageCount: number }>;
   close: () => Promise<void>;
+}
+
+/** The hosts and the system Chromium, driven by playwright-core. */
+export interface Harness extends Hosts {
+  browser: Browser;
+  open: (url: string, options?: OpenOptions) => Promise<OpenPage>;
 }
 
 export interface OpenOptions {
@@ -45,9 +51,7 @@ export interface OpenPage {
   allRequests: string[];
 }
 
-export async function startHarness(): Promise<Harness> {
-  const executablePath = findChrome();
-  if (!executablePath) throw new Error(INSTALL_HINT);
+export async function startHosts(): Promise<Hosts> {
   // Every page of every test comes from 127.0.0.1: abuse limits off (test/server/limits.test.ts covers them).
   const api = await startApi({ data: await copyOfDemoData(), limits: false });
   const pages = new Map<string, { html: string; headers: Record<string, string> }>();
@@ -73,6 +77,38 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  return {
+    api,
+    hostOrigin: `http://127.0.0.1:${port}`,
+    otherHostOrigin: `http://localhost:${port}`,
+    page(path, html, headers = {}) {
+      pages.set(path, { html, headers });
+      return `http://127.0.0.1:${port}${path}`;
+    },
+    async createLink(fields) {
+      const response = await fetch(`${api.base}/v1/share-links`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', allowAllOrigins: true, ...fields }),
+      });
+      if (response.status !== 201) throw new Error(`create link: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<{ id: string; token: string }>;
+    },
+    async getLink(id) {
+      return (
+        await fetch(`${api.base}/v1/share-links/${id}`, { headers: { Authorization: `Bearer ${API_KEY}` } })
+      ).json() as Promise<{ usageCount: number }>;
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await api.stop();
+    },
+  };
+}
+
+export async function startHarness(): Promise<Harness> {
+  const executablePath = requireTool('chromium');
+  const hosts = await startHosts();
   // A fake microphone (a beep every half second) for contexts that grant the permission.
   const browser = await chromium.launch({
     executablePath,
@@ -81,14 +117,8 @@ export async function startHarness(): Promise<Harness> {
   const contexts: BrowserContext[] = [];
 
   return {
-    api,
-    hostOrigin: `http://127.0.0.1:${port}`,
-    otherHostOrigin: `http://localhost:${port}`,
+    ...hosts,
     browser,
-    page(path, html, headers = {}) {
-      pages.set(path, { html, headers });
-      return `http://127.0.0.1:${port}${path}`;
-    },
     async open(url, options = {}) {
       const context = await browser.newContext({
         colorScheme: options.colorScheme ?? 'light',
@@ -122,25 +152,10 @@ export async function startHarness(): Promise<Harness> {
       await page.goto(url);
       return opened;
     },
-    async createLink(fields) {
-      const response = await fetch(`${api.base}/v1/share-links`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', allowAllOrigins: true, ...fields }),
-      });
-      if (response.status !== 201) throw new Error(`create link: ${response.status} ${await response.text()}`);
-      return response.json() as Promise<{ id: string; token: string }>;
-    },
-    async getLink(id) {
-      return (
-        await fetch(`${api.base}/v1/share-links/${id}`, { headers: { Authorization: `Bearer ${API_KEY}` } })
-      ).json() as Promise<{ usageCount: number }>;
-    },
     async close() {
       await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
       await browser.close();
-      await new Promise((resolve) => server.close(resolve));
-      await api.stop();
+      await hosts.close();
     },
   };
 }

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROME_ARGS, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
+import { CHROME_ARGS, requireTool } from '../../scripts/browsers.mjs';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { ROOT } from '../../scripts/api-process.ts';
 import { TOKENS } from '../support/fixtures.ts';
@@ -378,8 +378,7 @@ describe('in Chromium', () => {
   const pages = new Map<string, { type: string; body: string }>();
 
   before(async () => {
-    const executablePath = findChrome();
-    if (!executablePath) throw new Error(INSTALL_HINT);
+    const executablePath = requireTool('chromium');
     api = await startInProcessApi();
     const bundle = async (entry: string, alias: Record<string, string> = {}) => {
       const result = await build({

@@ -1,4 +1,5 @@
 /** Mounting `<share-link-embed>` in tests: listeners attached before it connects, cleanup after each test. */
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import type { ShareLinkEmbed } from '../../src/share-link-embed.ts';
 
@@ -63,15 +64,29 @@ export const part = (el: Element, name: string): HTMLElement | null =>
 export const nextEvent = (el: Element, type: string): Promise<CustomEvent> =>
   new Promise((resolve) => el.addEventListener(type, (event) => resolve(event as CustomEvent), { once: true }));
 
+/**
+ * Presses a button as a visitor does, through the browser's driver (focus, then Enter), so the
+ * page has a user activation: without one, Firefox keeps an `AudioContext` suspended.
+ */
+export async function press(button: HTMLElement): Promise<void> {
+  button.focus();
+  await sendKeys({ press: 'Enter' });
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` is truthy (for browser work with no event to wait on, like media loading). */
-export async function until<T>(check: () => T, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function until<T>(
+  check: () => T,
+  what: string | (() => string),
+  timeoutMs = 5000,
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = check();
     if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(20);
   }
 }

@@ -1,13 +1,15 @@
 import { expect } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
-import { fakeApi, serverCommand } from '../support/browser.ts';
+import { can, fakeApi, needs, serverCommand } from '../support/browser.ts';
 import { mount, part, until } from '../support/embed.ts';
 
 let apiBase: string;
 before(async () => {
   apiBase = await serverCommand<string>('api-base');
 });
-afterEach(() => emulateMedia({ reducedMotion: 'no-preference', colorScheme: 'light' }));
+afterEach(async () => {
+  if (await can('media emulation')) await emulateMedia({ reducedMotion: 'no-preference', colorScheme: 'light' });
+});
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 
@@ -115,7 +117,8 @@ describe('PLAYER_EMBED', () => {
     await until(() => part(el, 'video'), 'the video to return once on screen');
   });
 
-  it('never plays the idle video under prefers-reduced-motion', async () => {
+  it('never plays the idle video under prefers-reduced-motion', async function () {
+    await needs(this, 'media emulation');
     await emulateMedia({ reducedMotion: 'reduce' });
     await expectPosterWithoutVideo();
   });
@@ -129,9 +132,10 @@ describe('PLAYER_EMBED', () => {
     expect(el.state).to.equal('ready');
   });
 
-  it('never plays the idle video when the visitor asks to save data', async () => {
+  it('never plays the idle video when the visitor asks to save data', async function () {
+    await needs(this, 'the Network Information API');
     const connection = (navigator as Navigator & { connection?: object }).connection;
-    expect(connection, 'Chromium exposes navigator.connection').to.exist;
+    expect(connection).to.exist;
     Object.defineProperty(connection, 'saveData', { configurable: true, get: () => true });
     try {
       await expectPosterWithoutVideo();
@@ -182,7 +186,8 @@ describe('PLAYER_EMBED', () => {
     expect(el.hasAttribute('style')).to.equal(false);
   });
 
-  it('follows the dark colour scheme', async () => {
+  it('follows the dark colour scheme', async function () {
+    await needs(this, 'media emulation');
     await emulateMedia({ colorScheme: 'dark' });
     const { el } = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi('ok-slow') });
     await el.updateComplete;

@@ -10,6 +10,13 @@ import { VoiceActivityDetector } from '../voice-activity.js';
 import type { Connect, ConversationAdapter } from './adapter.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A browser with speech synthesis but no voice may never say whether it spoke a line: Firefox
+ * without one fails its first line and then drops every later one without an event. A line not
+ * started by then, with no voice to say it, counts as said (the engine would otherwise wait out its
+ * own estimate, 60 ms a character, before it listens; docs/conversations.md).
+ */
+const VOICELESS_AFTER_MS = 1_000;
 
 export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphone, signal, events }) => {
   const socket = new WebSocket(engine.url);
@@ -32,11 +39,19 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
     if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return send({ type: 'spoken' });
     const line = new SpeechSynthesisUtterance(text);
     line.lang = 'en';
+    let started = false;
     const done = () => {
       if (utterance !== line) return;
+      clearTimeout(voiceless);
       utterance = null;
       send({ type: 'spoken' });
     };
+    const voiceless = setTimeout(() => {
+      if (utterance !== line || started || synth.getVoices().length > 0) return;
+      done();
+      synth.cancel();
+    }, VOICELESS_AFTER_MS);
+    line.onstart = () => (started = true);
     line.onend = done;
     line.onerror = done;
     utterance = line;
@@ -63,6 +78,7 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
     const settle = () => {
       clearTimeout(timer);
       socket.removeEventListener('open', opened);
+      socket.removeEventListener('error', refused);
       socket.removeEventListener('close', refused);
       signal.removeEventListener('abort', aborted);
     };
@@ -79,6 +95,9 @@ export const connect: Connect<EngineOf<'scripted'>> = async ({ engine, microphon
     const refused = () => fail(`the scripted engine refused the connection (${engine.url.split('?')[0]})`);
     const aborted = () => fail('the conversation ended before it connected');
     socket.addEventListener('open', opened);
+    // WebKit fires only `error`, never `close`, when it refuses a connection itself (a port
+    // browsers block, such as 9): without this, a refused engine would wait out the timeout.
+    socket.addEventListener('error', refused);
     socket.addEventListener('close', refused);
     signal.addEventListener('abort', aborted);
   });

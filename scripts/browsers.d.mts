@@ -1,0 +1,11 @@
+export type BrowserName = 'chromium' | 'firefox' | 'webkit';
+export type Tool = 'chromium' | 'firefox' | 'webkitDriver' | 'miniBrowser' | 'xvfb';
+export declare const BROWSER_NAMES: readonly BrowserName[];
+export declare const TOOLS: Record<Tool, { label: string; env: string; debian: string; candidates: () => string[] }>;
+export declare const NEEDS: Record<BrowserName, Tool[]>;
+export declare const CHROME_ARGS: readonly string[];
+export declare function findTool(tool: Tool): string | null;
+export declare function selectedBrowsers(): BrowserName[];
+export declare function missingTools(browsers?: BrowserName[]): Tool[];
+export declare function installHint(tools: Tool[], browsers?: BrowserName[]): string;
+export declare function requireTool(tool: Tool): string;
