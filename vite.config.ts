@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { createAnalytics } from './server/analytics.ts';
 import { FIXTURES_DIR, createApp } from './server/app.ts';
 import { engineConfigFromEnv } from './server/engines.ts';
 import { attachScriptedEngine } from './server/scripted-engine.ts';
@@ -16,6 +17,7 @@ import { generateSessionSecret, verifySessionToken } from './server/session-toke
 import { DEMO_DATA_FILE, DIST_DIR } from './server/paths.ts';
 import { precompress, writeDeliveryFiles } from './server/bundle-files.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
+import { createWebhookDispatcher, shownWebhookUrl, webhookConfigFromEnv } from './server/webhooks.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
 
@@ -25,6 +27,13 @@ function referenceApi(): Plugin {
     async configureServer(server) {
       const store = new EmbeddedStore(await loadDataFile(DEMO_DATA_FILE));
       const sessionSecret = generateSessionSecret();
+      // The operator's side (docs/operators.md): analytics for the console's charts, and webhooks
+      // when SHARE_LINK_WEBHOOK_URL and SHARE_LINK_WEBHOOK_SECRET are set.
+      const analytics = createAnalytics({ store });
+      analytics.start();
+      const webhookConfig = webhookConfigFromEnv(process.env);
+      const dispatcher = webhookConfig && createWebhookDispatcher({ store, config: webhookConfig });
+      dispatcher?.start();
       const app = createApp({
         store,
         apiKey: DEMO_API_KEY,
@@ -32,6 +41,8 @@ function referenceApi(): Plugin {
         bundleDir: DIST_DIR,
         sessionSecret,
         engines: engineConfigFromEnv(),
+        analytics,
+        webhooks: dispatcher ? { dispatcher, url: shownWebhookUrl(webhookConfig.url) } : undefined,
       });
       const listener = getRequestListener(app.fetch);
       // The API's paths: endpoints, media, share pages (/s/...), its own pages (the console) and
@@ -50,9 +61,18 @@ function referenceApi(): Plugin {
         });
         server.httpServer.once('close', () => void engine.close());
       }
+      server.httpServer?.once('close', () => {
+        void dispatcher?.stop();
+        void analytics.close();
+      });
       server.httpServer?.once('listening', () => {
         server.config.logger.info(
           `  reference API: /v1 on the same origin (demo fixtures, in memory; management key "${DEMO_API_KEY}")`,
+        );
+        const address = server.httpServer?.address();
+        const port = typeof address === 'object' && address ? address.port : 5173;
+        server.config.logger.info(
+          `  console: http://127.0.0.1:${port}/console (management key "${DEMO_API_KEY}"): links, analytics, webhooks`,
         );
         server.config.logger.info(
           '  second origin: open http://localhost:5173/ to see origin-restricted links refused',

@@ -5,13 +5,14 @@
  * A throwaway cluster with PostgreSQL's default durability (fsync on), the real CLI processes, and
  * autocannon at 50 connections: lookups with one process and with four behind one load generator
  * (connections spread over them, as a load balancer would), then 500 concurrent session starts on
- * a link with 50 uses, spread over the four.
+ * a link with 50 uses, spread over the four; then lookups counted one by one, and the analytics the
+ * four wrote compared with the 200 and 201 answers counted (docs/operators.md, "Analytics").
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startCluster } from '../scripts/pg-cluster.mjs';
-import { connect } from '../server/store/index.ts';
+import { PostgresStore, connect } from '../server/store/index.ts';
 import { API_KEY, LOAD_TEST_ARGS, copyOfDemoData, startApi, type RunningApi } from '../scripts/api-process.ts';
 
 const PLAYER = 'sh_2kL9pQxYzR4vN8mBwHfJc';
@@ -31,6 +32,8 @@ export interface PostgresFigures {
   oneProcess: LookupFigures;
   fourProcesses: LookupFigures;
   starts: { sent: number; granted: number; usageLimit: number; reportedByEachProcess: number[] };
+  /** What the four processes' analytics hold, once stopped, against the answers counted. */
+  analytics: { lookupsAnswered200: number; views: number; startsAnswered201: number; starts: number };
 }
 
 /**
@@ -94,6 +97,8 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
         return ((await response.json()) as { usageCount: number }).usageCount;
       }),
     );
+    const granted = statuses.filter((status) => status === 201).length;
+    const analytics = await exactAnalytics(cluster.url, apis, link.id, granted);
     return {
       postgres: await serverVersion(cluster.url),
       loadAverage,
@@ -101,14 +106,56 @@ export async function postgresThroughput(): Promise<PostgresFigures> {
       fourProcesses,
       starts: {
         sent: statuses.length,
-        granted: statuses.filter((status) => status === 201).length,
+        granted,
         usageLimit: 50,
         reportedByEachProcess,
       },
+      analytics,
     };
   } finally {
     await Promise.all(apis.map((api) => api.stop()));
     await cluster.stop();
+  }
+}
+
+/**
+ * 2,000 lookups of a link of their own, spread over the processes and counted one by one (a load
+ * generator that stops mid-flight cannot count what it dropped), then the processes stopped, each
+ * writing its last batch; the analytics stored, against the 200s and the starts' 201s.
+ */
+async function exactAnalytics(url: string, apis: RunningApi[], startsLinkId: string, startsAnswered201: number) {
+  const created = await fetch(`${apis[0]!.base}/v1/share-links`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ personaId: LEO, allowAllOrigins: true }),
+  });
+  const viewed = (await created.json()) as { id: string; token: string };
+  let sent = 0;
+  let answered200 = 0;
+  const worker = async () => {
+    while (sent < 2000) {
+      const response = await fetch(`${apis[sent++ % apis.length]!.base}/v1/embed/${viewed.token}`, {
+        headers: { Origin: 'https://page.example' },
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) answered200++;
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  await Promise.all(apis.splice(0).map((api) => api.stop('SIGTERM')));
+  const store = await PostgresStore.open(url);
+  try {
+    const rows = await store.analytics({ from: '2000-01-01', to: '2100-01-01' });
+    const sum = (id: string, pick: (row: (typeof rows)[number]) => number) =>
+      rows.filter((row) => row.shareLinkId === id).reduce((total, row) => total + pick(row), 0);
+    return {
+      lookupsAnswered200: answered200,
+      views: sum(viewed.id, (row) => row.views),
+      startsAnswered201: startsAnswered201,
+      starts: sum(startsLinkId, (row) => row.starts),
+    };
+  } finally {
+    await store.close();
   }
 }
 
@@ -123,6 +170,7 @@ async function serverVersion(url: string): Promise<string> {
 }
 
 export function postgresReport(figures: PostgresFigures): string[] {
+  const a = figures.analytics;
   const row = (label: string, pick: (lookup: LookupFigures) => string) =>
     `| ${label} | ${pick(figures.oneProcess)} | ${pick(figures.fourProcesses)} |`;
   return [
@@ -136,6 +184,7 @@ export function postgresReport(figures: PostgresFigures): string[] {
     row('… p99 latency', (lookup) => `${lookup.p99Ms} ms`),
     row('… non-2xx answers, errors', (lookup) => `${lookup.non2xx}, ${lookup.errors}`),
     `| ${figures.starts.sent} concurrent session starts on a link with ${figures.starts.usageLimit} uses, spread over the 4: granted | | ${figures.starts.granted} (each process reports ${figures.starts.reportedByEachProcess.join(', ')}) |`,
+    `| analytics once the 4 stop: views = lookups answered 200; starts = starts answered 201 | | ${a.views} = ${a.lookupsAnswered200} ${a.views === a.lookupsAnswered200 ? '✓' : '✗'}; ${a.starts} = ${a.startsAnswered201} ${a.starts === a.startsAnswered201 ? '✓' : '✗'} |`,
     '',
   ];
 }

@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, requireTool } from '../scripts/browsers.mjs';
 import { API_KEY, LOAD_TEST_ARGS, ROOT, copyOfDemoData, startApi } from '../scripts/api-process.ts';
+import { operatorsOverhead, overheadReport } from './operators.ts';
 import { postgresReport, postgresThroughput } from './postgres.ts';
 import { deliveryReport, lighthouseFigures, startFigures, updateReadme } from './delivery.ts';
 
@@ -513,6 +514,8 @@ try {
   const apiResult = await apiThroughput();
   console.log('the API on PostgreSQL, one process and four…');
   const postgres = await postgresThroughput();
+  console.log("the operator's side: analytics and request logs on and off, on both stores…");
+  const operators = await operatorsOverhead();
   console.log(`the host page: Lighthouse (${DELIVERY_RUNS} runs per page), start → first caption…`);
   const delivery = {
     pages: await lighthouseFigures(api, DELIVERY_RUNS),
@@ -533,6 +536,7 @@ try {
     memory,
     api: apiResult,
     postgres,
+    operators,
     delivery,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -573,6 +577,7 @@ function report(r: {
   memory: Awaited<ReturnType<typeof memoryCycles>>;
   api: Awaited<ReturnType<typeof apiThroughput>>;
   postgres: Awaited<ReturnType<typeof postgresThroughput>>;
+  operators: Awaited<ReturnType<typeof operatorsOverhead>>;
   delivery: { pages: Awaited<ReturnType<typeof lighthouseFigures>>; starts: Awaited<ReturnType<typeof startFigures>> };
 }): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -682,6 +687,7 @@ function report(r: {
     `| 500 concurrent session starts on a link with 50 uses: granted | ${r.api.granted} |`,
     '',
     ...postgresReport(r.postgres),
+    ...overheadReport(r.operators),
     '',
     ...deliveryReport(r.delivery.pages, r.delivery.starts),
   ];

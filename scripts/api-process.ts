@@ -3,6 +3,7 @@
  * and resolves once it prints `listening on`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,11 @@ export interface StartOptions {
   host?: string;
   env?: Record<string, string>;
   extra?: string[];
+  /**
+   * Standard output to this file instead of a pipe to this process: for load tests with request
+   * logs on, whose lines this process should neither hold nor spend its CPU reading.
+   */
+  stdoutFile?: string;
 }
 
 export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
@@ -58,34 +64,39 @@ export async function startApi(args: StartOptions = {}): Promise<RunningApi> {
     ...(args.limits ? [] : ['--no-limits']),
     ...(args.extra ?? []),
   ];
+  const { stdoutFile } = args;
   const child = spawn(process.execPath, argv, {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'pipe', 'pipe'],
     env: { ...process.env, ...args.env },
   });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  let piped = '';
+  child.stdout?.on('data', (chunk) => (piped += chunk));
+  child.stderr!.on('data', (chunk) => (piped += chunk));
+  const output = () => (stdoutFile ? readFileSync(stdoutFile, 'utf8') : '') + piped;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output()}`)), 20_000);
+    const poll = stdoutFile ? setInterval(() => check(), 50) : undefined;
     const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/\S+)/.exec(output());
       if (match) {
         clearTimeout(timer);
+        clearInterval(poll);
         resolve(match[1]!);
       }
     };
-    child.stdout.on('data', check);
+    child.stdout?.on('data', check);
     exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`API exited with ${code}:\n${output}`));
+      clearInterval(poll);
+      reject(new Error(`API exited with ${code}:\n${output()}`));
     });
   });
   return {
     base,
     process: child,
-    output: () => output,
+    output,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

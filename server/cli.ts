@@ -1,16 +1,23 @@
 /**
  * `npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist]
- *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]`
+ *   [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--metrics-port P]
+ *   [--no-analytics] [--no-request-log]`
  * `npm run api -- --host H --port P --database-url URL [--data FILE] ...` (or `DATABASE_URL=URL`)
  *
  * Starts the reference API alone and prints `listening on http://H:P` once it accepts connections.
- * `SHARE_LINK_API_KEY` and `SHARE_LINK_SESSION_SECRET` give the secrets without showing them in `ps`.
+ * `SHARE_LINK_API_KEY` and `SHARE_LINK_SESSION_SECRET` give the secrets without showing them in `ps`;
+ * `SHARE_LINK_WEBHOOK_URL` and `SHARE_LINK_WEBHOOK_SECRET` turn webhooks on (docs/operators.md).
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { createAnalytics, type Analytics } from './analytics.ts';
 import { createApp } from './app.ts';
+import { createMetrics, serveMetrics, type Metrics } from './metrics.ts';
+import { stdoutLogger } from './middleware/request-log.ts';
+import { createWebhookDispatcher, shownWebhookUrl, webhookConfigFromEnv, type WebhookDispatcher } from './webhooks.ts';
 import { serveHardened } from './http-server.ts';
 import { ConfigError, parsePublicUrl, readManagementKey, readSessionSecret } from './secrets.ts';
 import { generateSessionSecret, verifySessionToken } from './session-token.ts';
@@ -35,8 +42,9 @@ async function orFail<T>(step: () => T | Promise<T>, expected: abstract new (...
   }
 }
 
-const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits]
-       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]`;
+const USAGE = `usage: npm run api -- --host H --port P --data FILE [--api-key KEY | --api-key-file FILE] [--persist] [--public-url URL] [--session-secret S] [--trust-proxy] [--no-limits] [--metrics-port P] [--no-analytics] [--no-request-log]
+       npm run api -- --host H --port P --database-url URL [--data FILE] [the same options but --persist]
+environment: SHARE_LINK_API_KEY, SHARE_LINK_SESSION_SECRET, DATABASE_URL, DATABASE_POOL_SIZE, SHARE_LINK_WEBHOOK_URL, SHARE_LINK_WEBHOOK_SECRET, ANAM_API_KEY, ELEVENLABS_API_KEY`;
 
 function parseCommandLine() {
   let values;
@@ -54,16 +62,23 @@ function parseCommandLine() {
         'session-secret': { type: 'string' },
         'trust-proxy': { type: 'boolean', default: false },
         'no-limits': { type: 'boolean', default: false },
+        'metrics-port': { type: 'string' },
+        'no-analytics': { type: 'boolean', default: false },
+        'no-request-log': { type: 'boolean', default: false },
       },
       strict: true,
     }));
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
-  return { ...values, port };
+  const portOf = (flag: string, value: string) => {
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port > 65535) fail(`${flag} must be a number from 0 to 65535, not "${value}"`);
+    return port;
+  };
+  const port = portOf('--port', values.port);
+  const metricsPort = values['metrics-port'] === undefined ? null : portOf('--metrics-port', values['metrics-port']);
+  return { ...values, port, metricsPort };
 }
 
 type CommandLine = ReturnType<typeof parseCommandLine>;
@@ -115,6 +130,7 @@ async function main() {
   warnAboutMissingKeys(store, engines);
   const { apiKey, sessionSecret, publicUrl } = await orFail(() => readSecrets(options), ConfigError);
   if (options['no-limits']) console.log('abuse limits are off (--no-limits): for benchmarks and load tests only');
+  const operators = await orFail(() => operatorsSide(store, options), ConfigError);
 
   const { host, port } = options;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -133,8 +149,37 @@ async function main() {
     // address each connection arrived on.
     publicUrl: publicUrl ?? (wildcardHost || port === 0 ? undefined : `http://${shownHost}:${port}`),
     engines,
+    analytics: operators.analytics,
+    webhooks: operators.webhooks,
+    metrics: operators.metrics,
+    requestLogger: operators.requestLogger,
   });
-  listen(app, store, { host, shownHost, port, trustProxy, unlimited: options['no-limits'], sessionSecret });
+  const listening = { host, shownHost, port, trustProxy, unlimited: options['no-limits'], sessionSecret };
+  listen(app, store, listening, operators, options.metricsPort);
+}
+
+interface OperatorsSide {
+  analytics: Analytics | undefined;
+  webhooks: { dispatcher: WebhookDispatcher; url: string } | undefined;
+  metrics: Metrics | undefined;
+  requestLogger: Logger | undefined;
+}
+
+/** Analytics, webhooks, metrics and request logs, as the command line and the environment ask (docs/operators.md). */
+function operatorsSide(store: ShareLinkStore, options: CommandLine): OperatorsSide {
+  const metrics = options.metricsPort === null ? undefined : createMetrics();
+  const config = webhookConfigFromEnv(process.env);
+  const dispatcher =
+    config && createWebhookDispatcher({ store, config, onAttempt: (attempt) => metrics?.webhookAttempt(attempt) });
+  if (config) console.log(`webhooks: events are sent to ${shownWebhookUrl(config.url)}`);
+  return {
+    analytics: options['no-analytics']
+      ? undefined
+      : createAnalytics({ store, onFlush: (outcome, rows) => metrics?.analyticsBatch(outcome, rows) }),
+    webhooks: dispatcher ? { dispatcher, url: shownWebhookUrl(config.url) } : undefined,
+    metrics,
+    requestLogger: options['no-request-log'] ? undefined : stdoutLogger(),
+  };
 }
 
 interface Listening {
@@ -147,14 +192,37 @@ interface Listening {
   sessionSecret: string;
 }
 
-/** Serves the app and the scripted engine's WebSocket on one port; closes both and the store on SIGINT or SIGTERM. */
-function listen(app: ReturnType<typeof createApp>, store: ShareLinkStore, listening: Listening): void {
+/**
+ * Serves the app and the scripted engine's WebSocket on one port, and the metrics on theirs; on
+ * SIGINT or SIGTERM stops webhooks, writes the pending analytics, and closes everything.
+ */
+function listen(
+  app: ReturnType<typeof createApp>,
+  store: ShareLinkStore,
+  listening: Listening,
+  operators: OperatorsSide,
+  metricsPort: number | null,
+): void {
   const { host, shownHost, port, trustProxy, sessionSecret } = listening;
   // --no-limits also lifts the per-address connection cap and the requests-per-connection limit: a
   // load test runs from one address over long keep-alive connections. The timeouts stay.
   const unlimited = listening.unlimited ? { maxConnectionsPerAddress: 0, maxRequestsPerSocket: 0 } : {};
+  const { analytics, webhooks, metrics, requestLogger } = operators;
+  let metricsServer: Server | undefined;
   const server = serveHardened({ fetch: app.fetch, hostname: host, port, trustProxy, ...unlimited }, (info) => {
-    console.log(`listening on http://${shownHost}:${info.port}`);
+    analytics?.start();
+    webhooks?.dispatcher.start();
+    // The metrics listen before the API says it does, so that whoever waits for the one finds both.
+    const announce = () => console.log(`listening on http://${shownHost}:${info.port}`);
+    if (metricsPort === null || !metrics) return announce();
+    serveMetrics(metrics.registry, { host, port: metricsPort }).then(
+      (served) => {
+        metricsServer = served.server;
+        console.log(`metrics on http://${shownHost}:${served.port}/metrics`);
+        announce();
+      },
+      (error: Error) => fail(`cannot serve metrics on ${host}:${metricsPort}: ${error.message}`),
+    );
   });
   server.on('error', (error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
   // The scripted demo engine's WebSocket, on the same port (docs/conversations.md).
@@ -163,9 +231,15 @@ function listen(app: ReturnType<typeof createApp>, store: ShareLinkStore, listen
     verifySession: (token) => verifySessionToken(token, sessionSecret).valid,
   });
 
+  metrics?.watch({ outbox: webhooks ? store : undefined, liveConversations: () => engine.connections });
+
   const shutdown = async () => {
     await engine.close();
     server.close();
+    metricsServer?.close();
+    await webhooks?.dispatcher.stop();
+    await analytics?.close();
+    requestLogger?.flush();
     await store.close().catch((error: unknown) => console.error('share-link-api: closing the store failed:', error));
     process.exit(0);
   };

@@ -85,9 +85,60 @@ export const StoredPersonaSchema = v.looseObject({
   engine: v.optional(EngineSchema),
 });
 
+/** A UTC day, `YYYY-MM-DD`, that is on the calendar. */
+export const isDay = (value: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+const Day = v.pipe(v.string(), v.check(isDay, 'must be a day, YYYY-MM-DD'));
+const Ms = Count;
+/** Reasons, webhook types and ids the API writes itself: short words. */
+const Word = v.pipe(v.string(), v.regex(/^[\w.:-]{1,100}$/, 'must be 1 to 100 letters, digits or ._:-'));
+
+/** Analytics as the embedded store writes them to the data file with `--persist` (docs/operators.md). */
+const AnalyticsRowSchema = v.strictObject({
+  shareLinkId: v.pipe(v.string(), v.maxLength(100)),
+  origin: v.nullable(v.pipe(v.string(), v.maxLength(300))),
+  day: Day,
+  views: Count,
+  starts: Count,
+  refused: v.record(Word, Count),
+  conversations: Count,
+  conversationSeconds: Count,
+});
+
+/** The webhook outbox and its recent attempts, as the embedded store writes them with `--persist`. */
+const WebhooksSectionSchema = v.strictObject({
+  outbox: v.array(
+    v.strictObject({
+      id: Word,
+      type: Word,
+      // A conversation's end carries its transcript: up to 500 turns of 2,000 characters.
+      body: v.pipe(v.string(), v.maxLength(4_000_000)),
+      createdAt: Ms,
+      nextAttemptAt: Ms,
+      attempts: Count,
+    }),
+  ),
+  attempts: v.array(
+    v.strictObject({
+      webhookId: Word,
+      type: Word,
+      attempt: Count,
+      at: Ms,
+      status: v.nullable(Count),
+      error: v.nullable(v.pipe(v.string(), v.maxLength(500))),
+      durationMs: Count,
+      outcome: v.picklist(['delivered', 'retrying', 'failed']),
+      nextAttemptAt: v.nullable(Ms),
+    }),
+  ),
+});
+
 export const DataFileSchema = v.strictObject({
   personas: v.array(StoredPersonaSchema),
   shareLinks: v.array(StoredShareLinkSchema),
+  /** Written by the embedded store with `--persist`; absent until there are any. */
+  analytics: v.optional(v.array(AnalyticsRowSchema)),
+  webhooks: v.optional(WebhooksSectionSchema),
 });
 
 export type StoredShareLink = v.InferOutput<typeof StoredShareLinkSchema>;
@@ -146,4 +197,18 @@ export const ListQuerySchema = v.strictObject({
   perPage: QueryInt(1, 100, 20),
   search: v.optional(v.pipe(v.string(), v.maxLength(200))),
   personaId: v.optional(Uuid),
+});
+
+/** `GET /v1/analytics` (docs/api.md): a range of UTC days, at most 366, by day, origin or link. */
+export const AnalyticsQuerySchema = v.strictObject({
+  from: v.optional(Day),
+  to: v.optional(Day),
+  shareLinkId: v.optional(Uuid),
+  groupBy: v.optional(v.picklist(['day', 'origin', 'link'], 'must be day, origin or link'), 'day'),
+});
+
+/** `GET /v1/webhooks/deliveries`: pages of recent attempts, newest first. */
+export const DeliveriesQuerySchema = v.strictObject({
+  page: QueryInt(1, 1_000_000, 1),
+  perPage: QueryInt(1, 100, 20),
 });

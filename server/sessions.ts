@@ -16,7 +16,7 @@ import * as v from 'valibot';
 import type { SessionResponse } from '../src/schema.ts';
 import { EngineError, mintEngine, type EngineConfig } from './engines.ts';
 import { judgeLink, type JudgingContext, type Refusal } from './judging.ts';
-import type { LinkEvent, LinkObserver } from './observers.ts';
+import type { LinkObserver, Seen } from './observers.ts';
 import { SessionResponseSchema, describeIssue } from './public-schemas.ts';
 import type { StoredShareLink } from './schemas.ts';
 import { mintSessionToken } from './session-token.ts';
@@ -102,7 +102,7 @@ async function judgeAndCount(store: LinkLookup & UseCounter, request: StartReque
     const refusal = judgeLink(judged.link, request);
     if (refusal) return { ok: false, reason: refusal, link: judged.link };
     if (attempt > MAX_COUNT_ATTEMPTS) return { ok: false, reason: 'usage-limit-reached', link: judged.link };
-    const use = await store.reserveUse({ judged, now: request.now });
+    const use = await store.reserveUse({ judged, now: request.now, origin: request.origin });
     if (use) return { ok: true, use, judged };
     // The link changed since it was read (used up, or patched): read it again, to count or to name the reason.
   }
@@ -147,7 +147,7 @@ function refused(
   return { granted: false, reason, ...(link && { link }) };
 }
 
-const seen = ({ token, origin, now }: StartRequest): Pick<LinkEvent, 'token' | 'origin' | 'at'> => ({
+const seen = ({ token, origin, now }: StartRequest): Seen => ({
   token,
   origin,
   at: now,

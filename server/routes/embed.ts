@@ -70,7 +70,7 @@ export function embedRoutes({ lookups, sessions, limits, now, publicUrl, mediaRo
    * it. `204` when the page would not show it as a player's poster (an orb shows none until it
    * opens; a `LINK` link is a player only on its share page), `404 not-found` without an image.
    */
-  embed.get('/:token/poster', limits.lookups, validToken, async (c) => {
+  embed.get('/:token/poster', limits.unreportedLookups, validToken, async (c) => {
     const { token } = c.req.valid('param');
     const context = judgingContextOf(c);
     const found = await lookups.find({ token, origin: pageOrigin(c), context, now: now(), purpose: 'poster' });

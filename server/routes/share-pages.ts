@@ -24,7 +24,7 @@ export function sharePageRoutes({ store, limits, now, publicUrl }: SharePageRout
   const pages = new Hono();
   const notFound = (c: Context) => sharePageNotFound(c, apiBase(c, publicUrl));
 
-  pages.get('/:token', limits.lookups, async (c) => {
+  pages.get('/:token', limits.unreportedLookups, async (c) => {
     const token = c.req.param('token');
     const found = isValidToken(token) ? await store.resolve(token) : undefined;
     if (!found || found.link.type !== 'LINK' || !found.persona) return notFound(c);

@@ -15,6 +15,10 @@
  * this write or waiting for the next, is undone and rejected with `StoreUnavailableError`), so the
  * file and memory agree and a refused change has no effect. Reservations are never written: the
  * file holds only uses whose sessions were granted (or are being granted by a write in flight).
+ *
+ * Analytics and the webhook outbox (docs/operators.md) live beside the links, and with `--persist`
+ * in the same file and the same writes: a granted use's webhook events are queued in the same
+ * synchronous step as its count, so they reach the file in the same write or not at all.
  */
 import type {
   CreateShareLink,
@@ -25,15 +29,38 @@ import type {
   UpdateShareLink,
 } from '../schemas.ts';
 import { DataFileWriter, loadDataFile } from './data-file.ts';
-import { ZERO_UUID, listMeta, newShareLink, normalizeChanges, normalizeLinkDates, searchNeedle } from './shared.ts';
+import {
+  MAX_REMEMBERED_ATTEMPTS,
+  ZERO_UUID,
+  addCounts,
+  analyticsKey,
+  listMeta,
+  newShareLink,
+  noCounts,
+  normalizeChanges,
+  normalizeLinkDates,
+  searchNeedle,
+} from './shared.ts';
 import {
   StoreUnavailableError,
+  type AnalyticsQuery,
+  type AnalyticsRow,
+  type CountedUse,
+  type LeasedWebhook,
   type ListOptions,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
   type UseRequest,
+  type WebhookAttempt,
+  type WebhookEvent,
 } from './types.ts';
+
+/** A queued webhook event, as kept in memory and in the data file. */
+interface OutboxEntry extends WebhookEvent {
+  nextAttemptAt: number;
+  attempts: number;
+}
 
 interface Waiter {
   resolve: () => void;
@@ -55,11 +82,21 @@ export class EmbeddedStore implements ShareLinkStore {
   #durableText: string;
   #waiting: Waiter[] = [];
   #writing: Promise<void> | null = null;
+  /** Analytics rows by `analyticsKey`. */
+  #analytics = new Map<string, AnalyticsRow>();
+  /** Queued webhook events by id, in the order they were queued. */
+  #outbox = new Map<string, OutboxEntry>();
+  /** Leases in this process only: after a restart every queued event is free to be sent again. */
+  readonly #leases = new Map<string, number>();
+  /** Recent attempts, oldest first, at most MAX_REMEMBERED_ATTEMPTS. */
+  #attempts: WebhookAttempt[] = [];
+  #webhookEventsOf: ((use: CountedUse) => WebhookEvent[]) | null = null;
 
   /** @param writer writes every change back to the data file; without one, changes stay in memory. */
   constructor(data: DataFile, writer: DataFileWriter | null = null) {
     for (const persona of data.personas) this.#personas.set(persona.id, structuredClone(persona));
     this.#setLinks(data.shareLinks.map((link) => normalizeLinkDates(structuredClone(link))));
+    this.#setOperatorData(structuredClone(data));
     this.#writer = writer;
     this.#organizationId = data.shareLinks[0]?.organizationId ?? ZERO_UUID;
     this.#durableText = writer ? this.#serialize() : '';
@@ -109,9 +146,18 @@ export class EmbeddedStore implements ShareLinkStore {
     };
   }
 
-  /** What would be written now (personas and links, reservations not included). */
+  /** What would be written now (personas and links, reservations not included; analytics and webhooks once there are any). */
   snapshot(): DataFile {
-    return { personas: [...this.#personas.values()], shareLinks: [...this.#links.values()] };
+    const data: DataFile = { personas: [...this.#personas.values()], shareLinks: [...this.#links.values()] };
+    if (this.#analytics.size) data.analytics = [...this.#analytics.values()];
+    if (this.#outbox.size || this.#attempts.length)
+      data.webhooks = {
+        outbox: [...this.#outbox.values()].map(({ id, type, body, createdAt, nextAttemptAt, attempts }) => ({
+          ...{ id, type, body, createdAt, nextAttemptAt, attempts },
+        })),
+        attempts: this.#attempts,
+      };
+    return data;
   }
 
   personasInMemory(): readonly StoredPersona[] {
@@ -120,7 +166,7 @@ export class EmbeddedStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, origin = null }: UseRequest): Promise<ReservedUse | null> {
     const link = this.#links.get(judged.link.id);
     // In the same synchronous step as the reservation: no other start can see the use as free.
     // Enabled, expiry and origin were judged on this revision; only other starts move the count.
@@ -139,7 +185,7 @@ export class EmbeddedStore implements ShareLinkStore {
       link: counted,
       confirm: async () => {
         settle();
-        await this.#countUse(id);
+        await this.#countUse(id, origin, now);
       },
       release: async () => settle(),
     };
@@ -194,6 +240,79 @@ export class EmbeddedStore implements ShareLinkStore {
     return true;
   }
 
+  // ---- Analytics (docs/operators.md) ------------------------------------------------------------
+
+  async addAnalytics(rows: readonly AnalyticsRow[]): Promise<void> {
+    for (const row of rows) {
+      const key = analyticsKey(row);
+      let stored = this.#analytics.get(key);
+      if (!stored) this.#analytics.set(key, (stored = { ...row, ...noCounts() }));
+      addCounts(stored, row);
+    }
+    await this.#commit();
+  }
+
+  async analytics({ from, to, shareLinkId }: AnalyticsQuery): Promise<AnalyticsRow[]> {
+    return [...this.#analytics.values()]
+      .filter((row) => row.day >= from && row.day <= to && (!shareLinkId || row.shareLinkId === shareLinkId))
+      .map((row) => structuredClone(row));
+  }
+
+  // ---- The webhook outbox (docs/operators.md) ---------------------------------------------------
+
+  queueWebhooksOnUse(eventsOf: (use: CountedUse) => WebhookEvent[]): void {
+    this.#webhookEventsOf = eventsOf;
+  }
+
+  async enqueueWebhook(event: WebhookEvent): Promise<void> {
+    this.#outbox.set(event.id, { ...event, nextAttemptAt: event.createdAt, attempts: 0 });
+    await this.#commit();
+  }
+
+  async leaseWebhooks(now: number, limit: number, leaseMs: number): Promise<LeasedWebhook[]> {
+    const leased: LeasedWebhook[] = [];
+    for (const entry of this.#outbox.values()) {
+      if (leased.length >= limit) break;
+      if (entry.nextAttemptAt > now || (this.#leases.get(entry.id) ?? 0) > now) continue;
+      this.#leases.set(entry.id, now + leaseMs);
+      const { id, type, body, createdAt, attempts } = entry;
+      leased.push({ id, type, body, createdAt, attempts, leasedUntil: now + leaseMs });
+    }
+    return leased;
+  }
+
+  async settleWebhook(event: LeasedWebhook, attempt: WebhookAttempt): Promise<void> {
+    const entry = this.#outbox.get(event.id);
+    this.#leases.delete(event.id);
+    if (entry && attempt.outcome === 'retrying') {
+      entry.attempts = attempt.attempt;
+      entry.nextAttemptAt = attempt.nextAttemptAt ?? attempt.at;
+    } else this.#outbox.delete(event.id);
+    this.#attempts.push(attempt);
+    if (this.#attempts.length > MAX_REMEMBERED_ATTEMPTS)
+      this.#attempts.splice(0, this.#attempts.length - MAX_REMEMBERED_ATTEMPTS);
+    await this.#commit();
+  }
+
+  async webhookAttempts(page: number, perPage: number): Promise<{ data: WebhookAttempt[]; total: number }> {
+    const newestFirst = [...this.#attempts].reverse();
+    return { data: newestFirst.slice((page - 1) * perPage, page * perPage), total: newestFirst.length };
+  }
+
+  async webhookBacklog(): Promise<number> {
+    return this.#outbox.size;
+  }
+
+  async pruneWebhookAttempts(before: number): Promise<void> {
+    const kept = this.#attempts.filter((attempt) => attempt.at >= before);
+    if (kept.length === this.#attempts.length) return;
+    this.#attempts = kept;
+    await this.#commit();
+  }
+
+  /** Memory always answers. */
+  async ping(): Promise<void> {}
+
   /** Resolves when every change made so far has been written (or has failed and been undone). */
   async flush(): Promise<void> {
     while (this.#writing) await this.#writing;
@@ -209,11 +328,21 @@ export class EmbeddedStore implements ShareLinkStore {
    * A reserved use becomes a use (its reservation was released in this same step). The link may
    * have been replaced (a rollback) or deleted while the session was minted: count on what is there now.
    */
-  #countUse(id: string): Promise<void> {
+  #countUse(id: string, origin: string | null, now: number): Promise<void> {
     const link = this.#links.get(id);
     if (!link) return Promise.resolve();
     link.usageCount += 1;
+    // Webhooks (docs/operators.md): this use's events, queued with its count, in the same write.
+    for (const event of this.#webhookEventsOf?.({ link: { ...link }, origin, now }) ?? [])
+      this.#outbox.set(event.id, { ...event, nextAttemptAt: now, attempts: 0 });
     return this.#commit();
+  }
+
+  /** Analytics and the webhook outbox from a data file (or from the last state written, after a failed write). */
+  #setOperatorData(data: DataFile): void {
+    this.#analytics = new Map((data.analytics ?? []).map((row) => [analyticsKey(row), row]));
+    this.#outbox = new Map((data.webhooks?.outbox ?? []).map((entry) => [entry.id, entry]));
+    this.#attempts = data.webhooks?.attempts ?? [];
   }
 
   #resolved(link: StoredShareLink): ResolvedLink {
@@ -281,7 +410,9 @@ export class EmbeddedStore implements ShareLinkStore {
         } catch (error) {
           // Everything since the last durable state is undone: this write's changes and those made while it ran.
           const undone = [...batch, ...this.#waiting.splice(0)];
-          this.#setLinks((JSON.parse(this.#durableText) as DataFile).shareLinks);
+          const durable = JSON.parse(this.#durableText) as DataFile;
+          this.#setLinks(durable.shareLinks);
+          this.#setOperatorData(durable);
           for (const id of this.#links.keys()) this.#bumpRevision(id);
           const failure = new StoreUnavailableError(
             `cannot write ${writer.target}: ${(error as Error).message}; the change was undone`,

@@ -10,6 +10,8 @@
  * during a vendor outage): the use is counted, the session minted, and if that fails the use is
  * given back with a guarded decrement (`release`). A crash (or a lost connection) between the two
  * over-counts by one; nothing ever under-counts, so a link never grants more sessions than its limit.
+ * With webhooks on, the `UPDATE` and the use's webhook events are one transaction instead
+ * (./postgres-operators.ts, `holdWebhooks`).
  *
  * Every query has a deadline (`statement_timeout` on the server, and one in this process that also
  * covers waiting for a connection): when the database is away, requests fail fast with
@@ -18,7 +20,7 @@
  * still complete on the server: a start then over-counts by one (never under), and a management
  * write answered 503 may have taken effect (read it back).
  */
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { postgresCounters, type CounterBackend } from '../limits.ts';
 import type {
   CreateShareLink,
@@ -31,21 +33,29 @@ import type {
 import { DataFileError } from './data-file.ts';
 import { SCHEMA_LOCK, migrate } from './migrate.ts';
 import { connect, describeDatabase, isConnectionError, withDeadline, type PostgresOptions } from './postgres-pool.ts';
+import * as operators from './postgres-operators.ts';
 import { dateOrNull, extraFields, toLink, type LinkRow } from './postgres-rows.ts';
 import { ZERO_UUID, listMeta, newShareLink, normalizeDate, reportStoreFailure, searchNeedle } from './shared.ts';
 import {
   StoreStartError,
+  type AnalyticsQuery,
+  type AnalyticsRow,
+  type CountedUse,
+  type LeasedWebhook,
   type ListOptions,
   type ReservedUse,
   type ResolvedLink,
   type ShareLinkStore,
   type UseRequest,
+  type WebhookAttempt,
+  type WebhookEvent,
 } from './types.ts';
 
 export class PostgresStore implements ShareLinkStore {
   /** The pool. Queries through it share this store's connections and timeouts. */
   readonly sql: Sql;
   readonly #queryTimeoutMs: number;
+  #webhookEventsOf: ((use: CountedUse) => WebhookEvent[]) | null = null;
 
   constructor(sql: Sql, options: PostgresOptions = {}) {
     this.sql = sql;
@@ -172,30 +182,56 @@ export class PostgresStore implements ShareLinkStore {
 
   // ---- Changes ---------------------------------------------------------------------------------
 
-  async reserveUse({ judged, now }: UseRequest): Promise<ReservedUse | null> {
+  async reserveUse({ judged, now, origin = null }: UseRequest): Promise<ReservedUse | null> {
     // The allowlist cannot be judged in SQL (src/policy.ts is the one source of the rules), so it
     // was judged on the row read, and the update counts only if the row still has that revision:
     // a PATCH in between makes it count nothing and the start judges again. A refused origin
     // never touches the count, so the count stays exact even under a flood of forged origins
     // (reserving first and giving back would, for a moment, refuse real visitors).
     const id = judged.link.id;
-    const [counted] = await this.#query(
-      'session start',
-      () => this.sql<{ usage_count: string }[]>`
+    const count = (sql: Sql | TransactionSql) => sql<{ usage_count: string }[]>`
         UPDATE share_links SET usage_count = usage_count + 1
         WHERE id = ${id} AND revision = ${judged.revision} AND enabled
           AND (expires_at IS NULL OR expires_at > ${new Date(now)})
           AND (usage_limit IS NULL OR usage_count < usage_limit)
-        RETURNING usage_count`,
-    );
+        RETURNING usage_count`;
+    const eventsOf = this.#webhookEventsOf;
+    const counted = await this.#query('session start', async () => {
+      if (!eventsOf) {
+        const [row] = await count(this.sql);
+        return row && { usageCount: Number(row.usage_count), held: [] as string[] };
+      }
+      return this.sql.begin(async (tx) => {
+        const [row] = await count(tx);
+        if (!row) return undefined;
+        const usageCount = Number(row.usage_count);
+        // Webhooks (docs/operators.md): this use's events, in the same transaction as its count,
+        // held until the session is granted.
+        const events = eventsOf({ link: { ...judged.link, usageCount }, origin, now });
+        await operators.holdWebhooks(tx, events, now);
+        return { usageCount, held: events.map((event) => event.id) };
+      });
+    });
     if (!counted) return null;
-    const usageCount = Number(counted.usage_count);
+    const { usageCount, held } = counted;
     return {
       usageCount,
       link: { ...judged.link, usageCount },
-      // Committed already: the update above is durable on its own.
-      confirm: async () => undefined,
-      release: () => this.#giveBack(id),
+      // The count is committed already. Held webhook events become due now; should that fail,
+      // they go out when their hold ends.
+      confirm: async () => {
+        if (held.length)
+          await this.#query('webhooks of a start', () => operators.releaseHeldWebhooks(this.sql, held, now)).catch(
+            (failure: Error) => reportStoreFailure(failure),
+          );
+      },
+      release: async () => {
+        await this.#giveBack(id);
+        if (held.length)
+          await this.#query('webhooks of a start', () => operators.dropHeldWebhooks(this.sql, held)).catch(
+            (failure: Error) => reportStoreFailure(failure),
+          );
+      },
     };
   }
 
@@ -277,6 +313,49 @@ export class PostgresStore implements ShareLinkStore {
   async remove(id: string): Promise<boolean> {
     const rows = await this.#query('delete', () => this.sql`DELETE FROM share_links WHERE id = ${id} RETURNING id`);
     return rows.length > 0;
+  }
+
+  // ---- Analytics and the webhook outbox (./postgres-operators.ts) -------------------------------
+
+  addAnalytics(rows: readonly AnalyticsRow[]): Promise<void> {
+    return this.#query('analytics', () => operators.addAnalytics(this.sql, rows));
+  }
+
+  analytics(query: AnalyticsQuery): Promise<AnalyticsRow[]> {
+    return this.#query('analytics', () => operators.analytics(this.sql, query));
+  }
+
+  queueWebhooksOnUse(eventsOf: (use: CountedUse) => WebhookEvent[]): void {
+    this.#webhookEventsOf = eventsOf;
+  }
+
+  enqueueWebhook(event: WebhookEvent): Promise<void> {
+    return this.#query('webhooks', () => operators.enqueueWebhook(this.sql, event));
+  }
+
+  leaseWebhooks(now: number, limit: number, leaseMs: number): Promise<LeasedWebhook[]> {
+    return this.#query('webhooks', () => operators.leaseWebhooks(this.sql, now, limit, leaseMs));
+  }
+
+  settleWebhook(event: LeasedWebhook, attempt: WebhookAttempt): Promise<void> {
+    return this.#query('webhooks', () => operators.settleWebhook(this.sql, event, attempt));
+  }
+
+  webhookAttempts(page: number, perPage: number): Promise<{ data: WebhookAttempt[]; total: number }> {
+    return this.#query('webhooks', () => operators.webhookAttempts(this.sql, page, perPage));
+  }
+
+  webhookBacklog(): Promise<number> {
+    return this.#query('webhooks', () => operators.webhookBacklog(this.sql));
+  }
+
+  pruneWebhookAttempts(before: number): Promise<void> {
+    return this.#query('webhooks', () => operators.pruneWebhookAttempts(this.sql, before));
+  }
+
+  /** One trivial query within `timeoutMs`, waiting for a connection included. */
+  async ping(timeoutMs: number): Promise<void> {
+    await withDeadline(this.sql, timeoutMs, 'readiness', () => this.sql`SELECT 1`);
   }
 
   /** Limit counters in this database, shared by every process on it. */

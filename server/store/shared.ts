@@ -1,7 +1,7 @@
 /** Pieces both stores share, so that they answer alike. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateShareLink, StoredPersona, StoredShareLink, UpdateShareLink } from '../schemas.ts';
-import type { ListMeta } from './types.ts';
+import type { AnalyticsCounts, AnalyticsRow, ListMeta } from './types.ts';
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -93,3 +93,31 @@ export function reportStoreFailure(error: Error): void {
   lastReport = time;
   unreported = 0;
 }
+
+/** The key of an analytics row: one link × day × origin. */
+export const analyticsKey = (row: Pick<AnalyticsRow, 'shareLinkId' | 'day' | 'origin'>): string =>
+  `${row.shareLinkId}\n${row.day}\n${row.origin ?? ''}`;
+
+export const noCounts = (): AnalyticsCounts => ({
+  views: 0,
+  starts: 0,
+  refused: {},
+  conversations: 0,
+  conversationSeconds: 0,
+});
+
+/** Adds `delta`'s counts into `into`. */
+export function addCounts(into: AnalyticsCounts, delta: AnalyticsCounts): void {
+  into.views += delta.views;
+  into.starts += delta.starts;
+  into.conversations += delta.conversations;
+  into.conversationSeconds += delta.conversationSeconds;
+  for (const [reason, count] of Object.entries(delta.refused))
+    into.refused[reason] = (into.refused[reason] ?? 0) + count;
+}
+
+/** How long a session start's webhook events wait for its grant before they are sent anyway (a crash between count and grant). */
+export const HELD_WEBHOOK_MS = 60_000;
+
+/** Attempts the embedded store remembers for `GET /v1/webhooks/deliveries`. */
+export const MAX_REMEMBERED_ATTEMPTS = 1000;

@@ -48,6 +48,8 @@ export interface UseRequest {
   judged: ResolvedLink;
   /** ms since the epoch, the start's one clock reading. */
   now: number;
+  /** The page origin the start named, `null` when none. */
+  origin?: string | null;
 }
 
 /** A use counted against its link's limit, not yet granted. */
@@ -94,6 +96,108 @@ export interface PersonaRepository {
   setPersonaEngine(id: string, engine: EngineSetting | null): Promise<StoredPersona | undefined>;
 }
 
+/** Counts of one link × page origin × UTC day (docs/operators.md, "Analytics"). */
+export interface AnalyticsCounts {
+  views: number;
+  starts: number;
+  /** Refusals by reason. */
+  refused: Record<string, number>;
+  conversations: number;
+  conversationSeconds: number;
+}
+
+export interface AnalyticsRow extends AnalyticsCounts {
+  shareLinkId: string;
+  /** The page origin, `null` when the requests named none. */
+  origin: string | null;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+}
+
+export interface AnalyticsQuery {
+  /** First and last UTC day, inclusive, `YYYY-MM-DD`. */
+  from: string;
+  to: string;
+  shareLinkId?: string | undefined;
+}
+
+/** Analytics (server/analytics.ts): each process adds its batches; reads see every process's. */
+export interface AnalyticsStore {
+  /** Adds each row's counts to what is stored (one atomic step per batch). */
+  addAnalytics(rows: readonly AnalyticsRow[]): Promise<void>;
+  /** The stored rows whose day is in the range. */
+  analytics(query: AnalyticsQuery): Promise<AnalyticsRow[]>;
+}
+
+/** A webhook event as queued: its body is signed and sent, unchanged, on every attempt. */
+export interface WebhookEvent {
+  /** The `webhook-id`, the same across retries. */
+  id: string;
+  type: string;
+  body: string;
+  /** ms since the epoch. */
+  createdAt: number;
+}
+
+/** An event taken for an attempt by one process, until `leasedUntil`. */
+export interface LeasedWebhook extends WebhookEvent {
+  /** Attempts finished before this one. */
+  attempts: number;
+  leasedUntil: number;
+}
+
+export interface WebhookAttempt {
+  webhookId: string;
+  type: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** When the attempt started, ms since the epoch. */
+  at: number;
+  /** The receiver's HTTP status, `null` when none came (refused, timed out). */
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  outcome: 'delivered' | 'retrying' | 'failed';
+  /** When the next attempt may start (`retrying` only). */
+  nextAttemptAt: number | null;
+}
+
+/** What a session start's counted step tells the outbox: the link as counted, the page, the time. */
+export interface CountedUse {
+  link: StoredShareLink;
+  origin: string | null;
+  now: number;
+  /** The conversation created in the same step, where the store records conversations (docs/conversations.md). */
+  conversationId?: string;
+}
+
+/**
+ * The webhook outbox (server/webhooks.ts), durable in the store: an event is queued in the same
+ * atomic step as what it reports, and leaves only once delivered or out of retries.
+ */
+export interface WebhookOutbox {
+  /**
+   * From now on, the counted step of every session start queues `eventsOf(use)` with its count, in
+   * the same atomic step, and a start whose session is not granted takes them back.
+   */
+  queueWebhooksOnUse(eventsOf: (use: CountedUse) => WebhookEvent[]): void;
+  /** Queues an event, due at once. */
+  enqueueWebhook(event: WebhookEvent): Promise<void>;
+  /** Takes up to `limit` events due at `now` for `leaseMs`, each to at most one process at a time. */
+  leaseWebhooks(now: number, limit: number, leaseMs: number): Promise<LeasedWebhook[]>;
+  /**
+   * Records an attempt on a leased event: `delivered` and `failed` remove it from the outbox,
+   * `retrying` makes it due again at `nextAttemptAt`.
+   */
+  settleWebhook(event: LeasedWebhook, attempt: WebhookAttempt): Promise<void>;
+  /** Recent attempts, newest first. */
+  webhookAttempts(page: number, perPage: number): Promise<{ data: WebhookAttempt[]; total: number }>;
+  /** Events waiting (due or not). */
+  webhookBacklog(): Promise<number>;
+  /** Forgets attempts that started before `before`. */
+  pruneWebhookAttempts(before: number): Promise<void>;
+}
+
 /** What a store may offer beyond its data. Ask for a capability; never test a store's class. */
 export interface StoreCapabilities {
   /**
@@ -105,8 +209,21 @@ export interface StoreCapabilities {
   personasInMemory?(): readonly StoredPersona[];
 }
 
+/** Whether the store answers, within `timeoutMs` (`/readyz`); rejects when it does not. */
+export interface StoreHealth {
+  ping(timeoutMs: number): Promise<void>;
+}
+
 export interface ShareLinkStore
-  extends LinkLookup, UseCounter, ShareLinkRepository, PersonaRepository, StoreCapabilities {
+  extends
+    LinkLookup,
+    UseCounter,
+    ShareLinkRepository,
+    PersonaRepository,
+    AnalyticsStore,
+    WebhookOutbox,
+    StoreHealth,
+    StoreCapabilities {
   /** Waits for pending writes and releases connections. */
   close(): Promise<void>;
 }

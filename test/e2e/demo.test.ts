@@ -2,20 +2,23 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { createLogger, createServer, type ViteDevServer } from 'vite';
 import { CHROME_ARGS, requireTool } from '../../scripts/browsers.mjs';
 import { ROOT } from '../../scripts/api-process.ts';
 
 let server: ViteDevServer;
 let browser: Browser;
 let base: string;
+/** What `npm start` prints. */
+const printed: string[] = [];
 
 before(async () => {
+  const logger = createLogger('silent');
   // Port 0: the test must not collide with a demo already running on 5173.
   server = await createServer({
     root: ROOT,
     configFile: `${ROOT}/vite.config.ts`,
-    logLevel: 'silent',
+    customLogger: { ...logger, info: (message) => printed.push(message) },
     server: { port: 0, strictPort: false },
   });
   await server.listen();
@@ -192,4 +195,12 @@ it('serves the operator console beside the demo, which links to it', async () =>
   await page.locator('share-link-console input[name="key"]').waitFor();
   assert.match((await page.evaluate(() => document.title)) ?? '', /Console/);
   await page.close();
+});
+
+it("prints the console's URL with the demo's management key", () => {
+  const { port } = new URL(base);
+  assert.ok(
+    printed.some((line) => line.includes(`console: http://127.0.0.1:${port}/console (management key "demo")`)),
+    printed.join('\n'),
+  );
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it, mock } from 'node:test';
-import type { LinkEvent } from '../../server/observers.ts';
+import type { LinkEvent, ObservedEvent } from '../../server/observers.ts';
 import { startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { ENGINES_DATA } from '../support/fixtures.ts';
 
@@ -17,9 +17,13 @@ const RESTRICTED = 'sh_OriginNo3xYzR4vN8m';
 const UNKNOWN = 'sh_NoSuchLink0000000';
 
 const events: LinkEvent[] = [];
+/** Lookups and starts, the events this file is about. */
+const linkEventsInto = (list: LinkEvent[]) => (event: ObservedEvent) => {
+  if ('token' in event && event.token !== undefined) list.push(event);
+};
 let api: InProcessApi;
 before(async () => {
-  api = await startInProcessApi({ now: NOW, observers: [(event) => events.push(event)] });
+  api = await startInProcessApi({ now: NOW, observers: [linkEventsInto(events)] });
 });
 after(() => api.close());
 beforeEach(() => {
@@ -88,7 +92,7 @@ describe('session starts', () => {
 
   it('a start whose engine cannot be minted is refused as engine-failed (the use given back)', async () => {
     const seen: LinkEvent[] = [];
-    const keyless = await startInProcessApi({ data: ENGINES_DATA, now: NOW, observers: [(event) => seen.push(event)] });
+    const keyless = await startInProcessApi({ data: ENGINES_DATA, now: NOW, observers: [linkEventsInto(seen)] });
     const quiet = mock.method(console, 'error', () => undefined);
     try {
       assert.equal((await start(keyless, 'sh_AnamEngine0000001')).status, 502);

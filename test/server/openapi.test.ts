@@ -11,8 +11,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { createServer } from 'node:net';
-import { PostgresStore, connect } from '../../server/store/index.ts';
-import { ROOT } from '../../scripts/api-process.ts';
+import { EmbeddedStore, PostgresStore, connect, loadDataFile } from '../../server/store/index.ts';
+import { DEMO_DATA, ROOT } from '../../scripts/api-process.ts';
+import { createAnalytics } from '../../server/analytics.ts';
+import { createWebhookDispatcher, type WebhookDispatcher } from '../../server/webhooks.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { engineConfigFromEnv } from '../../server/engines.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
@@ -43,8 +45,20 @@ let doc: Document;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 
+/** Receives the main API's webhooks: nothing listens there, so attempts fail and are listed. */
+let dispatcher: WebhookDispatcher;
+
 before(async () => {
-  api = await startInProcessApi();
+  const store = new EmbeddedStore(await loadDataFile(DEMO_DATA));
+  dispatcher = createWebhookDispatcher({
+    store,
+    config: { url: 'http://127.0.0.1:9/hooks', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` },
+  });
+  api = await startInProcessApi({
+    store,
+    analytics: createAnalytics({ store }),
+    webhooks: { dispatcher, url: 'http://127.0.0.1:9/hooks' },
+  });
   const tiny = { points: 1, durationSeconds: 600 };
   limited = await startInProcessApi({
     limits: createAbuseLimiter({
@@ -229,6 +243,23 @@ it('documents every answer of the management endpoints', async () => {
   await check('DELETE', `/v1/share-links/${id}`);
 });
 
+it('documents health, analytics and webhook deliveries', async () => {
+  await check('GET', '/healthz');
+  await check('GET', '/readyz');
+  const origin = { headers: { Origin: 'https://page.example' } };
+  await check('GET', '/v1/embed/sh_OriginNo3xYzR4vN8m', origin);
+  await check('POST', '/v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions', origin);
+  await dispatcher.runOnce();
+  await check('GET', '/v1/analytics?groupBy=origin', { headers: auth });
+  await check('GET', '/v1/analytics?from=2026-05-01&to=2026-06-01', { headers: auth });
+  await check('GET', '/v1/analytics?groupBy=link', { headers: auth });
+  await check('GET', '/v1/analytics?groupBy=week', { headers: auth });
+  await check('GET', '/v1/analytics');
+  await check('GET', '/v1/webhooks/deliveries', { headers: auth });
+  await check('GET', '/v1/webhooks/deliveries?perPage=0', { headers: auth });
+  await check('GET', '/v1/webhooks/deliveries');
+});
+
 it('documents the 429s of the abuse limits, with Retry-After', async () => {
   const origin = { headers: { Origin: 'https://page.example' } };
   await check('POST', '/v1/embed/sh_ThreeUses7kL9pQxYz/sessions', origin, limited.base);
@@ -244,6 +275,8 @@ it('documents the 429s of the abuse limits, with Retry-After', async () => {
   await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{}' }, limited.base);
   await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, limited.base);
   await check('GET', `/v1/personas/${personaId}`, { headers: auth }, limited.base);
+  await check('GET', '/v1/analytics', { headers: auth }, limited.base);
+  await check('GET', '/v1/webhooks/deliveries', { headers: auth }, limited.base);
 });
 
 it('documents the answers of a store that cannot serve (here, a database nobody listens for)', async () => {
@@ -265,6 +298,9 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
     await check('PATCH', `/v1/share-links/${id}`, { headers: jsonHeaders, body: '{"enabled":false}' }, down.base);
     await check('DELETE', `/v1/share-links/${id}`, { headers: auth }, down.base);
     await check('GET', '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61', { headers: auth }, down.base);
+    await check('GET', '/readyz', {}, down.base);
+    await check('GET', '/v1/analytics', { headers: auth }, down.base);
+    await check('GET', '/v1/webhooks/deliveries', { headers: auth }, down.base);
     await check(
       'PATCH',
       '/v1/personas/3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createAbuseLimiter } from '../../server/limits.ts';
-import type { LinkEvent } from '../../server/observers.ts';
+import type { ObservedEvent } from '../../server/observers.ts';
 import { FIXTURES_DIR } from '../../server/paths.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
 import { startInProcessApi, type InProcessApi, type InProcessOptions } from '../support/api-inprocess.ts';
@@ -128,7 +128,7 @@ describe('GET /v1/embed/{token}/poster', () => {
   });
 
   it("is not reported as a lookup: the link's own lookup of the same view is", async () => {
-    const events: LinkEvent[] = [];
+    const events: ObservedEvent[] = [];
     const { base } = await api({ observers: [(event) => events.push(event)] });
     await poster(base, TOKENS.player);
     await poster(base, 'sh_Disabled4vN8mBwHfJ');

@@ -15,6 +15,8 @@ import {
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { DEMO_DATA } from '../../scripts/api-process.ts';
 import { freshDatabase } from '../support/postgres.ts';
+import { HELD_WEBHOOK_MS } from '../../server/store/shared.ts';
+import { eventsOfUse } from '../../server/webhooks.ts';
 
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
 const LEO = '9b2e7d14-5a3c-4f86-b0d9-6c1a8e4f2b37';
@@ -430,6 +432,27 @@ for (const backend of BACKENDS) {
         assert.equal((await linkNow(link.id)).usageCount, 1);
         // A use counted by another start is no change: the revision stays, the count moves.
         assert.equal((await api.store.resolve(link.token))!.revision, again.revision);
+      });
+
+      it("queue a granted use's webhook events in its counted step, and none for a use given back", async () => {
+        // Webhooks (docs/operators.md): from now on this store's starts queue their events.
+        api.store.queueWebhooksOnUse(eventsOfUse);
+        const link = await createLink({ usageLimit: 2 });
+        const queued = async () =>
+          (await api.store.leaseWebhooks(NOW + HELD_WEBHOOK_MS, 1000, 1))
+            .map((event) => JSON.parse(event.body) as { type: string; data: Record<string, unknown> })
+            .filter((event) => event.data['shareLinkId'] === link.id)
+            .map((event) => [event.type, event.data['usageCount'], event.data['origin']])
+            .sort();
+        await assert.rejects(countThenMint(link.token, () => Promise.reject(new Error('vendor down'))));
+        assert.deepEqual(await queued(), [], 'a use given back takes its events back');
+        assert.equal((await start(link.token)).status, 201);
+        assert.equal((await start(link.token, null)).status, 201);
+        assert.deepEqual(await queued(), [
+          ['conversation.started', 1, PAGE],
+          ['conversation.started', 2, null],
+          ['share-link.usage-limit-reached', 2, undefined],
+        ]);
       });
     });
   });

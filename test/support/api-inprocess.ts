@@ -42,6 +42,11 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   persistTo?: string;
   /** Told of every lookup and session start (server/observers.ts). */
   observers?: AppOptions['observers'];
+  /** The operator's side (docs/operators.md), made by the test with the store it gives. */
+  analytics?: AppOptions['analytics'];
+  webhooks?: AppOptions['webhooks'];
+  metrics?: AppOptions['metrics'];
+  requestLogger?: AppOptions['requestLogger'];
 }
 
 export async function startInProcessApi(
@@ -73,6 +78,10 @@ export async function startInProcessApi(
     bundleDir: options.bundleDir,
     engines: options.engines,
     observers: options.observers ?? [],
+    analytics: options.analytics,
+    webhooks: options.webhooks,
+    metrics: options.metrics,
+    requestLogger: options.requestLogger,
   });
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
