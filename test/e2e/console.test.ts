@@ -2,7 +2,8 @@
  * The operator's console in Chromium (docs/operators.md, "Console"): the API serves it under a
  * strict CSP; an operator signs in with the key, creates a link (the origins editor explains an
  * entry the API would refuse), pastes its snippet into a page on another origin where it works,
- * edits it and sees the embed change, and deletes it after confirming. Every view passes axe
+ * sees the view and a third origin's refusal counted, allows that origin from there, edits the link
+ * and sees the embed change, and deletes it after confirming. Every view passes axe
  * (WCAG 2.2 AA) in light and dark, and a phone's width needs no sideways scrolling.
  */
 import assert from 'node:assert/strict';
@@ -96,6 +97,30 @@ describe('the console', () => {
       ),
       'origin-not-allowed',
     );
+
+    // Both are counted: this link's analytics show the view, and the refusal with the site refused.
+    await page.evaluate((hash) => (location.hash = hash), `#/analytics?link=${id}`);
+    const figure = (label: string) => page.locator(`console-analytics [data-figure="${label}"] dd`);
+    await figure('Views').waitFor();
+    assert.equal(await figure('Views').textContent(), '1');
+    assert.equal(await figure('Refused: origin not allowed').textContent(), '1');
+    const refusedSite = page.locator('console-analytics [data-refused-origins] li', { hasText: otherHostOrigin });
+    await refusedSite.waitFor();
+    // Allowed from there, the refused site shows the link at its next load.
+    await refusedSite.locator('button').click();
+    await page.waitForFunction(
+      async ([base, linkId, key, origin]) =>
+        (
+          (await (
+            await fetch(`${base}/v1/share-links/${linkId}`, { headers: { Authorization: `Bearer ${key}` } })
+          ).json()) as { allowedOrigins: string[] }
+        ).allowedOrigins.includes(origin!),
+      [api.base, id, API_KEY, otherHostOrigin],
+    );
+    await other.page.reload();
+    assert.equal(await settledState(other.page), 'ready');
+    await page.goBack();
+    await page.locator('console-link-editor fieldset').first().waitFor();
 
     // An edit reaches the embed: disabled in the console, refused on the page at its next load.
     await page.locator('console-link-editor label:has-text("Enabled") input').uncheck();
