@@ -31,11 +31,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['src/**/*.ts', 'demo/**/*.ts', 'pages/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'demo/**/*.ts', 'pages/**/*.ts', 'console/**/*.ts', 'test/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },
   {
-    files: ['src/**/*.ts', 'demo/**/*.ts', 'pages/**/*.ts'],
+    files: ['src/**/*.ts', 'demo/**/*.ts', 'pages/**/*.ts', 'console/**/*.ts'],
     ...wc.configs['flat/best-practice'],
   },
 );

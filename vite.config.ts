@@ -18,7 +18,7 @@ import { precompress, writeDeliveryFiles } from './server/bundle-files.ts';
 import { EmbeddedStore, loadDataFile } from './server/store/index.ts';
 import { createWebhookDispatcher, shownWebhookUrl, webhookConfigFromEnv } from './server/webhooks.ts';
 import { DEMO_API_KEY } from './demo/config.ts';
-import { CONVERSATION_PAGE_SCRIPT } from './server/conversation-page.ts';
+import { CONVERSATION_PAGE_ENTRY } from './server/conversation-page.ts';
 import { FALLBACK_LANGUAGE, LANGUAGES } from './src/i18n/languages.ts';
 
 function referenceApi(): Plugin {
@@ -44,11 +44,11 @@ function referenceApi(): Plugin {
         webhooks: dispatcher ? { dispatcher, url: shownWebhookUrl(webhookConfig.url) } : undefined,
       });
       const listener = getRequestListener(api.app.fetch);
-      // The API's paths: endpoints, media, share pages (/s/...), conversation pages (/c/...), the
-      // bundles and page scripts they load from this origin, versioned (/v/{version}/...) or not,
-      // and the build's integrity.json.
+      // The API's paths: endpoints, media, share pages (/s/...), conversation pages (/c/...), its
+      // own apps (the console) and their scripts (/pages/...), the bundles they load from this
+      // origin, versioned (/v/{version}/...) or not, and the build's integrity.json.
       const apiPath =
-        /^\/(v1\/|media\/|s\/|c\/|v\/[\w.+-]+\/|integrity\.json(\?|$)|(share-link-embed[-.\w]*|conversation-page)\.js(\.map)?(\?|$))/;
+        /^\/(v1\/|media\/|s\/|c\/|pages\/|console(\/|\?|$)|v\/[\w.+-]+\/|integrity\.json(\?|$)|share-link-embed[-.\w]*\.js(\.map)?(\?|$))/;
       server.middlewares.use((req, res, next) => {
         if (apiPath.test(req.url ?? '')) void listener(req, res);
         else next();
@@ -239,56 +239,72 @@ function deliveryFiles(): Plugin {
 }
 
 /**
- * Pages the API serves beside the bundles, each an entry of its own with Lit inside, built into
- * `dist/<name>.js` with its Brotli and gzip copies (never on the widget's path): the conversation
- * page (`/c/{capability}`; server/conversation-page.ts names its script). More pages (an operator
- * console) join this table.
+ * The API's own pages: apps of their own (Lit, split into chunks), which the widget never loads.
+ * Built after the bundles into dist/pages/ as ES modules with hashed names and one Vite manifest
+ * (dist/pages/manifest.json), from which the API finds each page's entry and serves the files at
+ * /pages/ (server/pages.ts), precompressed like the bundles. One line per page, named as the API
+ * names it; code that two pages share (Lit) becomes a chunk of its own, loaded once.
  */
 const PAGE_ENTRIES: Record<string, string> = {
-  [CONVERSATION_PAGE_SCRIPT.slice(1, -'.js'.length)]: 'pages/conversation/main.ts',
+  // The operator's console, GET /console (docs/operators.md, "Console").
+  console: 'console/main.ts',
+  // A conversation's page, GET /c/{capability} (docs/conversations.md, "The conversation page").
+  [CONVERSATION_PAGE_ENTRY]: 'pages/conversation/main.ts',
 };
 
-function pageEntries(): Plugin {
+function pageApps(): Plugin {
   let built: Promise<void> | undefined;
   return {
-    name: 'share-link-page-entries',
+    name: 'share-link-page-apps',
     apply: 'build',
-    buildStart() {
-      built ??= buildPages();
-    },
+    // After the bundles (the lib build may close once per format: the pages are built once).
     async closeBundle() {
-      await built;
+      await (built ??= buildPages());
     },
   };
 }
 
 async function buildPages(): Promise<void> {
-  for (const [name, source] of Object.entries(PAGE_ENTRIES)) {
-    await viteBuild({
-      root: ROOT,
-      configFile: false,
-      logLevel: 'warn',
-      publicDir: false,
-      build: {
-        outDir: `${ROOT}dist`,
-        emptyOutDir: false,
-        target: TARGET,
-        sourcemap: true,
-        minify: true,
-        rolldownOptions: {
-          input: { [name]: `${ROOT}${source}` },
-          output: { format: 'es', entryFileNames: '[name].js', codeSplitting: false },
+  const outDir = `${ROOT}dist/pages`;
+  await viteBuild({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: TARGET,
+      sourcemap: true,
+      minify: true,
+      manifest: 'manifest.json',
+      // Module preloads are links the pages' own scripts add: no polyfill, no inline script.
+      modulePreload: { polyfill: false },
+      rolldownOptions: {
+        // Rolldown inlines a constant at every use: tldts' public-suffix table (one 50 KB string,
+        // read in three places) would be copied three times into the link editor's chunk.
+        optimization: { inlineConst: false },
+        input: Object.fromEntries(Object.entries(PAGE_ENTRIES).map(([name, source]) => [name, `${ROOT}${source}`])),
+        output: {
+          format: 'es',
+          entryFileNames: '[name]-[hash].js',
+          // A view's chunk (console/analytics/view.ts) is named by its folder: analytics-<hash>.js.
+          chunkFileNames: (chunk) =>
+            /\/view\.ts$/.test(chunk.facadeModuleId ?? '')
+              ? `${chunk.facadeModuleId!.split('/').at(-2)}-[hash].js`
+              : '[name]-[hash].js',
         },
       },
-    });
-    await precompress(`${ROOT}dist`, `${name}.js`);
-  }
+    },
+  });
+  const scripts = (await readdir(outDir)).filter((name) => name.endsWith('.js'));
+  await Promise.all(scripts.map((name) => precompress(`${outDir}/${name}`)));
 }
 
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  plugins: [referenceApi(), minifyStyles(), lazyChunks(), pageEntries(), deliveryFiles()],
+  plugins: [referenceApi(), minifyStyles(), lazyChunks(), deliveryFiles(), pageApps()],
   build: {
     outDir: 'dist',
     target: TARGET,

@@ -30,6 +30,7 @@ import type { Metrics } from './metrics.ts';
 import { notifier, type LinkObserver } from './observers.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { healthRoutes } from './routes/health.ts';
 import { personaRoutes } from './routes/personas.ts';
@@ -194,8 +195,12 @@ export function createApi(options: AppOptions): Api {
   app.route('/v1/personas', personaRoutes({ store, auth }));
   app.route('/v1/analytics', analyticsRoutes({ store, auth, now, analytics }));
   app.route('/v1/webhooks', webhookRoutes({ store, auth, url: webhooks?.url ?? null }));
+  app.route('/console', consoleRoutes({ bundleDir: options.bundleDir, publicUrl }));
   app.route('/v1/conversations', conversationRoutes({ conversations, auth, publicUrl }));
-  app.route('/c', conversationPageRoutes({ conversations, personas: store, limits, publicUrl }));
+  app.route(
+    '/c',
+    conversationPageRoutes({ conversations, personas: store, limits, publicUrl, bundleDir: options.bundleDir }),
+  );
 
   const closers: (() => Promise<void> | void)[] = [];
   return {

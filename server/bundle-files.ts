@@ -35,30 +35,8 @@ export const integrityOf = (bytes: Buffer): string => `sha384-${createHash('sha3
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 
-/**
- * Precompresses every bundle and chunk in `dir` at the highest levels (the work is done once, at
- * build, not per request), and writes `integrity.json`. Returns the manifest.
- */
-export async function writeDeliveryFiles(dir: string, version: string): Promise<BuildManifest> {
-  if (!VERSION.test(version)) throw new Error(`"${version}" is not a version a URL can carry (x.y.z)`);
-  const names = readdirSync(dir)
-    .filter((name) => BUNDLE_FILE.test(name))
-    .sort();
-  const files: Record<string, string> = {};
-  await Promise.all(
-    names.map(async (name) => {
-      files[name] = integrityOf(readFileSync(join(dir, name)));
-      await precompress(dir, name);
-    }),
-  );
-  const manifest: BuildManifest = { version, files: Object.fromEntries(names.map((name) => [name, files[name]!])) };
-  writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
-}
-
-/** Writes the Brotli and gzip copies of `dir/name` beside it, at the highest levels (once, at build, not per request). */
-export async function precompress(dir: string, name: string): Promise<void> {
-  const bytes = readFileSync(join(dir, name));
+/** Writes `path`'s Brotli and gzip copies beside it, at the highest levels (once, at build, not per request). */
+export async function precompress(path: string, bytes: Buffer = readFileSync(path)): Promise<void> {
   const [br, gz] = await Promise.all([
     brotli(bytes, {
       params: {
@@ -69,8 +47,27 @@ export async function precompress(dir: string, name: string): Promise<void> {
     }),
     gzipped(bytes, { level: 9 }),
   ]);
-  writeFileSync(join(dir, name + PRECOMPRESSED.br), br);
-  writeFileSync(join(dir, name + PRECOMPRESSED.gzip), gz);
+  writeFileSync(path + PRECOMPRESSED.br, br);
+  writeFileSync(path + PRECOMPRESSED.gzip, gz);
+}
+
+/** Precompresses every bundle and chunk in `dir` (`precompress`), and writes `integrity.json`. Returns the manifest. */
+export async function writeDeliveryFiles(dir: string, version: string): Promise<BuildManifest> {
+  if (!VERSION.test(version)) throw new Error(`"${version}" is not a version a URL can carry (x.y.z)`);
+  const names = readdirSync(dir)
+    .filter((name) => BUNDLE_FILE.test(name))
+    .sort();
+  const files: Record<string, string> = {};
+  await Promise.all(
+    names.map(async (name) => {
+      const bytes = readFileSync(join(dir, name));
+      files[name] = integrityOf(bytes);
+      await precompress(join(dir, name), bytes);
+    }),
+  );
+  const manifest: BuildManifest = { version, files: Object.fromEntries(names.map((name) => [name, files[name]!])) };
+  writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
 }
 
 /** The manifest of the build in `dir`, or `null` when there is none (not built) or it is unreadable. */

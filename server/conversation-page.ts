@@ -1,7 +1,8 @@
 /**
  * The conversation page's HTML (docs/conversations.md, "The conversation page"): `GET /c/{capability}`
- * answers a shell that loads the page's own script from this origin (`/conversation-page.js`, the
- * Vite entry of pages/conversation/), under the share pages' headers: `noindex`, no framing, no
+ * answers a shell that loads the page's app from this origin (the entry `conversation` of the API's
+ * pages, built from pages/conversation/ and served at /pages/: server/pages.ts), under the API's
+ * pages' headers: `noindex`, no framing, no
  * referrer (the URL is the capability), a strict CSP with no inline script and a nonce'd style.
  * Unknown or altered capabilities answer a 404 page, expired ones a 410 page, each in words.
  *
@@ -9,10 +10,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { escapeHtml, setPageHeaders } from './share-page.ts';
+import { escapeHtml, setPageHeaders, type PageScripts } from './pages.ts';
 
-/** The page's script, built beside the bundles (vite.config.ts, `PAGE_ENTRIES`). */
-export const CONVERSATION_PAGE_SCRIPT = '/conversation-page.js';
+/** The page's app among the API's pages (vite.config.ts, `PAGE_ENTRIES`; server/pages.ts). */
+export const CONVERSATION_PAGE_ENTRY = 'conversation';
 
 /** The page's CSP: its own script and API (and the API's socket), nothing else. */
 export function conversationPageCsp(nonce: string, ownOrigin: string | null): string {
@@ -39,7 +40,11 @@ conversation-page{display:block;min-height:100vh;min-height:100dvh}
 .notice h1{font-size:1.4rem;margin:0 0 8px}
 `.trim();
 
-function document(nonce: string, title: string, body: string, script: boolean): string {
+function document(nonce: string, title: string, body: string, scripts: PageScripts | null): string {
+  const preloads = (scripts?.preloads ?? [])
+    .map((path) => `<link rel="modulepreload" href="${escapeHtml(path)}">\n`)
+    .join('');
+  const entry = scripts ? `<script type="module" src="${escapeHtml(scripts.entry)}"></script>\n` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -49,7 +54,7 @@ function document(nonce: string, title: string, body: string, script: boolean): 
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${STYLES}</style>
-${script ? `<script type="module" src="${CONVERSATION_PAGE_SCRIPT}"></script>\n` : ''}</head>
+${preloads}${entry}</head>
 <body>
 ${body}
 </body>
@@ -60,12 +65,12 @@ ${body}
 /** The page of a valid share URL: the `<conversation-page>` element reads the capability from the address. */
 export function conversationPage(
   c: Context,
-  { personaName, ownOrigin }: { personaName: string | null; ownOrigin: string | null },
+  { personaName, ownOrigin, scripts }: { personaName: string | null; ownOrigin: string | null; scripts: PageScripts },
 ) {
   const nonce = randomBytes(16).toString('base64');
   setPageHeaders(c, conversationPageCsp(nonce, ownOrigin));
   const title = personaName ? `Conversation with ${personaName}` : 'Conversation';
-  return c.body(document(nonce, title, '<conversation-page></conversation-page>', true), 200);
+  return c.body(document(nonce, title, '<conversation-page></conversation-page>', scripts), 200);
 }
 
 const NOTICES = {
@@ -82,5 +87,5 @@ export function conversationPageNotice(c: Context, status: 404 | 410, ownOrigin:
   setPageHeaders(c, conversationPageCsp(nonce, ownOrigin));
   const [title, detail] = NOTICES[status];
   const body = `<main class="notice"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p></main>`;
-  return c.body(document(nonce, title, body, false), status);
+  return c.body(document(nonce, title, body, null), status);
 }

@@ -3,7 +3,7 @@
  * server calls `checkShareLink`, for lookups, session starts and share pages alike.
  */
 import { checkShareLink, type PolicyReason, type ShareLinkRules } from '../src/policy.ts';
-import { isPublicSuffix } from './schemas.ts';
+import { isPublicSuffix } from './allowlist.ts';
 
 /**
  * Which page the API judges a link for. The policy knows three places; the API judges in two:

@@ -3,8 +3,7 @@
  * public schemas (server/public-schemas.ts), which the widget's validator is tested against.
  */
 import * as v from 'valibot';
-import { parse as parseDomain } from 'tldts';
-import { parseAllowlistEntry } from '../src/policy.ts';
+import { allowlistEntryProblem } from './allowlist.ts';
 import { CHALLENGES } from '../src/schema.ts';
 import { StoredConversationSchema, StoredShareSchema } from './conversation-schemas.ts';
 import { Id, IsoDate, LinkType, MediaUrl, PublicPersonaSchema, ShareLinkSchema, isUuid } from './public-schemas.ts';
@@ -34,21 +33,6 @@ export function unstorablePath(value: unknown, path: string[] = []): string[] | 
 }
 
 const UNSTORABLE = 'holds U+0000 or a lone surrogate, which the stores cannot keep';
-
-/** True for `com`, `co.uk`, `github.io`: a wildcard over one would admit strangers' sites. */
-export function isPublicSuffix(domain: string): boolean {
-  const parsed = parseDomain(domain, { allowPrivateDomains: true });
-  return parsed.publicSuffix === domain && (parsed.isIcann === true || parsed.isPrivate === true);
-}
-
-/** Why an allowlist entry is refused, or `null` when it is a plain origin or a safe wildcard. */
-export function allowlistEntryProblem(entry: string): string | null {
-  const parsed = parseAllowlistEntry(entry);
-  if (!parsed) return `"${entry.slice(0, 100)}" is not an origin (scheme://host[:port], no path, query or userinfo)`;
-  if (parsed.wildcard && isPublicSuffix(parsed.host))
-    return `"${entry}" is a wildcard over the public suffix "${parsed.host}"`;
-  return null;
-}
 
 const AllowedOrigins = v.pipe(
   v.array(

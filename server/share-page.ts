@@ -18,6 +18,7 @@ import type { Context } from 'hono';
 import { FALLBACK_LANGUAGE, matchLanguage, type Language } from '../src/i18n/languages.ts';
 import { MESSAGES } from '../src/i18n/messages.ts';
 import type { JudgingContext } from './judging.ts';
+import { escapeHtml, setPageHeaders } from './pages.ts';
 
 export const SHARE_PAGE_PATH = '/s/';
 /** The ES bundle on this origin, which the page loads. */
@@ -101,9 +102,6 @@ export function pickLanguage(acceptLanguage: string | undefined): Language {
 }
 
 /** Escapes text for HTML text and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 const STYLES = `
 html,body{margin:0;height:100%;background:#0d0e14;color:#f1f1f6;font:16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
@@ -144,17 +142,6 @@ ${bundlePath ? `<script type="module" src="${escapeHtml(bundlePath)}"></script>\
 `;
 }
 
-/** Headers of every share-page answer, the 404 included (and of the conversation pages, server/conversation-page.ts). */
-export function setPageHeaders(c: Context, csp: string): void {
-  c.header('Content-Type', 'text/html; charset=utf-8');
-  c.header('Content-Security-Policy', csp);
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('X-Robots-Tag', 'noindex');
-  c.header('Cross-Origin-Opener-Policy', 'same-origin');
-  c.header('Permissions-Policy', 'microphone=(self), camera=(), geolocation=(), payment=(), usb=()');
-}
-
 const originOf = (url: string | null): string | null => {
   if (!url) return null;
   try {
@@ -181,7 +168,7 @@ export function sharePage(c: Context, { token, title, mediaUrls, ownOrigin }: Sh
   const lang = languageOf(c);
   const nonce = randomBytes(16).toString('base64');
   const mediaOrigins = mediaUrls.map(originOf).filter((origin): origin is string => origin !== null);
-  setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins }));
+  setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins }), { microphone: true });
   const body = `<share-link-embed token="${escapeHtml(token)}" share-page></share-link-embed>`;
   return c.body(pageHtml({ lang, nonce, title, body, bundlePath: SHARE_PAGE_BUNDLE }), 200);
 }
@@ -190,7 +177,7 @@ export function sharePage(c: Context, { token, title, mediaUrls, ownOrigin }: Sh
 export function sharePageNotFound(c: Context, ownOrigin: string | null): Response {
   const lang = languageOf(c);
   const nonce = randomBytes(16).toString('base64');
-  setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins: [] }));
+  setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins: [] }), { microphone: true });
   const text = MESSAGES[lang].errors['not-found'];
   return c.body(pageHtml({ lang, nonce, title: text, body: `<p class="not-found">${escapeHtml(text)}</p>` }), 404);
 }

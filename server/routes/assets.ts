@@ -8,11 +8,13 @@
  * `/v/{version}/share-link-embed.js` and the rest for a year, immutable, for pages that pin a
  * version (and its integrity hashes). A version other than the build's is served from
  * `<bundle dir>/v/{version}/`, where an operator keeps the releases pages still pin.
+ *
+ * The scripts of the API's own pages (the console, server/pages.ts) are served the same way under
+ * `/pages/`, immutable (their names carry their hash), to this origin only.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { MANIFEST, VERSION, readBuildManifest, type BuildManifest } from '../bundle-files.ts';
-import { CONVERSATION_PAGE_SCRIPT } from '../conversation-page.ts';
 import { corsUpFront } from '../middleware/headers.ts';
 
 export interface AssetRoutesOptions {
@@ -27,8 +29,8 @@ const FILE = '{share-link-embed(?:\\.iife|-[\\w-]+)?\\.js(?:\\.map)?}';
 const BUNDLES = `/:file${FILE}`;
 const VERSIONED = `/v/:version/:file${FILE}`;
 
-/** The pages' own scripts (vite.config.ts, `PAGE_ENTRIES`), for the API's pages on this origin only. */
-const PAGE_SCRIPTS = [CONVERSATION_PAGE_SCRIPT, `${CONVERSATION_PAGE_SCRIPT}.map`];
+/** The API's own pages' scripts (server/pages.ts): hashed names, so cached for good. */
+const PAGE_SCRIPTS = '/pages/:file{[\\w-]+\\.js(?:\\.map)?}';
 
 export const CACHE_CONTROL = {
   /** Unversioned URLs: a new build reaches every page within five minutes. */
@@ -86,8 +88,13 @@ export function assetRoutes({ staticRoot, bundleDir }: AssetRoutesOptions): Hono
 
   assets.use(BUNDLES, cacheFor(CACHE_CONTROL.short), publicFile, varyOnEncoding, bundles);
   // The API's own pages' scripts: same-origin only, no CORS.
-  for (const path of PAGE_SCRIPTS) assets.use(path, cacheFor(CACHE_CONTROL.short), varyOnEncoding, bundles);
   assets.use(VERSIONED, validVersion, cacheFor(CACHE_CONTROL.immutable), publicFile, varyOnEncoding, bundles);
+  assets.use(
+    PAGE_SCRIPTS,
+    cacheFor(CACHE_CONTROL.immutable),
+    varyOnEncoding,
+    serveStatic({ root: bundleDir, precompressed: true }),
+  );
   // The manifest: what the snippets are made from (src/snippets.ts).
   assets.get(`/${MANIFEST}`, cacheFor(CACHE_CONTROL.short), publicFile, (c) => {
     const manifest = currentBuild();

@@ -10,7 +10,8 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { MAX_TURN_TEXT } from '../../src/conversation/channel-protocol.ts';
-import { conversationPage, conversationPageNotice } from '../conversation-page.ts';
+import { CONVERSATION_PAGE_ENTRY, conversationPage, conversationPageNotice } from '../conversation-page.ts';
+import { pageNotBuilt, pageScripts } from '../pages.ts';
 import type { ActionOutcome, ConversationService } from '../conversations.ts';
 import { problem } from '../errors.ts';
 import type { AbuseLimits } from '../middleware/abuse-limits.ts';
@@ -25,6 +26,8 @@ export interface ConversationPageRoutesOptions {
   personas: PersonaRepository;
   limits: AbuseLimits;
   publicUrl: string | undefined;
+  /** Where the pages' build is (server/pages.ts); without one, the page says it is not built. */
+  bundleDir: string | undefined;
 }
 
 const Page = v.pipe(v.string(), v.check(isUuid, 'must be the page id, a UUID'));
@@ -43,6 +46,7 @@ export function conversationPageRoutes({
   personas,
   limits,
   publicUrl,
+  bundleDir,
 }: ConversationPageRoutesOptions): Hono {
   const pages = new Hono();
   const notice = (c: Context, status: 404 | 410) => conversationPageNotice(c, status, apiBase(c, publicUrl));
@@ -50,8 +54,10 @@ export function conversationPageRoutes({
   pages.get('/:capability', limits.lookups, async (c) => {
     const found = await conversations.resolve(c.req.param('capability'));
     if (!found.found) return notice(c, found.why === 'expired' ? 410 : 404);
+    const scripts = await pageScripts(bundleDir, CONVERSATION_PAGE_ENTRY);
+    if (!scripts) return pageNotBuilt(c, 'The conversation page');
     const persona = await personas.persona(found.conversation.personaId);
-    return conversationPage(c, { personaName: persona?.name ?? null, ownOrigin: apiBase(c, publicUrl) });
+    return conversationPage(c, { personaName: persona?.name ?? null, ownOrigin: apiBase(c, publicUrl), scripts });
   });
 
   const answer = (c: Context, outcome: ActionOutcome, ok: () => Response) =>

@@ -188,6 +188,15 @@ it("gives a LINK link's share page as its snippet, and the same server opens it"
   await page.close();
 });
 
+it('serves the operator console beside the demo, which links to it', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.locator('a[href="/console"]').click();
+  await page.locator('share-link-console input[name="key"]').waitFor();
+  assert.match((await page.evaluate(() => document.title)) ?? '', /Console/);
+  await page.close();
+});
+
 it("prints the console's URL with the demo's management key", () => {
   const { port } = new URL(base);
   assert.ok(

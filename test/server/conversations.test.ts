@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { ObservedEvent } from '../../server/observers.ts';
 import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../support/api-inprocess.ts';
 import { connected, refusedWith, type Frame } from '../support/socket-client.ts';
+import { fakePagesBuild } from '../support/pages-build.ts';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const CARA = '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61';
@@ -21,6 +22,7 @@ const events: ObservedEvent[] = [];
 before(async () => {
   api = await startInProcessApi({
     now: NOW,
+    bundleDir: await fakePagesBuild(),
     observers: [(event) => events.push(event)],
     serve: { engine: { speakingMsPerChar: 1 }, channelGraceMs: 300, watch: { graceMs: 300, maxPerConversation: 5 } },
   });
@@ -256,7 +258,9 @@ describe('the conversation page and its capability', () => {
     assert.equal(response.headers.get('x-frame-options'), 'DENY');
     const html = await response.text();
     assert.match(html, /<title>Conversation with Cara<\/title>/);
-    assert.match(html, /<script type="module" src="\/conversation-page.js"><\/script>/);
+    // The page's app, among the API's pages (server/pages.ts), its shared chunk preloaded.
+    assert.match(html, /<link rel="modulepreload" href="\/pages\/lit-Def456.js">/);
+    assert.match(html, /<script type="module" src="\/pages\/conversation-Jkl012.js"><\/script>/);
     assert.doesNotMatch(html, new RegExp(capability), 'the capability is not written into the page');
   });
 

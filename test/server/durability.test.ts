@@ -150,7 +150,7 @@ describe('the data file', () => {
     [
       'a link with a path in an origin',
       (d) => (d.shareLinks[6]!['allowedOrigins'] = ['https://shop.example/x']),
-      /shareLinks\[6\].*allowedOrigins\.0.*not an origin/,
+      /shareLinks\[6\].*allowedOrigins\.0: "https:\/\/shop\.example\/x" has a path \("\/x"\)/,
     ],
     [
       'a persona with a javascript: image',

@@ -19,6 +19,7 @@ import { auth, jsonHeaders, startInProcessApi, type InProcessApi } from '../supp
 import { engineConfigFromEnv } from '../../server/engines.ts';
 import { createAbuseLimiter } from '../../server/limits.ts';
 import { ENGINES_DATA } from '../support/fixtures.ts';
+import { fakePagesBuild } from '../support/pages-build.ts';
 
 type Operation = {
   responses: Record<
@@ -55,6 +56,7 @@ before(async () => {
   });
   api = await startInProcessApi({
     store,
+    bundleDir: await fakePagesBuild(),
     analytics: createAnalytics({ store }),
     webhooks: { dispatcher, url: 'http://127.0.0.1:9/hooks' },
   });
@@ -178,6 +180,16 @@ it('documents the protections: challenges, signed embeds, their refusals', async
   await check('POST', '/v1/share-links/00000000-0000-4000-8000-999999999999/signing-key', { headers: auth });
   await check('POST', '/v1/share-links/x/signing-key', { headers: auth });
   await check('POST', `/v1/share-links/${signed.id}/signing-key`);
+});
+
+it('documents the console', async () => {
+  const built = await startInProcessApi({ bundleDir: await fakePagesBuild() });
+  try {
+    await check('GET', '/console', {}, built.base);
+    await check('GET', '/console');
+  } finally {
+    await built.close();
+  }
 });
 
 it('documents every answer of the poster', async () => {
