@@ -5,6 +5,8 @@
  */
 import type { ShareLink } from '../src/schema.ts';
 import type { PolicyReason } from '../src/policy.ts';
+import type { ConversationEndReason, TurnRole } from '../src/conversation/channel-protocol.ts';
+import type { WatchedConversation } from '../src/conversation/watch-protocol.ts';
 
 export interface ManagedLink extends ShareLink {
   /** The page a `LINK` link opens; `null` for embed links. */
@@ -73,25 +75,17 @@ export interface Analytics {
   };
 }
 
-export type EndReason = 'visitor' | 'idle' | 'expired' | 'failed' | 'operator' | 'completed';
+export type EndReason = ConversationEndReason;
 
+/** A kept turn of a transcript. */
 export interface Turn {
-  role: 'visitor' | 'persona' | 'operator';
+  role: TurnRole;
   text: string;
   at: string;
 }
 
-export interface Conversation {
-  id: string;
-  shareLinkId: string;
-  personaId: string;
-  origin: string | null;
-  engine: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  endReason: EndReason | null;
-  takenOver: boolean;
-  turns: number;
+/** A conversation, with its transcript when one conversation is read. */
+export interface Conversation extends WatchedConversation {
   transcript?: Turn[];
 }
 

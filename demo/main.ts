@@ -3,6 +3,7 @@
  * management API, copyable snippets, and the origin check seen from a second origin.
  * API text is only ever put into the page as text (`textContent`), never as markup.
  */
+import type { WatchedConversation } from '../src/conversation/watch-protocol.ts';
 import '../src/index.ts';
 import type { ShareLinkEmbed } from '../src/share-link-embed.ts';
 import type { ShareLink } from '../src/schema.ts';
@@ -284,18 +285,7 @@ async function setUpPlayground(links: ShareLink[]) {
 // ---- Conversations ---------------------------------------------------------------------------
 
 /** A conversation as `GET /v1/conversations` answers it (docs/conversations.md). */
-interface Conversation {
-  id: string;
-  shareLinkId: string;
-  origin: string | null;
-  engine: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  endReason: string | null;
-  takenOver: boolean;
-  turns: number;
-  transcriptStatus: string;
-}
+type Conversation = WatchedConversation;
 
 /**
  * Opens a share URL in a new tab. The tab is opened in the click itself (a popup blocker allows

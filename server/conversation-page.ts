@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { escapeHtml, setPageHeaders, type PageScripts } from './pages.ts';
+import { escapeHtml, pageHtml, setPageHeaders, type PageScripts } from './pages.ts';
 
 /** The page's app among the API's pages (vite.config.ts, `PAGE_ENTRIES`; server/pages.ts). */
 export const CONVERSATION_PAGE_ENTRY = 'conversation';
@@ -40,28 +40,6 @@ conversation-page{display:block;min-height:100vh;min-height:100dvh}
 .notice h1{font-size:1.4rem;margin:0 0 8px}
 `.trim();
 
-function document(nonce: string, title: string, body: string, scripts: PageScripts | null): string {
-  const preloads = (scripts?.preloads ?? [])
-    .map((path) => `<link rel="modulepreload" href="${escapeHtml(path)}">\n`)
-    .join('');
-  const entry = scripts ? `<script type="module" src="${escapeHtml(scripts.entry)}"></script>\n` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="robots" content="noindex">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">${STYLES}</style>
-${preloads}${entry}</head>
-<body>
-${body}
-</body>
-</html>
-`;
-}
-
 /** The page of a valid share URL: the `<conversation-page>` element reads the capability from the address. */
 export function conversationPage(
   c: Context,
@@ -70,7 +48,10 @@ export function conversationPage(
   const nonce = randomBytes(16).toString('base64');
   setPageHeaders(c, conversationPageCsp(nonce, ownOrigin));
   const title = personaName ? `Conversation with ${personaName}` : 'Conversation';
-  return c.body(document(nonce, title, '<conversation-page></conversation-page>', scripts), 200);
+  return c.body(
+    pageHtml(nonce, { title, styles: STYLES, body: '<conversation-page></conversation-page>', scripts }),
+    200,
+  );
 }
 
 const NOTICES = {
@@ -87,5 +68,5 @@ export function conversationPageNotice(c: Context, status: 404 | 410, ownOrigin:
   setPageHeaders(c, conversationPageCsp(nonce, ownOrigin));
   const [title, detail] = NOTICES[status];
   const body = `<main class="notice"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p></main>`;
-  return c.body(document(nonce, title, body, null), status);
+  return c.body(pageHtml(nonce, { title, styles: STYLES, body }), status);
 }

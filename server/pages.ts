@@ -72,13 +72,9 @@ export function pageCsp(nonce: string): string {
   ].join('; ');
 }
 
-export interface PageShell {
-  title: string;
-  /** The app's root element, e.g. `<share-link-console></share-link-console>` (trusted markup). */
-  body: string;
+/** An app's page (the console): its document, its scripts found, and the status. */
+export interface PageShell extends PageDocument {
   scripts: PageScripts;
-  /** Settings for the app, read from a JSON data block (never executed). */
-  settings?: unknown;
   status?: 200 | 503;
 }
 
@@ -90,25 +86,47 @@ const SHELL_STYLES =
 /** JSON that may sit inside `<script type="application/json">`: no `<` can close the element. */
 const inertJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-/** The HTML of a page; only escaped text, this origin's paths and inert JSON are interpolated. */
-export function pageHtml(nonce: string, { title, body, scripts, settings }: Omit<PageShell, 'status'>): string {
-  const preloads = scripts.preloads.map((path) => `<link rel="modulepreload" href="${escapeHtml(path)}">\n`).join('');
+/** A page's document: what differs between the API's pages. */
+export interface PageDocument {
+  lang?: string;
+  title: string;
+  /** The page's own stylesheet, under the CSP's nonce; default: the shell's background in both schemes. */
+  styles?: string;
+  /** Trusted markup (the app's root element, or escaped text). */
+  body: string;
+  /** The app's module and the chunks to preload beside it; none for a page of words. */
+  scripts?: PageScripts | null;
+  /** Settings for the app, read from a JSON data block (never executed). */
+  settings?: unknown;
+}
+
+/**
+ * The HTML of every page the API answers (share pages, conversation pages, the console). Only
+ * escaped text, a language code, this origin's paths and inert JSON are interpolated.
+ */
+export function pageHtml(
+  nonce: string,
+  { lang = 'en', title, styles = SHELL_STYLES, body, scripts = null, settings }: PageDocument,
+): string {
+  const preloads = (scripts?.preloads ?? [])
+    .map((path) => `<link rel="modulepreload" href="${escapeHtml(path)}">\n`)
+    .join('');
+  const entry = scripts ? `<script type="module" src="${escapeHtml(scripts.entry)}"></script>\n` : '';
   const data =
     settings === undefined
       ? ''
       : `<script type="application/json" id="page-settings">${inertJson(settings)}</script>\n`;
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
-<style nonce="${nonce}">${SHELL_STYLES}</style>
-${preloads}<script type="module" src="${escapeHtml(scripts.entry)}"></script>
-${data}</head>
+<style nonce="${nonce}">${styles}</style>
+${preloads}${entry}${data}</head>
 <body>
 ${body}
 </body>

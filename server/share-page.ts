@@ -18,7 +18,7 @@ import type { Context } from 'hono';
 import { FALLBACK_LANGUAGE, matchLanguage, type Language } from '../src/i18n/languages.ts';
 import { MESSAGES } from '../src/i18n/messages.ts';
 import type { JudgingContext } from './judging.ts';
-import { escapeHtml, setPageHeaders } from './pages.ts';
+import { escapeHtml, pageHtml, setPageHeaders } from './pages.ts';
 
 export const SHARE_PAGE_PATH = '/s/';
 /** The ES bundle on this origin, which the page loads. */
@@ -111,8 +111,8 @@ share-link-embed::part(player){height:100vh;height:100dvh}
 .not-found{margin:0;padding:24px;text-align:center}
 `.trim();
 
-/** The HTML document. Only `lang`, the token (checked against its pattern) and escaped text are interpolated. */
-function pageHtml({
+/** The HTML document (server/pages.ts). Only `lang`, the token (checked against its pattern) and escaped text are interpolated. */
+function sharePageHtml({
   lang,
   nonce,
   title,
@@ -125,21 +125,8 @@ function pageHtml({
   body: string;
   bundlePath?: string;
 }): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="robots" content="noindex">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">${STYLES}</style>
-${bundlePath ? `<script type="module" src="${escapeHtml(bundlePath)}"></script>\n` : ''}</head>
-<body>
-<main>${body}</main>
-</body>
-</html>
-`;
+  const scripts = bundlePath ? { entry: bundlePath, preloads: [] } : null;
+  return pageHtml(nonce, { lang, title, styles: STYLES, body: `<main>${body}</main>`, scripts });
 }
 
 const originOf = (url: string | null): string | null => {
@@ -170,7 +157,7 @@ export function sharePage(c: Context, { token, title, mediaUrls, ownOrigin }: Sh
   const mediaOrigins = mediaUrls.map(originOf).filter((origin): origin is string => origin !== null);
   setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins }), { microphone: true });
   const body = `<share-link-embed token="${escapeHtml(token)}" share-page></share-link-embed>`;
-  return c.body(pageHtml({ lang, nonce, title, body, bundlePath: SHARE_PAGE_BUNDLE }), 200);
+  return c.body(sharePageHtml({ lang, nonce, title, body, bundlePath: SHARE_PAGE_BUNDLE }), 200);
 }
 
 /** The 404 page, for embed links, unknown and malformed tokens and anything else under `/s/`. */
@@ -179,7 +166,7 @@ export function sharePageNotFound(c: Context, ownOrigin: string | null): Respons
   const nonce = randomBytes(16).toString('base64');
   setPageHeaders(c, sharePageCsp({ nonce, ownOrigin, mediaOrigins: [] }), { microphone: true });
   const text = MESSAGES[lang].errors['not-found'];
-  return c.body(pageHtml({ lang, nonce, title: text, body: `<p class="not-found">${escapeHtml(text)}</p>` }), 404);
+  return c.body(sharePageHtml({ lang, nonce, title: text, body: `<p class="not-found">${escapeHtml(text)}</p>` }), 404);
 }
 
 /** The visitor's language, by `Accept-Language`. */

@@ -16,13 +16,13 @@
  * - `expired`: the URL expired (the socket then closes, 4410);
  * - `gone`: the conversation was erased (the socket then closes, 4404).
  */
-import type { TurnRole } from './channel-protocol.js';
+import type { ConversationEndReason, TurnRole } from './channel-protocol.js';
 
 export const WATCH_PATH = '/v1/channel/watch';
 
 export type Holder = 'you' | 'other' | null;
 
-/** A conversation as the page shows it (the management API's shape). */
+/** A conversation as the management API answers it (docs/conversations.md), and as the page, the console and the demo read it. */
 export interface WatchedConversation {
   id: string;
   shareLinkId: string;
@@ -31,7 +31,7 @@ export interface WatchedConversation {
   engine: string | null;
   startedAt: string;
   endedAt: string | null;
-  endReason: string | null;
+  endReason: ConversationEndReason | null;
   takenOver: boolean;
   turns: number;
   transcriptStatus: 'recorded' | 'not-recorded' | 'deleted';

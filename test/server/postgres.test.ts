@@ -416,22 +416,7 @@ describe('a database that goes away while the API runs', () => {
   it('hung (connections open, nothing answers): 503 within the query deadline, then recovery, counting nothing', async () => {
     const link = await createLink(api, { usageLimit: 100 });
     assert.equal(await startSession(api, link.token), 201);
-    cluster.freeze();
-    let answers;
-    try {
-      answers = await Promise.all([
-        ...Array.from({ length: 5 }, () =>
-          timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } })),
-        ),
-        ...Array.from({ length: 5 }, () =>
-          timed(() =>
-            fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }),
-          ),
-        ),
-      ]);
-    } finally {
-      cluster.thaw();
-    }
+    const answers = await whileFrozen(cluster, api, link.token, 5);
     for (const { response, body, ms } of answers) {
       assert.equal(response.status, 503);
       assert.equal(body.error, 'server');
@@ -455,22 +440,7 @@ describe('a database that hangs under an API with abuse limits on', () => {
   it("answers every lookup and start 503 within the store deadline (5 s) + 1 s: the limits' queries share it", async (t) => {
     const link = await createLink(api, { usageLimit: 100 });
     assert.equal(await startSession(api, link.token), 201);
-    cluster.freeze();
-    let answers;
-    try {
-      answers = await Promise.all([
-        ...Array.from({ length: 4 }, () =>
-          timed(() => fetch(`${api.base}/v1/embed/${link.token}`, { headers: { Origin: PAGE } })),
-        ),
-        ...Array.from({ length: 4 }, () =>
-          timed(() =>
-            fetch(`${api.base}/v1/embed/${link.token}/sessions`, { method: 'POST', headers: { Origin: PAGE } }),
-          ),
-        ),
-      ]);
-    } finally {
-      cluster.thaw();
-    }
+    const answers = await whileFrozen(cluster, api, link.token, 4);
     t.diagnostic(`answered in ${answers.map(({ ms }) => ms).join(', ')} ms`);
     for (const { response, body, ms } of answers) {
       assert.equal(response.status, 503);
@@ -479,6 +449,23 @@ describe('a database that hangs under an API with abuse limits on', () => {
     }
   });
 });
+
+/** `count` lookups and `count` starts of `token`, sent while the database hangs (frozen), each timed. */
+async function whileFrozen(cluster: Cluster, api: RunningApi, token: string, count: number) {
+  cluster.freeze();
+  try {
+    return await Promise.all([
+      ...Array.from({ length: count }, () =>
+        timed(() => fetch(`${api.base}/v1/embed/${token}`, { headers: { Origin: PAGE } })),
+      ),
+      ...Array.from({ length: count }, () =>
+        timed(() => fetch(`${api.base}/v1/embed/${token}/sessions`, { method: 'POST', headers: { Origin: PAGE } })),
+      ),
+    ]);
+  } finally {
+    cluster.thaw();
+  }
+}
 
 async function timed(request: () => Promise<Response>) {
   const started = Date.now();
