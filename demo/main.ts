@@ -54,7 +54,7 @@ type Managed = ShareLink & { recordTranscripts?: boolean; shareUrl?: string | nu
 
 const listLinks = () => api<{ data: ShareLink[] }>('/v1/share-links?perPage=100').then((page) => page.data);
 
-/** A persona's private engine (contract §5), which only the management API shows. */
+/** A persona's private engine (docs/api.md, "Personas"), which only the management API shows. */
 type Engine = { kind: 'scripted' } | { kind: 'anam' } | { kind: 'elevenlabs'; agentId: string } | null;
 const engines = new Map<string, Engine>();
 const engineOf = async (personaId: string): Promise<Engine> => {

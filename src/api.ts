@@ -2,8 +2,9 @@
  * The fetch layer: turns a token into a validated share link, and asks for a session.
  *
  * - Requests never carry credentials: `credentials: 'omit'`, no Authorization header.
- * - Every failure becomes a `ShareLinkError` with one of the contract's reasons; an abort by the
- *   caller rejects with the caller's `AbortError`, which the element ignores.
+ * - Every failure becomes a `ShareLinkError` with one of the reasons of docs/element.md ("Error
+ *   reasons"); an abort by the caller rejects with the caller's `AbortError`, which the element
+ *   ignores.
  * - Concurrent lookups of the same link share one request; it is aborted only when every caller
  *   has given up on it.
  */

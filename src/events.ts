@@ -1,5 +1,5 @@
 /**
- * The element's events (contract §2): all bubble and are composed, so they cross shadow roots.
+ * The element's events (docs/element.md, "Events, in order"): all bubble and are composed, so they cross shadow roots.
  * Every entry of the package brings these types, so `addEventListener('share-link-start', …)` on an
  * element, the document or the window knows `event.detail`.
  */

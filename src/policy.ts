@@ -1,5 +1,5 @@
 /**
- * The share-link policy (contract §3): one pure module, used by the widget and by the reference API.
+ * The share-link policy (docs/policy.md): one pure module, used by the widget and by the reference API.
  *
  * Nothing here reads a clock or the page: the caller passes the origin and the time, so the widget
  * can judge by the server's clock and the API by its own, and tests can pin both.
