@@ -8,13 +8,15 @@ import type { PolicyReason } from '../src/policy.ts';
 import type { ConversationEndReason, TurnRole } from '../src/conversation/channel-protocol.ts';
 import type { WatchedConversation } from '../src/conversation/watch-protocol.ts';
 
-export interface ManagedLink extends ShareLink {
+export interface ManagedLink extends Omit<ShareLink, 'challenge'> {
   /** The page a `LINK` link opens; `null` for embed links. */
   shareUrl: string | null;
   /** Conversations keep transcripts (default off). */
   recordTranscripts?: boolean;
   /** Sessions granted per minute across every client; `null`: no cap. */
   startsPerMinute?: number | null;
+  /** A proof of work before each start (the API's public field; absent from older APIs). */
+  challenge?: ShareLink['challenge'];
   requireSignedEmbed?: boolean;
 }
 

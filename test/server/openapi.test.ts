@@ -182,14 +182,10 @@ it('documents the protections: challenges, signed embeds, their refusals', async
   await check('POST', `/v1/share-links/${signed.id}/signing-key`);
 });
 
-it('documents the console', async () => {
-  const built = await startInProcessApi({ bundleDir: await fakePagesBuild() });
-  try {
-    await check('GET', '/console', {}, built.base);
-    await check('GET', '/console');
-  } finally {
-    await built.close();
-  }
+it('documents the console, built or not', async () => {
+  await check('GET', '/console');
+  // An API with no build to serve (enginesApi has none) says so.
+  await check('GET', '/console', {}, enginesApi.base);
 });
 
 it('documents every answer of the poster', async () => {

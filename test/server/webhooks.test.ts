@@ -146,10 +146,14 @@ for (const backend of BACKENDS) {
         [NOW + 5000, NOW + 5000 + 300_000, NOW + 5000 + 300_000 + 1_800_000].map((at) => Math.floor(at / 1000)),
         'webhook-timestamp is the attempt time',
       );
-      assert.deepEqual(JSON.parse(receiver.received[2]!.body), {
+      const conversationStarted = JSON.parse(receiver.received[2]!.body);
+      // The conversation the start created (docs/conversations.md), named by its record's id.
+      assert.match(conversationStarted.data.conversationId, /^[0-9a-f-]{36}$/);
+      assert.deepEqual(conversationStarted, {
         type: 'conversation.started',
         timestamp: new Date(NOW).toISOString(),
         data: {
+          conversationId: conversationStarted.data.conversationId,
           shareLinkId: CARA_LINK,
           personaId: CARA,
           origin: PAGE,

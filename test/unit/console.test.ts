@@ -32,7 +32,6 @@ const LINK: ManagedLink = {
   removeWatermark: false,
   enabled: true,
   isPrimary: false,
-  challenge: 'none',
   createdAt: '2026-04-20T10:00:00.000Z',
   personaId: '3f6c2a91-8d4e-4b7a-a1c5-2e9f0b8d7c61',
   personaName: 'Cara',
