@@ -98,6 +98,8 @@ export interface PageDocument {
   scripts?: PageScripts | null;
   /** Settings for the app, read from a JSON data block (never executed). */
   settings?: unknown;
+  /** An empty icon (`data:`, so no request for /favicon.ico), where the page's CSP allows `img-src data:`. */
+  emptyIcon?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ export interface PageDocument {
  */
 export function pageHtml(
   nonce: string,
-  { lang = 'en', title, styles = SHELL_STYLES, body, scripts = null, settings }: PageDocument,
+  { lang = 'en', title, styles = SHELL_STYLES, body, scripts = null, settings, emptyIcon = false }: PageDocument,
 ): string {
   const preloads = (scripts?.preloads ?? [])
     .map((path) => `<link rel="modulepreload" href="${escapeHtml(path)}">\n`)
@@ -124,8 +126,7 @@ export function pageHtml(
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<style nonce="${nonce}">${styles}</style>
+${emptyIcon ? '<link rel="icon" href="data:,">\n' : ''}<style nonce="${nonce}">${styles}</style>
 ${preloads}${entry}${data}</head>
 <body>
 ${body}

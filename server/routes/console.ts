@@ -28,7 +28,7 @@ export function consoleRoutes({ bundleDir, publicUrl }: ConsoleRoutesOptions): H
     if (!scripts) return pageNotBuilt(c, 'The console');
     const settings: ConsoleSettings = { apiBase: apiBase(c, publicUrl) };
     const body = '<share-link-console></share-link-console>\n<noscript>The console needs JavaScript.</noscript>';
-    return page(c, { title: TITLE, body, scripts, settings });
+    return page(c, { title: TITLE, body, scripts, settings, emptyIcon: true });
   });
   return routes;
 }
