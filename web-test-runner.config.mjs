@@ -3,7 +3,12 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { installHint, missingTools, selectedBrowsers } from './scripts/browsers.mjs';
 import { browserInfoPlugin, launchers } from './test/support/wtr-browsers.ts';
-import { fakeApiMiddleware, referenceApiPlugin, sdkStandInsPlugin } from './test/support/wtr-plugins.ts';
+import {
+  fakeApiMiddleware,
+  fakeApiSocketsPlugin,
+  referenceApiPlugin,
+  sdkStandInsPlugin,
+} from './test/support/wtr-plugins.ts';
 
 const browsers = selectedBrowsers();
 const missing = missingTools(browsers);
@@ -22,6 +27,7 @@ export default {
     sdkStandInsPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     referenceApiPlugin(),
+    fakeApiSocketsPlugin(),
     browserInfoPlugin(),
   ],
   middleware: [fakeApiMiddleware],

@@ -28,6 +28,12 @@ export interface ChannelEvents {
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 16_000, 30_000];
 const MAX_FAILED_ATTEMPTS = 8;
+/**
+ * A handshake unanswered this long is given up and tried again later. Firefox opens one WebSocket
+ * to a host at a time: a handshake that a proxy holds would keep the persona's engine, and the
+ * page's own sockets to that host, from connecting.
+ */
+const HANDSHAKE_TIMEOUT_MS = 5000;
 const MAX_WAITING = 100;
 /** Closes that say the API will not take this channel again: erased (4404), replaced (4409). */
 const FINAL_CLOSES = new Set([4404, 4409]);
@@ -48,6 +54,7 @@ export class ConversationChannel {
   #dropped = 0;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #handshake: ReturnType<typeof setTimeout> | undefined;
   /** The API records transcripts for this link; a person holds the conversation. */
   #recording = false;
   #operator = false;
@@ -78,6 +85,7 @@ export class ConversationChannel {
     if (reason) this.#send({ type: 'end', reason });
     this.#done = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#handshake);
     const socket = this.#socket;
     this.#socket = null;
     if (socket) {
@@ -112,13 +120,19 @@ export class ConversationChannel {
     }
     this.#socket = socket;
     let opened = false;
+    this.#handshake = setTimeout(
+      () => socket.readyState === WebSocket.CONNECTING && socket.close(),
+      HANDSHAKE_TIMEOUT_MS,
+    );
     socket.onopen = () => {
+      clearTimeout(this.#handshake);
       opened = true;
       this.#failures = 0;
       for (const frame of this.#waiting.splice(0)) socket.send(JSON.stringify(frame));
     };
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) => {
+      clearTimeout(this.#handshake);
       this.#socket = null;
       if (this.#done || FINAL_CLOSES.has(event.code)) return void (this.#done = true);
       if (!opened) this.#failures++;

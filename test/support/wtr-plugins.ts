@@ -151,6 +151,27 @@ export function referenceApiPlugin() {
  * test/support/stand-ins/): the browser tests run the Anam and ElevenLabs adapters without the
  * vendors' clouds. The built chunks, with the real SDKs, are loaded in the end-to-end tests.
  */
+/**
+ * The fake API has no sockets: it refuses a WebSocket upgrade at once (404), as an API without the
+ * endpoint would. The dev server leaves upgrades on paths not its own unanswered, and Firefox opens
+ * one WebSocket to a host at a time: a conversation channel's handshake left hanging there kept
+ * the test runner's own socket for the next file from connecting ("tests did not start"). A run
+ * named `hold-upgrade-…` gets what such a proxy does: its handshakes are held, unanswered, for 30 s.
+ */
+export function fakeApiSocketsPlugin() {
+  return {
+    name: 'fake-api-sockets',
+    serverStart({ server }: { server?: import('node:http').Server }) {
+      server?.on('upgrade', (request: import('node:http').IncomingMessage, socket: import('node:stream').Duplex) => {
+        if (!request.url?.startsWith('/fake-api/')) return;
+        if (/^\/fake-api\/[\w-]+\/hold-upgrade-/.test(request.url))
+          return void setTimeout(() => socket.destroy(), 30_000);
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
+    },
+  };
+}
+
 export function sdkStandInsPlugin() {
   const standIns: Record<string, string> = {
     '@anam-ai/js-sdk': '/test/support/stand-ins/anam-js-sdk.ts',

@@ -20,8 +20,8 @@ let restore: () => void;
 before(() => ({ opened, restore } = spyOnConversations()));
 after(() => restore());
 
-async function started(scenario: string) {
-  const mounted = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi(scenario, newRun()) });
+async function started(scenario: string, run = newRun()) {
+  const mounted = mount({ token: 'sh_FakeToken12345678', 'api-base': fakeApi(scenario, run) });
   await mounted.settled;
   const messages: { role: string; text: string }[] = [];
   mounted.el.addEventListener('share-link-message', (event) => messages.push((event as CustomEvent).detail));
@@ -210,5 +210,23 @@ describe('the ElevenLabs adapter', () => {
       .options.onDisconnect?.({ reason: 'error', message: 'quota exceeded', context: { type: 'close' } });
     expect((await failed).detail.reason).to.equal('conversation-failed');
     expect(second.warnings[0]).to.match(/ElevenLabs disconnected: quota exceeded/);
+  });
+});
+
+describe('the conversation channel, where its handshake is held unanswered', function () {
+  this.timeout(20_000);
+  it('gives the handshake up after 5 s and tries again later; the conversation goes on', async () => {
+    const channels = () => opened.sockets.filter((socket) => socket.url.includes('/v1/channel'));
+    const before = channels().length;
+    const { el } = await started('engine-anam', `hold-upgrade-${newRun()}`);
+    await until(() => status(el) === 'listening', 'connected');
+    const held = await until(() => channels()[before], 'the channel opened');
+    expect(held.readyState).to.equal(WebSocket.CONNECTING);
+    // Given up within the handshake's time (and a margin), never left to block the host's other sockets.
+    await until(() => held.readyState === WebSocket.CLOSED, 'the held handshake given up', 7000);
+    expect(status(el)).to.equal('listening');
+    el.end();
+    await nextEvent(el, 'share-link-end');
+    await until(() => channels().every((socket) => socket.readyState === WebSocket.CLOSED), 'every channel closed');
   });
 });
