@@ -47,8 +47,9 @@ export const CHUNK_BUDGETS = [
   [/^share-link-embed-orb-/, 2_100],
   // Each language of src/i18n/languages.ts but English, named by its code: all of a language's
   // words, its error messages and its conversation's included, with a person's takeover and the
-  // protections' reasons.
-  [/^share-link-embed-[a-z]{2,3}-[\w-]{8}\.js$/, 1_050],
+  // protections' reasons (940–1,081 B; Japanese is the largest, its characters compress least).
+  // Loaded only by visitors of that language, beside the link, never before it.
+  [/^share-link-embed-[a-z]{2,3}-[\w-]{8}\.js$/, 1_150],
   // Proofs of work: the solver (SHA-256 included) and its blob: worker, loaded on intent for links that ask for one.
   [/^share-link-embed-challenge-/, 2_100],
   // Engine adapters bundle their vendor's SDK; they load only after start, for that engine's personas.
