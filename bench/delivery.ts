@@ -1,6 +1,7 @@
 /**
  * The host page's figures (docs/delivery.md, docs/performance.md): Lighthouse 12.2.3 with the
- * machine's Chromium, its mobile profile (simulated 4× CPU and slow 4G), on a text page without
+ * machine's Chromium, its mobile profile (simulated 4× CPU and slow 4G; `THROTTLING=devtools` applies
+ * the throttling instead of simulating it), on a text page without
  * the embed, with a player in view and with an orb, the API and bundles on another origin; and start
  * → first caption of a scripted conversation at 1×, 4× CPU and a throttled network, with and
  * without warm-up. Part of `npm run bench` (bench/run.ts); `tsx bench/delivery.ts` runs it alone.
@@ -113,6 +114,7 @@ export async function lighthouseFigures(api: RunningApi, runs: number): Promise<
           output: 'json',
           logLevel: 'error',
           onlyCategories: ['performance'],
+          ...(process.env['THROTTLING'] === 'devtools' && { throttlingMethod: 'devtools' as const }),
         });
         const audit = (id: string) => result?.lhr.audits[id]?.numericValue ?? Number.NaN;
         samples.push({

@@ -1,7 +1,10 @@
 /**
  * The fetch layer: turns a token into a validated share link, and asks for a session.
  *
- * - Requests never carry credentials: `credentials: 'omit'`, no Authorization header.
+ * - Requests never carry credentials: no Authorization header, and no cookie or client certificate
+ *   (`credentials: 'same-origin'` to an API on another origin, which sends none there and matches
+ *   the snippet's `<link rel="preload" as="fetch" crossorigin>` of the lookup; `'omit'` to an API on
+ *   the page's own origin).
  * - Every failure becomes a `ShareLinkError` with one of the reasons of docs/element.md ("Error
  *   reasons"); an abort by the caller rejects with the caller's `AbortError`, which the element
  *   ignores.
@@ -129,6 +132,14 @@ interface JsonBody {
   json: unknown;
 }
 
+/**
+ * `same-origin` sends no credentials to another origin, as `omit` does, and is what a
+ * `<link rel="preload" as="fetch" crossorigin>` asks with; to the page's own origin, `omit`.
+ */
+function credentialsFor(url: string): RequestCredentials {
+  return new URL(url).origin === globalThis.location?.origin ? 'omit' : 'same-origin';
+}
+
 async function request(
   url: string,
   method: 'GET' | 'POST',
@@ -151,9 +162,10 @@ async function request(
     try {
       response = await fetch(url, {
         method,
-        // The API answers `no-store`: no cache mode needs saying.
-        credentials: 'omit',
-        headers: { Accept: 'application/json', ...headers },
+        // The API answers `no-store`: no cache mode needs saying. No headers of its own on a lookup
+        // either: a preloaded lookup is reused only by a request that asks exactly as it did.
+        credentials: credentialsFor(url),
+        ...(headers && { headers }),
         signal: attempt.signal,
       });
       text = await readText(response);

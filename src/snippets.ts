@@ -63,13 +63,17 @@ export function embedSnippet({ base, manifest, token, kind, variant = 'player', 
   const integrity = manifest.files[entry];
   if (!integrity) throw new Error(`the manifest of ${manifest.version} has no ${entry}`);
   const lines: string[] = [];
+  // The link's lookup starts with the page, beside the bundle, rather than after it: the element's
+  // own request (src/api.ts) asks exactly as this does (same URL, CORS, no credentials elsewhere,
+  // no headers of its own), so the browser hands it the preloaded answer.
+  const lookup = endpoint(apiBase ?? base, token);
+  lines.push(`<link rel="preconnect" href="${escape(new URL(lookup).origin)}" crossorigin>`);
+  lines.push(`<link rel="preload" as="fetch" href="${escape(lookup)}" crossorigin>`);
   if (variant === 'player') {
-    // The poster is the player's largest paint: its request starts with the page, beside the
-    // bundle, at the URL and with the referrer policy of the element's own (controllers/loading.ts).
-    const poster = `${endpoint(apiBase ?? base, token)}/poster`;
-    lines.push(`<link rel="preconnect" href="${escape(new URL(poster).origin)}" crossorigin>`);
+    // The poster is the player's largest paint: its request starts with the page too, at the URL
+    // and with the referrer policy of the element's own (controllers/loading.ts).
     lines.push(
-      `<link rel="preload" as="image" href="${escape(poster)}" fetchpriority="high" referrerpolicy="strict-origin">`,
+      `<link rel="preload" as="image" href="${escape(`${lookup}/poster`)}" fetchpriority="high" referrerpolicy="strict-origin">`,
     );
     // The player's box before the bundle has defined the element: nothing below it moves (CLS 0).
     if (kind !== 'one-liner')

@@ -147,3 +147,21 @@ describe('the poster, from the network', () => {
     assert.equal(await posterPriority('/poster-below', '<div style="height:3000px"></div>'), 'Low');
   });
 });
+
+describe('the lookup, preloaded by the snippet', () => {
+  it("is the element's own: one request for the link, and no warning of a preload left unused", async () => {
+    const { base } = current().api;
+    const snippet = embedSnippet({ base, manifest, token: TOKENS.player, kind: 'module' });
+    const opened = await current().open(current().page('/preloaded-lookup', page(snippet)));
+    assert.equal(await settledState(opened.page), 'ready');
+    // Chromium warns of an unused preload a few seconds after the page's load event.
+    await opened.page.waitForTimeout(3500);
+    const lookups = opened.allRequests.filter((url) => url === `${base}/v1/embed/${TOKENS.player}`);
+    assert.equal(lookups.length, 1, lookups.join('\n'));
+    assert.deepEqual(
+      opened.warnings.filter((text) => /preload/i.test(text)),
+      [],
+    );
+    assert.deepEqual([...opened.pageErrors, ...opened.consoleErrors], []);
+  });
+});

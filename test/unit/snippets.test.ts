@@ -16,11 +16,12 @@ const base = 'https://embed.example.com';
 const token = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 
 describe('embed snippets', () => {
-  it('a module player: preconnect, the poster preloaded, its box reserved, the import map, the pinned bundle, the element', () => {
+  it('a module player: preconnect, the lookup and the poster preloaded, its box reserved, the import map, the pinned bundle, the element', () => {
     assert.equal(
       embedSnippet({ base, manifest, token, kind: 'module' }),
       [
         '<link rel="preconnect" href="https://embed.example.com" crossorigin>',
+        `<link rel="preload" as="fetch" href="https://embed.example.com/v1/embed/${token}" crossorigin>`,
         `<link rel="preload" as="image" href="https://embed.example.com/v1/embed/${token}/poster" fetchpriority="high" referrerpolicy="strict-origin">`,
         '<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}</style>',
         '<script type="importmap">{"integrity":{"https://embed.example.com/v/1.2.3/share-link-embed-orb-AbC123xY.js":"sha384-orb","https://embed.example.com/v/1.2.3/share-link-embed-conversation-Zz9.js":"sha384-conversation"}}</script>',
@@ -30,9 +31,13 @@ describe('embed snippets', () => {
     );
   });
 
-  it('a classic orb: no poster hints (a closed orb shows no image); the one-liner carries its api-base', () => {
+  it('a classic orb: the lookup preloaded, no poster (a closed orb shows no image); the one-liner carries its api-base', () => {
     const classic = embedSnippet({ base, manifest, token, kind: 'classic', variant: 'orb' });
-    assert.doesNotMatch(classic, /preload|preconnect/);
+    assert.doesNotMatch(classic, /as="image"|poster/);
+    assert.match(
+      classic,
+      new RegExp(`<link rel="preload" as="fetch" href="https://embed\\.example\\.com/v1/embed/${token}" crossorigin>`),
+    );
     assert.match(
       classic,
       /<script src="https:\/\/embed\.example\.com\/v\/1\.2\.3\/share-link-embed\.iife\.js" integrity="sha384-classic" crossorigin="anonymous" defer><\/script>/,
