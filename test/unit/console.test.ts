@@ -115,7 +115,8 @@ describe('console snippets', () => {
       orb!.code,
       /share-link-embed\.iife\.js" integrity="sha384-classic" crossorigin="anonymous" data-token=/,
     );
-    assert.doesNotMatch(orb!.code, /rel="preload"/, 'an orb shows no poster until it opens');
+    assert.doesNotMatch(orb!.code, /as="image"/, 'an orb shows no poster until it opens');
+    assert.match(orb!.code, /<link rel="preload" as="fetch" href="[^"]+\/v1\/embed\/sh_\w+" crossorigin>/);
   });
 
   it('puts the share URL first for a LINK link', () => {
