@@ -30,8 +30,8 @@ export interface InProcessOptions<S extends ShareLinkStore> {
   data?: string;
   /** Another store (e.g. PostgreSQL) instead of an embedded one; the caller closes it. */
   store?: S;
-  /** Sees every request before the app does. */
-  observe?: (request: Request) => void;
+  /** Sees every request before the app does; the request waits for what it returns. */
+  observe?: (request: Request) => void | Promise<void>;
   /** Abuse limits: off unless a test is about them, since most tests hammer the API. */
   limits?: AppOptions['limits'];
   trustProxy?: boolean;
@@ -96,7 +96,12 @@ export async function startInProcessApi(
   const { app } = api;
   const { observe } = options;
   // The bindings (`env`) carry the socket: the app reads client and local addresses from it.
-  const fetch = observe ? (request: Request, env: unknown) => (observe(request), app.fetch(request, env)) : app.fetch;
+  const fetch = observe
+    ? async (request: Request, env: unknown) => {
+        await observe(request);
+        return app.fetch(request, env);
+      }
+    : app.fetch;
   const server = serve({ fetch, hostname: '127.0.0.1', port: 0 });
   // The sockets admit only sessions this API signed, by the API's own (possibly pinned) clock; the
   // schedule is the test's to run (`conversations.tick()`), on that clock.

@@ -24,6 +24,8 @@ export function referenceApiPlugin() {
   /** The same API on the engines' data, with Anam and ElevenLabs stood in by fakes on loopback. */
   let vendorsApi: InProcessApi | undefined;
   let vendors: FakeVendor[] = [];
+  /** Lookups held back, by path, for `ms` (see `api-slow-lookups`). */
+  const slowLookups = new Map<string, number>();
   let clockOffset = 0;
   const requests: {
     method: string;
@@ -55,6 +57,9 @@ export function referenceApiPlugin() {
             credentials: request.headers.has('cookie') || request.headers.has('authorization'),
             challenge: request.headers.has('x-share-link-challenge'),
           });
+          // A lookup held back for a test that must tell "beside the link" from "after it".
+          const held = slowLookups.get(url.pathname);
+          if (held) return new Promise((resolve) => setTimeout(resolve, held));
         },
       });
       vendors = await Promise.all([startFakeAnam('anam-key'), startFakeElevenLabs('xi-key')]);
@@ -115,6 +120,11 @@ export function referenceApiPlugin() {
         }
         case 'engine-connections':
           return api!.engine.connections;
+        case 'api-slow-lookups': {
+          // `GET /v1/embed/{token}` of this token answers `ms` later, from now on.
+          slowLookups.set(`/v1/embed/${String(args['token'])}`, Number(args['ms']));
+          return true;
+        }
         case 'api-create-link': {
           const input = v.parse(CreateShareLinkSchema, { personaId: CARA_ID, allowAllOrigins: true, ...args });
           return store().create(input, Date.now() + clockOffset);
