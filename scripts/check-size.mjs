@@ -31,9 +31,11 @@ export const CRITICAL_PATH_BUDGETS = {
   // cost 170 B (docs/delivery.md, "What it costs"). The protections (docs/security.md) then 292 B
   // and 290 B: the `embed-token` attribute and its query parameter, three error reasons, the link's
   // `challenge`, and the intent that loads the lazy challenge chunk and sends its proof with the start
-  // (the solver and its worker are that chunk). Not yet paid back by a saving elsewhere.
-  'share-link-embed.js': 15_660,
-  'share-link-embed.iife.js': 15_640,
+  // (the solver and its worker are that chunk). Not yet paid back by a saving elsewhere. Then 15 B
+  // for the lookup's preload: the element asks in the preload's credentials mode (another origin)
+  // or `omit` (its own), which took 0.5 s off the player's LCP under slow 4G (docs/performance.md).
+  'share-link-embed.js': 15_680,
+  'share-link-embed.iife.js': 15_660,
 };
 /**
  * Lazy chunk budgets: the first pattern that matches the file name wins. A chunk that needs more
