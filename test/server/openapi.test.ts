@@ -383,7 +383,10 @@ it('documents the answers of a store that cannot serve (here, a database nobody 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
-  const store = new PostgresStore(connect(`postgres://postgres@127.0.0.1:${port}/nothing`));
+  // Short deadlines: every answer here is the same 503, and each would otherwise wait out the
+  // driver's 3 s of trying to connect.
+  const deadlines = { connectTimeoutSeconds: 1, queryTimeoutMs: 400 };
+  const store = new PostgresStore(connect(`postgres://postgres@127.0.0.1:${port}/nothing`, deadlines), deadlines);
   const down = await startInProcessApi({ store });
   try {
     const id = '00000000-0000-4000-8000-000000000002';
