@@ -313,7 +313,7 @@ function conversationRow(conversation: Conversation, links: Map<string, ShareLin
   const state = live ? 'live' : `ended: ${conversation.endReason}`;
   const row = h(
     'li',
-    { className: 'conversation' },
+    { className: 'conversation', 'data-conversation-id': conversation.id },
     h('span', { className: 'badge', 'data-state': live ? 'live' : 'ready' }, state),
     h(
       'span',

@@ -213,12 +213,24 @@ it('a new user watches and takes over their own scripted conversation from the d
   await page.goto(`${base}/`);
   const card = page.locator('[data-gallery] .card', { hasText: 'sh_2kL9pQxYzR4vN8mBwHfJc' });
   const embed = (part: string) => card.locator(`share-link-embed [part~="${part}"]`);
+  // Earlier tests' conversations may still be live: this one is the row that was not there before.
+  const rows = '[data-conversations] .conversation';
+  await page.locator('[data-conversations] :is(ol, p)').waitFor();
+  const before = await page.$$eval(rows, (shown) => shown.map((row) => row.getAttribute('data-conversation-id')));
   await embed('start-button').click();
   await embed('captions').filter({ hasText: 'scripted demo persona' }).waitFor({ timeout: 15_000 });
 
   // The Conversations section lists it, live; "Take over" opens its page in a new tab.
-  const row = page.locator('[data-conversations] .conversation', { hasText: 'live' }).first();
-  await row.waitFor({ timeout: 10_000 });
+  const added = await page.waitForFunction(
+    ([selector, seen]) =>
+      [...document.querySelectorAll(selector)]
+        .map((row) => row.getAttribute('data-conversation-id'))
+        .find((id) => !seen.includes(id)),
+    [rows, before] as const,
+    { timeout: 10_000 },
+  );
+  const row = page.locator(`${rows}[data-conversation-id="${await added.jsonValue()}"]`);
+  await row.filter({ hasText: 'live' }).waitFor();
   const [operator] = await Promise.all([
     context.waitForEvent('page'),
     row.locator('button', { hasText: 'Take over' }).click(),
