@@ -8,6 +8,10 @@
  * tries again after 1, 2, 4, 8, 16, then every 30 s (each ±25%), and gives up after 8 attempts in
  * a row that never opened; meanwhile what it has to say waits (at most 100 frames, the oldest
  * dropped first). What it could not send by the end is said in one console warning.
+ *
+ * Whether a turn's text goes up is decided as it is sent, after the API's `state` frame on that
+ * connection has said whether it records: a caption shown before the channel connected (often the
+ * persona's greeting) is kept with its text when the API records it, and never sent when it does not.
  */
 import {
   CHANNEL_PATH,
@@ -58,6 +62,8 @@ export class ConversationChannel {
   /** The API records transcripts for this link; a person holds the conversation. */
   #recording = false;
   #operator = false;
+  /** The API has said, on the current connection, whether it records: frames may go. */
+  #told = false;
   /** Ended: nothing more is sent, no reconnect. */
   #done = false;
   #endUnsent = false;
@@ -70,10 +76,7 @@ export class ConversationChannel {
 
   /** A complete turn: its text goes only where it is kept, or to the person holding the conversation. */
   turn(role: 'visitor' | 'persona', text: string): void {
-    const line = turnText(text);
-    this.#send(
-      this.#recording || this.#operator ? { type: 'turn', role, text: line || undefined } : { type: 'turn', role },
-    );
+    this.#send({ type: 'turn', role, text: turnText(text) || undefined });
   }
 
   /**
@@ -90,8 +93,11 @@ export class ConversationChannel {
     this.#socket = null;
     if (socket) {
       socket.onclose = socket.onmessage = socket.onopen = null;
-      if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-      else socket.close();
+      if (socket.readyState === WebSocket.OPEN) {
+        // Open but not yet told whether the API records: what waits goes now, turns without their text.
+        for (const frame of this.#waiting.splice(0)) socket.send(this.#wire(frame));
+        socket.close(1000);
+      } else socket.close();
     }
     const unsent = this.#waiting.filter((frame) => frame.type === 'turn').length + this.#dropped;
     this.#endUnsent ||= this.#waiting.some((frame) => frame.type === 'end');
@@ -103,7 +109,7 @@ export class ConversationChannel {
 
   #send(frame: ElementFrame): void {
     if (this.#done) return;
-    if (this.#socket?.readyState === WebSocket.OPEN) return this.#socket.send(JSON.stringify(frame));
+    if (this.#told && this.#socket?.readyState === WebSocket.OPEN) return this.#socket.send(this.#wire(frame));
     this.#waiting.push(frame);
     if (this.#waiting.length > MAX_WAITING) {
       this.#waiting.shift();
@@ -128,16 +134,22 @@ export class ConversationChannel {
       clearTimeout(this.#handshake);
       opened = true;
       this.#failures = 0;
-      for (const frame of this.#waiting.splice(0)) socket.send(JSON.stringify(frame));
     };
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) => {
       clearTimeout(this.#handshake);
       this.#socket = null;
+      this.#told = false;
       if (this.#done || FINAL_CLOSES.has(event.code)) return void (this.#done = true);
       if (!opened) this.#failures++;
       this.#retry();
     };
+  }
+
+  /** A frame as it goes up: a turn's text only where it is kept, or to the person holding the conversation. */
+  #wire(frame: ElementFrame): string {
+    if (frame.type !== 'turn' || this.#recording || this.#operator) return JSON.stringify(frame);
+    return JSON.stringify({ type: 'turn', role: frame.role });
   }
 
   #retry(): void {
@@ -152,6 +164,8 @@ export class ConversationChannel {
       case 'state':
         this.#recording = frame.recording;
         this.#operator = frame.operator;
+        this.#told = true;
+        for (const waiting of this.#waiting.splice(0)) this.#socket?.send(this.#wire(waiting));
         return this.#events.state(frame.recording, frame.operator);
       case 'message':
         return this.#events.message(frame.text);

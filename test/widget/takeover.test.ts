@@ -5,6 +5,8 @@
  * person's side is driven through the API's own conversation service (server commands).
  */
 import { expect } from '@open-wc/testing';
+import { startSession } from '../../src/api.ts';
+import { ConversationChannel, channelUrl } from '../../src/conversation/channel.ts';
 import type { ShareLinkEmbed } from '../../src/share-link-embed.ts';
 import { standIn as anamStandIn } from '../support/stand-ins/anam-js-sdk.ts';
 import { standIn as elevenLabsStandIn } from '../support/stand-ins/elevenlabs-client.ts';
@@ -220,6 +222,43 @@ describe('a person takes over a vendor’s conversation', function () {
     el.end();
     await nextEvent(el, 'share-link-end');
     await until(() => leftRunning(opened).length === 0, `nothing running: ${leftRunning(opened).join(', ')}`);
+  });
+
+  it('a caption shown before the channel has connected is kept with its text, once the API says it records', async () => {
+    const { sessionToken } = await startSession('sh_AnamEngine0000001', { apiBase });
+    const id = conversationIdOf(sessionToken);
+    const told: boolean[] = [];
+    const channel = new ConversationChannel(channelUrl(apiBase, sessionToken), {
+      state: (recording) => told.push(recording),
+      message: () => undefined,
+      ended: () => undefined,
+    });
+    // Before the socket has even opened: the API has not yet said whether it records this link.
+    channel.turn('persona', 'Welcome, before the channel connected.');
+    await eventually(async () => (await recordOf(id, true)).turns === 1, 'the turn counted');
+    expect(told).to.deep.equal([true]);
+    expect((await recordOf(id, true)).transcript.map((turn) => turn.text)).to.deep.equal([
+      'Welcome, before the channel connected.',
+    ]);
+    expect(channel.end('visitor')).to.equal(null);
+  });
+
+  it('a caption shown before the channel has connected never goes up with its text where the API keeps none', async () => {
+    const reference = await serverCommand<string>('api-base');
+    const link = await serverCommand<{ token: string }>('api-create-link', {});
+    const { sessionToken } = await startSession(link.token, { apiBase: reference });
+    const id = conversationIdOf(sessionToken);
+    const sent = opened.sent.length;
+    const channel = new ConversationChannel(channelUrl(reference, sessionToken), {
+      state: () => undefined,
+      message: () => undefined,
+      ended: () => undefined,
+    });
+    channel.turn('visitor', 'Something private, said before the channel connected.');
+    await eventually(async () => (await recordOf(id)).turns === 1, 'the turn counted');
+    expect(opened.sent.slice(sent)).to.deep.equal([{ type: 'turn', role: 'visitor' }]);
+    expect((await recordOf(id)).transcript).to.deep.equal([]);
+    channel.end('visitor');
   });
 
   it('ElevenLabs: held, the agent is not heard and hears nothing; handed back, both again', async () => {
