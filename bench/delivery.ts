@@ -76,6 +76,17 @@ function lighthousePages(host: HostServer, base: string, manifest: BuildManifest
   return [
     ['text page without the embed', host.page('/none', hostPage('', ''))],
     [
+      // The floor of any player: its poster, an image from the API's origin, with no code at all.
+      'the poster alone, no code (the floor)',
+      host.page(
+        '/poster-alone',
+        hostPage(
+          `<link rel="preconnect" href="${base}" crossorigin>`,
+          `<img src="${base}/v1/embed/${PLAYER}/poster" alt="" fetchpriority="high" referrerpolicy="strict-origin" style="display:block;width:100%;aspect-ratio:16/9;object-fit:cover">`,
+        ),
+      ),
+    ],
+    [
       'player in view, plain snippet (unversioned module, no hints)',
       host.page(
         '/player-plain',
@@ -86,7 +97,7 @@ function lighthousePages(host: HostServer, base: string, manifest: BuildManifest
       ),
     ],
     [
-      'player in view, recommended snippet (versioned, SRI, preconnect, poster preload)',
+      'player in view, recommended snippet (versioned, SRI, the poster in the page, the code behind it)',
       host.page('/player', hostPage('', embedSnippet({ base, manifest, token: PLAYER, kind: 'module' }))),
     ],
     [
@@ -271,7 +282,9 @@ export function updateReadme(report: string[]): void {
   const to = readme.indexOf(end);
   if (from < 0 || to < from) throw new Error(`README.md needs ${start} and ${end} markers`);
   const tables = report.filter((line) => line.startsWith('|')).join('\n');
-  const [pages, starts] = [tables.split('\n').slice(0, 6).join('\n'), tables.split('\n').slice(6).join('\n')];
+  const rows = tables.split('\n');
+  const second = rows.findIndex((row) => row.startsWith('| profile'));
+  const [pages, starts] = [rows.slice(0, second).join('\n'), rows.slice(second).join('\n')];
   writeFileSync(path, `${readme.slice(0, from + start.length)}\n\n${pages}\n\n${starts}\n\n${readme.slice(to)}`);
 }
 

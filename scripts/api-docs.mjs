@@ -79,6 +79,11 @@ function reference() {
       ['event', 'type', 'description'],
       element.events.map((event) => [code(event.name), code(event.type?.text), cell(event.description)]),
     ),
+    '### Slots',
+    table(
+      ['slot', 'description'],
+      (element.slots ?? []).map((slot) => [code(slot.name), cell(slot.description)]),
+    ),
     '### CSS parts',
     table(
       ['part', 'description'],
@@ -112,6 +117,7 @@ function summary() {
         ],
         ['methods', names(methods, (method) => code(signature(method)))],
         ['events', names(element.events)],
+        ['slots', names(element.slots ?? [])],
         ['CSS parts', names(element.cssParts)],
         [
           'CSS custom properties',

@@ -78,6 +78,8 @@ const LANG_ATTRIBUTE = { _lang: { attribute: 'lang' } };
  * @fires {CustomEvent<ShareLinkEndDetail>} share-link-end - The conversation ended: `{ sessionToken, reason }`, reason `visitor`, `engine`, `removed` or `error`.
  * @fires {CustomEvent<ShareLinkToggleDetail>} share-link-toggle - Orb only: the panel opened or closed: `{ open }`.
  *
+ * @slot poster - The page's own poster, as the recommended snippet writes it: `<img slot="poster">` at the link's poster endpoint (`{api-base}/v1/embed/{token}/poster`), which paints before the bundle has defined the element. Shown while the link loads and as a player's poster, only while its URL is the link's endpoint and the image loads; else the element's own poster.
+ *
  * @csspart player - The player box (also the box of the loading and error states).
  * @csspart poster - The avatar image, or its initial when there is none.
  * @csspart video - The avatar's idle video, or the live stream.
@@ -251,7 +253,9 @@ export class ShareLinkEmbed extends LitElement {
     // The visitor's language, or the error messages, are on their way (the link waits for its
     // language; an error or a change of lang does not): meanwhile only the textless loading box.
     if (!messages)
-      return this.variant === 'orb' ? nothing : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions));
+      return this.variant === 'orb'
+        ? nothing
+        : renderFramed(renderMessage(LOADING, ENGLISH, this.#actions, this.#media.presentation.pagePoster));
     const variant = this.variant;
     const presentation: Presentation = {
       messages,
@@ -269,7 +273,7 @@ export class ShareLinkEmbed extends LitElement {
     return renderFramed(
       variant === 'player'
         ? renderPlayer(this.#view, presentation, this.#actions)
-        : renderMessage(this.#view, messages, this.#actions),
+        : renderMessage(this.#view, messages, this.#actions, presentation.pagePoster),
     );
   }
 
@@ -318,9 +322,9 @@ export class ShareLinkEmbed extends LitElement {
     this.#expiry.stop();
     void this.#conversation?.end('removed');
     this.#conversation = null;
-    this.#media.reset();
     this.#change({ type: 'load' });
     this.#loading.load(this.#target());
+    this.#media.reset(this.#loading.poster);
   }
 
   #show({ shareLink, persona, clockOffset }: ResolvedLink): void {

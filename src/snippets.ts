@@ -2,7 +2,8 @@
  * Embed snippets for a site's pages (docs/delivery.md), made from a build's manifest
  * (`integrity.json`, which the API serves at `/integrity.json`): the bundle at its versioned,
  * immutable URL with `integrity` and `crossorigin="anonymous"`, an import map that pins every
- * chunk the bundle may load, and for a player the hints that put its poster on screen sooner.
+ * chunk the bundle may load, and for a player its poster as an image of the page, painted before the
+ * bundle has arrived, with the code and the lookup behind it on the network.
  * The demo and the console make their snippets here; nothing of it ships in the bundles.
  */
 import { endpoint } from './api.js';
@@ -23,7 +24,7 @@ export interface SnippetOptions {
   token: string;
   /** `module` (the ES bundle), `classic` (the IIFE bundle), `one-liner` (the IIFE bundle appends the element). */
   kind: SnippetKind;
-  /** A player gets the poster's preconnect and preload; an orb shows no image until it opens. Default `player`. */
+  /** A player gets its poster in the page (or preloaded, by the one-liner); an orb shows no image until it opens. Default `player`. */
   variant?: 'player' | 'orb';
   /** The element's `api-base`, when the API is not where the bundles are. */
   apiBase?: string;
@@ -63,30 +64,44 @@ export function embedSnippet({ base, manifest, token, kind, variant = 'player', 
   const integrity = manifest.files[entry];
   if (!integrity) throw new Error(`the manifest of ${manifest.version} has no ${entry}`);
   const lines: string[] = [];
+  const lookup = endpoint(apiBase ?? base, token);
+  const poster = `${lookup}/poster`;
+  // A player written into the page (not appended by the one-liner) carries its poster as an image
+  // of the page's own: painted as soon as it arrives, before the element is defined (the API
+  // answers it only for a link this page may show; the element adopts it, controllers/media.ts).
+  const posterInPage = variant === 'player' && kind !== 'one-liner';
+  // The poster is the player's largest paint: the code and the lookup give it the network first.
+  const after = posterInPage ? ' fetchpriority="low"' : '';
+  lines.push(`<link rel="preconnect" href="${escape(new URL(lookup).origin)}" crossorigin>`);
   // The link's lookup starts with the page, beside the bundle, rather than after it: the element's
   // own request (src/api.ts) asks exactly as this does (same URL, CORS, no credentials elsewhere,
   // no headers of its own), so the browser hands it the preloaded answer.
-  const lookup = endpoint(apiBase ?? base, token);
-  lines.push(`<link rel="preconnect" href="${escape(new URL(lookup).origin)}" crossorigin>`);
-  lines.push(`<link rel="preload" as="fetch" href="${escape(lookup)}" crossorigin>`);
-  if (variant === 'player') {
-    // The poster is the player's largest paint: its request starts with the page too, at the URL
-    // and with the referrer policy of the element's own (controllers/loading.ts).
+  lines.push(`<link rel="preload" as="fetch" href="${escape(lookup)}" crossorigin${after}>`);
+  if (variant === 'player' && !posterInPage) {
+    // Appended by a script, the element has no image in the page: its poster's request starts with
+    // the page all the same, at the URL and with the referrer policy of the element's own.
     lines.push(
-      `<link rel="preload" as="image" href="${escape(`${lookup}/poster`)}" fetchpriority="high" referrerpolicy="strict-origin">`,
+      `<link rel="preload" as="image" href="${escape(poster)}" fetchpriority="high" referrerpolicy="strict-origin">`,
     );
-    // The player's box before the bundle has defined the element: nothing below it moves (CLS 0).
-    if (kind !== 'one-liner')
-      lines.push(`<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}</style>`);
+  }
+  if (posterInPage) {
+    // The player's box before the bundle has defined the element: nothing below it moves (CLS 0),
+    // and the poster fills it as the player will.
+    lines.push(
+      '<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}share-link-embed>img[slot=poster]{display:block;width:100%;height:100%;object-fit:cover;border-radius:var(--share-link-embed-radius,12px)}</style>',
+    );
   }
   lines.push(importMap(base, manifest));
-  const src = `src="${escape(root + entry)}" integrity="${escape(integrity)}" crossorigin="anonymous"`;
+  const src = `src="${escape(root + entry)}" integrity="${escape(integrity)}" crossorigin="anonymous"${after}`;
   const apiAttribute = (name: string) => (apiBase ? ` ${name}="${escape(apiBase)}"` : '');
   if (kind === 'one-liner') {
     lines.push(`<script ${src} data-token="${escape(token)}"${apiAttribute('data-api-base')} async></script>`);
-  } else {
-    lines.push(kind === 'module' ? `<script type="module" ${src}></script>` : `<script ${src} defer></script>`);
-    lines.push(`<share-link-embed token="${escape(token)}"${apiAttribute('api-base')}></share-link-embed>`);
+    return lines.join('\n');
   }
+  lines.push(kind === 'module' ? `<script type="module" ${src}></script>` : `<script ${src} defer></script>`);
+  const image = posterInPage
+    ? `<img slot="poster" src="${escape(poster)}" alt="" fetchpriority="high" referrerpolicy="strict-origin">`
+    : '';
+  lines.push(`<share-link-embed token="${escape(token)}"${apiAttribute('api-base')}>${image}</share-link-embed>`);
   return lines.join('\n');
 }

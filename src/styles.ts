@@ -45,7 +45,8 @@ export const styles = unsafeCSS(/* css */ `
     border-radius: var(--_radius);
     background: var(--_bg);
   }
-  .media {
+  .media,
+  ::slotted(img) {
     position: absolute;
     inset: 0;
     width: 100%;

@@ -92,6 +92,7 @@ export class LoadingController implements ReactiveController {
     if (this.changed(target)) this.#retry.reset();
     else this.#retry.cancel();
     this.#loaded = target;
+    this.poster = undefined;
     const signal = this.#begin();
     // The visitor's words are fetched beside the link, not after it.
     const beside = this.#options.beside();

@@ -3,6 +3,12 @@
  * is on screen (an IntersectionObserver), never under `prefers-reduced-motion` or Save-Data; what
  * failed to load falls back (the poster to the initial, the video to the poster); a live stream
  * attached by the page or the conversation.
+ *
+ * The page's own poster (docs/delivery.md, "The poster in the page"): an `<img slot="poster">` the
+ * recommended snippet writes inside the element, at the link's poster endpoint, paints before the
+ * bundle has defined the element. The element keeps showing it (slotted) while it loads and once the
+ * link is shown, only while its URL is the current link's poster endpoint (the API judged the link
+ * for the page before answering the image) and the image decodes; else the element's own poster.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PublicPersona } from '../schema.js';
@@ -15,12 +21,21 @@ export interface MediaState {
   posterFailed: boolean;
   videoFailed: boolean;
   stream: MediaStream | null;
+  /** The page has its own poster for this link (until it fails to decode). */
+  pagePoster: boolean;
 }
 
-const NO_MEDIA: MediaState = { visible: false, posterFailed: false, videoFailed: false, stream: null };
+const NO_MEDIA: MediaState = {
+  visible: false,
+  posterFailed: false,
+  videoFailed: false,
+  stream: null,
+  pagePoster: false,
+};
 
 export class MediaController implements ReactiveController {
   #state = NO_MEDIA;
+  #resets = 0;
   #observer: IntersectionObserver | null = null;
   #observed: Element | null = null;
 
@@ -42,9 +57,18 @@ export class MediaController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Another link: its media starts afresh (on screen or not, the player stays where it is). */
-  reset(): void {
-    this.set({ ...NO_MEDIA, visible: this.#state.visible });
+  /**
+   * Another link: its media starts afresh (on screen or not, the player stays where it is). `poster`
+   * is the link's poster endpoint: a page's `<img slot="poster">` at that URL (with no embed token)
+   * is adopted, until it fails to decode (a link that asks for a signed embed answers it no image).
+   */
+  reset(poster: string | undefined): void {
+    const image = this.#host.querySelector<HTMLImageElement>(':scope>img[slot=poster]');
+    const pagePoster = !!poster && image?.src === poster.split('?')[0];
+    this.set({ ...NO_MEDIA, visible: this.#state.visible, pagePoster });
+    // Told only while no other link has reset the media since.
+    const link = ++this.#resets;
+    if (pagePoster) image!.decode().catch(() => link === this.#resets && this.set({ pagePoster: false }));
   }
 
   hostConnected(): void {

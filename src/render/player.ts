@@ -20,9 +20,11 @@ export const renderFramed = (content: unknown) => html`<div class="frame" data-w
 
 function renderMedia(view: View, p: Presentation, act: Actions) {
   const avatar = view.persona?.avatar;
-  // The poster requested beside the link, at the same URL: from the browser's cache.
-  const poster =
-    avatar?.imageUrl && !p.posterFailed
+  // The page's own poster where it wrote one (controllers/media.ts); else the poster requested
+  // beside the link, at the same URL: from the browser's cache.
+  const poster = p.pagePoster
+    ? html`<slot name="poster"></slot>`
+    : avatar?.imageUrl && !p.posterFailed
       ? html`<img part="poster" class="media" src=${p.poster || avatar.imageUrl} alt="" decoding="async" @error=${act.posterFailed} />`
       : html`<div part="poster" class="media fallback" aria-hidden="true">${initialOf(view.persona?.name ?? '')}</div>`;
   let video: TemplateResult | typeof nothing = nothing;
@@ -54,7 +56,7 @@ function renderAction(view: View, t: Messages, act: Actions) {
 
 /** PLAYER_EMBED, also drawn inside the orb's panel. */
 export function renderPlayer(view: View, p: Presentation, act: Actions) {
-  if (view.state === 'error' || view.state === 'loading') return renderMessage(view, p.messages, act);
+  if (view.state === 'error' || view.state === 'loading') return renderMessage(view, p.messages, act, p.pagePoster);
   return html`<div part="player" class="player" data-state=${view.state}>
     ${renderMedia(view, p, act)}
     <div class="bar">
@@ -67,12 +69,15 @@ export function renderPlayer(view: View, p: Presentation, act: Actions) {
 /**
  * Loading and error states: the same box as the player, so nothing moves when it arrives. Loading
  * is one box with no text (its name is an attribute): nothing to shape or lay out while the link
- * is on its way. The watermark comes with the first thing it can mark, the persona or an error.
+ * is on its way, but the page's own poster when it wrote one, as before the element was defined.
+ * The watermark comes with the first thing it can mark, the persona or an error.
  */
-export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry'>) {
+export function renderMessage(view: View, t: Messages, act: Pick<Actions, 'retry'>, pagePoster = false) {
   const error = view.error;
   if (!error)
-    return html`<div part="player" class="player loading" role="progressbar" aria-busy="true" aria-label=${t.loading}></div>`;
+    return html`<div part="player" class="player loading" role="progressbar" aria-busy="true" aria-label=${t.loading}>
+      ${pagePoster ? html`<slot name="poster"></slot>` : nothing}
+    </div>`;
   return html`<div part="player" class="player message" data-state=${view.state}>
     <p part="message" role="status">${t.errors[error.reason]}</p>
     ${isRetryable(error.reason) ? html`<button class="button" type="button" @click=${act.retry}>${t.retry}</button>` : nothing}

@@ -89,6 +89,8 @@ export interface Presentation {
   playIdleVideo: boolean;
   posterFailed: boolean;
   videoFailed: boolean;
+  /** The page has its own poster (`<img slot="poster">`) for this link: drawn in the `poster` slot. */
+  pagePoster: boolean;
   /** A live stream is attached (see `attachMediaStream`). */
   stream: MediaStream | null;
   /** The controls of a conversation the element runs (the lazy conversation chunk draws them). */

@@ -148,6 +148,61 @@ describe('the poster, from the network', () => {
   });
 });
 
+describe('the poster in the page, from the snippet', () => {
+  it('is the largest paint before the bundle has defined the element, and the player poster after: one request', async () => {
+    const { base } = current().api;
+    const snippet = embedSnippet({ base, manifest, token: TOKENS.player, kind: 'module' });
+    const context = await current().browser.newContext({ viewport: { width: 412, height: 823 } });
+    try {
+      const tab = await context.newPage();
+      // The bundle is held back until the poster has been painted.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await tab.route(/\/share-link-embed\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      const posters: string[] = [];
+      tab.on('request', (request) => void (request.url().endsWith('/poster') && posters.push(request.url())));
+      await tab.goto(current().page('/poster-in-page', page(snippet)), { waitUntil: 'commit' });
+      const image = 'share-link-embed > img[slot="poster"]';
+      await tab.waitForFunction(
+        (selector) => (document.querySelector(selector) as HTMLImageElement).naturalWidth > 0,
+        image,
+      );
+      // The page's largest paint becomes the poster, while the bundle is still held back.
+      await tab.waitForFunction(
+        () =>
+          new Promise<boolean>((resolve) =>
+            new PerformanceObserver((list) => {
+              const entry = list.getEntries().at(-1) as PerformanceEntry & { element: Element | null };
+              resolve(entry.element?.matches('img[slot="poster"]') === true);
+            }).observe({ type: 'largest-contentful-paint', buffered: true }),
+          ),
+      );
+      assert.equal(await tab.evaluate(() => customElements.get('share-link-embed')), undefined, 'not yet defined');
+      const box = async () =>
+        tab.evaluate((selector) => {
+          const { width, height } = document.querySelector(selector)!.getBoundingClientRect();
+          return [Math.round(width), Math.round(height)];
+        }, image);
+      const before = await box();
+      assert.ok(before[1]! > 100, `a poster ${before.join('×')} px`);
+
+      release();
+      assert.equal(await settledState(tab), 'ready');
+      assert.deepEqual(await box(), before, 'the same box, slotted into the player');
+      assert.equal(
+        await tab.evaluate((selector) => document.querySelector(selector)!.assignedSlot?.name, image),
+        'poster',
+      );
+      assert.equal(posters.length, 1, posters.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('the lookup, preloaded by the snippet', () => {
   it("is the element's own: one request for the link, and no warning of a preload left unused", async () => {
     const { base } = current().api;

@@ -16,24 +16,34 @@ const base = 'https://embed.example.com';
 const token = 'sh_2kL9pQxYzR4vN8mBwHfJc';
 
 describe('embed snippets', () => {
-  it('a module player: preconnect, the lookup and the poster preloaded, its box reserved, the import map, the pinned bundle, the element', () => {
+  it('a module player: its poster in the page, the code and the lookup behind it, its box reserved, the import map, the pinned bundle', () => {
     assert.equal(
       embedSnippet({ base, manifest, token, kind: 'module' }),
       [
         '<link rel="preconnect" href="https://embed.example.com" crossorigin>',
-        `<link rel="preload" as="fetch" href="https://embed.example.com/v1/embed/${token}" crossorigin>`,
-        `<link rel="preload" as="image" href="https://embed.example.com/v1/embed/${token}/poster" fetchpriority="high" referrerpolicy="strict-origin">`,
-        '<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}</style>',
+        `<link rel="preload" as="fetch" href="https://embed.example.com/v1/embed/${token}" crossorigin fetchpriority="low">`,
+        '<style>share-link-embed:not(:defined){display:block;aspect-ratio:16/9}share-link-embed>img[slot=poster]{display:block;width:100%;height:100%;object-fit:cover;border-radius:var(--share-link-embed-radius,12px)}</style>',
         '<script type="importmap">{"integrity":{"https://embed.example.com/v/1.2.3/share-link-embed-orb-AbC123xY.js":"sha384-orb","https://embed.example.com/v/1.2.3/share-link-embed-conversation-Zz9.js":"sha384-conversation"}}</script>',
-        '<script type="module" src="https://embed.example.com/v/1.2.3/share-link-embed.js" integrity="sha384-module" crossorigin="anonymous"></script>',
-        `<share-link-embed token="${token}"></share-link-embed>`,
+        '<script type="module" src="https://embed.example.com/v/1.2.3/share-link-embed.js" integrity="sha384-module" crossorigin="anonymous" fetchpriority="low"></script>',
+        `<share-link-embed token="${token}"><img slot="poster" src="https://embed.example.com/v1/embed/${token}/poster" alt="" fetchpriority="high" referrerpolicy="strict-origin"></share-link-embed>`,
       ].join('\n'),
     );
   });
 
+  it('a player from the one-liner: no element in the page to hold an image, so its poster is preloaded instead', () => {
+    const oneLiner = embedSnippet({ base, manifest, token, kind: 'one-liner' });
+    assert.match(
+      oneLiner,
+      new RegExp(
+        `<link rel="preload" as="image" href="https://embed\\.example\\.com/v1/embed/${token}/poster" fetchpriority="high" referrerpolicy="strict-origin">`,
+      ),
+    );
+    assert.doesNotMatch(oneLiner, /slot="poster"|fetchpriority="low"|<style>/);
+  });
+
   it('a classic orb: the lookup preloaded, no poster (a closed orb shows no image); the one-liner carries its api-base', () => {
     const classic = embedSnippet({ base, manifest, token, kind: 'classic', variant: 'orb' });
-    assert.doesNotMatch(classic, /as="image"|poster/);
+    assert.doesNotMatch(classic, /as="image"|poster|fetchpriority/);
     assert.match(
       classic,
       new RegExp(`<link rel="preload" as="fetch" href="https://embed\\.example\\.com/v1/embed/${token}" crossorigin>`),
@@ -66,7 +76,7 @@ describe('embed snippets', () => {
       apiBase: 'https://api.example.com/x/',
     });
     assert.match(snippet, /href="https:\/\/api\.example\.com" crossorigin/);
-    assert.match(snippet, new RegExp(`href="https://api\\.example\\.com/x/v1/embed/${token}/poster"`));
+    assert.match(snippet, new RegExp(`src="https://api\\.example\\.com/x/v1/embed/${token}/poster"`));
     assert.match(snippet, /src="https:\/\/cdn\.example\.net\/embed\/v\/1\.2\.3\/share-link-embed\.js"/);
     assert.match(snippet, /api-base="https:\/\/api\.example\.com\/x\/"/);
   });

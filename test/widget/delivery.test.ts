@@ -4,10 +4,11 @@
  * or the microphone, and an orb whose panel never hides a live conversation.
  */
 import { expect } from '@open-wc/testing';
+import { signEmbedToken } from '../../src/helpers.ts';
 import type { ShareLinkEmbed } from '../../src/share-link-embed.ts';
 import { serverCommand } from '../support/browser.ts';
 import { leftRunning, spyOnConversations, type Opened } from '../support/conversation-spy.ts';
-import { mount, nextEvent, part, until } from '../support/embed.ts';
+import { mount, nextEvent, part, until, watch } from '../support/embed.ts';
 
 let apiBase: string;
 let opened: Opened;
@@ -182,5 +183,74 @@ describe("the orb's panel and a live conversation", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(opened.microphoneRequests).to.equal(microphones);
     expect(el.state).to.equal('ready');
+  });
+});
+
+describe('the page\'s own poster (<img slot="poster">)', () => {
+  /** An element with an image in its light DOM, as the recommended snippet writes it. */
+  const withPagePoster = (token: string, src: string, attributes: Record<string, string> = {}) => {
+    const el = document.createElement('share-link-embed');
+    for (const [name, value] of Object.entries({ token, 'api-base': apiBase, ...attributes }))
+      el.setAttribute(name, value);
+    const image = Object.assign(document.createElement('img'), { src, alt: '' });
+    image.slot = 'poster';
+    el.append(image);
+    return { ...watch(el, () => document.body.append(el)), image };
+  };
+  const shown = (image: HTMLImageElement) => image.getClientRects().length > 0 && image.assignedSlot !== null;
+
+  it('shows while the link loads and becomes the player poster: one request, nothing of its own', async () => {
+    performance.clearResourceTimings();
+    const link = await serverCommand<{ token: string }>('api-create-link', {});
+    await serverCommand('api-slow-lookups', { token: link.token, ms: 300 });
+    const { el, settled, image } = withPagePoster(link.token, `${apiBase}/v1/embed/${link.token}/poster`);
+    await until(() => image.complete && image.naturalWidth > 0, 'the page poster decoded');
+    expect(el.state).to.equal('loading');
+    await until(() => shown(image), 'the page poster is drawn while the link loads');
+    expect(image.assignedSlot!.closest('[part~="player"]')!.getAttribute('aria-busy')).to.equal('true');
+    expect((await settled).type).to.equal('share-link-ready');
+    await el.updateComplete;
+    expect(shown(image), 'the page poster is the player poster').to.equal(true);
+    expect(image.assignedSlot!.closest('[part~="player"]')!.getAttribute('data-state')).to.equal('ready');
+    expect(el.shadowRoot!.querySelector('img[part~="poster"]'), 'no poster of its own').to.equal(null);
+    expect(resources(/\/poster$/), 'the element asked for the same URL: from the cache').to.have.length(1);
+    const box = image.getBoundingClientRect();
+    const player = part(el, 'player')!.getBoundingClientRect();
+    expect([box.width, box.height]).to.deep.equal([player.width, player.height]);
+  });
+
+  it('is never drawn for a link the element refuses: the API refuses its image, the element its slot', async () => {
+    for (const token of ['sh_DirectLinkQxYzR4vN', 'sh_OriginNo3xYzR4vN8m', 'sh_Disabled4vN8mBwHfJ']) {
+      const { el, settled, image } = withPagePoster(token, `${apiBase}/v1/embed/${token}/poster`);
+      await settled;
+      await el.updateComplete;
+      expect(el.state, token).to.equal('error');
+      expect(shown(image), token).to.equal(false);
+      expect(image.naturalWidth, `${token}: the API answered no image`).to.equal(0);
+    }
+  });
+
+  it("is not adopted at another link's URL, nor drawn while loading: the element shows its own", async () => {
+    const token = 'sh_2kL9pQxYzR4vN8mBwHfJc';
+    const { el, settled, image } = withPagePoster(token, `${apiBase}/v1/embed/sh_Orb7mBwHfJc4kL9pQxYz/poster`);
+    expect(shown(image)).to.equal(false);
+    expect((await settled).type).to.equal('share-link-ready');
+    await el.updateComplete;
+    expect(shown(image)).to.equal(false);
+    expect((part(el, 'poster') as HTMLImageElement).src).to.equal(`${apiBase}/v1/embed/${token}/poster`);
+  });
+
+  it("that fails to load (a signed link's, without its embed token) gives way to the element's own", async () => {
+    const link = await serverCommand<{ id: string; token: string }>('api-create-link', { requireSignedEmbed: true });
+    const key = await serverCommand<string>('api-signing-key', { id: link.id });
+    const embedToken = await signEmbedToken(key, { token: link.token, origin: location.origin });
+    const page = `${apiBase}/v1/embed/${link.token}/poster`;
+    const { el, settled, image } = withPagePoster(link.token, page, { 'embed-token': embedToken });
+    expect((await settled).type).to.equal('share-link-ready');
+    await until(() => el.shadowRoot!.querySelector('img[part~="poster"]') !== null, "the element's own poster");
+    expect(shown(image)).to.equal(false);
+    const own = part(el, 'poster') as HTMLImageElement;
+    expect(own.src.startsWith(`${page}?embedToken=`)).to.equal(true);
+    await until(() => own.complete && own.naturalWidth > 0, "the element's own poster decoded");
   });
 });

@@ -17,6 +17,7 @@ const presentation: Presentation = {
   posterFailed: false,
   videoFailed: false,
   stream: null,
+  pagePoster: false,
 };
 const calls: string[] = [];
 const actions: OrbActions = {
@@ -81,6 +82,23 @@ describe('renderers', () => {
     expect(box.getAttribute('aria-label')).to.equal(MESSAGES.de.loading);
     expect(box.childElementCount).to.equal(0);
     expect(loading.textContent!.trim()).to.equal('');
+  });
+
+  it("draws the page's own poster in a slot while loading and as the player's, never in an error", () => {
+    const loadingView = { state: 'loading', shareLink: null, persona: null, error: null } as const;
+    const slotIn = (root: HTMLElement) => root.querySelector('slot[name="poster"]');
+    expect(slotIn(draw(renderMessage(loadingView, MESSAGES.en, actions)))).to.equal(null);
+    expect(slotIn(draw(renderMessage(loadingView, MESSAGES.en, actions, true)))).to.exist;
+    const player = draw(renderPlayer(ready, { ...presentation, pagePoster: true }, actions));
+    expect(slotIn(player)).to.exist;
+    expect(player.querySelector('img[part~="poster"]'), 'no poster of its own').to.equal(null);
+    const error = { reason: 'disabled', message: '' } as const;
+    const refused = renderPlayer(
+      { ...ready, state: 'error', error } as never,
+      { ...presentation, pagePoster: true },
+      actions,
+    );
+    expect(slotIn(draw(refused))).to.equal(null);
   });
 
   it('draws the error box, and a retry only where it helps', () => {
