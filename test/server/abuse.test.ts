@@ -133,7 +133,16 @@ describe('fuzzing', () => {
   const method = fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD');
 
   it('never fails with a 5xx, and never changes data, without the key', async () => {
-    const before = snapshot();
+    // A session start is the one write anyone may make: the fuzzer can draw `POST
+    // /v1/embed/sh_2kL9pQxYzR4vN8mBwHfJc/sessions`, which counts a use and opens a conversation
+    // (with its analytics). The personas and links must come out as they went in, but for that count.
+    const withoutUses = () => {
+      const { personas, shareLinks } = api.store.snapshot();
+      return JSON.stringify({ personas, shareLinks }, (key, value: unknown) =>
+        key === 'usageCount' ? undefined : value,
+      );
+    };
+    const before = withoutUses();
     await fc.assert(
       fc.asyncProperty(method, path, query, body, async (verb, where, params, text) => {
         const search = new URLSearchParams(params).toString();
@@ -147,7 +156,7 @@ describe('fuzzing', () => {
       }),
       { numRuns: 400 },
     );
-    assert.equal(snapshot(), before);
+    assert.equal(withoutUses(), before);
   });
 
   it('never fails with a 5xx, and changes nothing, on bad writes with the key', async () => {
