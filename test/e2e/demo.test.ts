@@ -74,10 +74,11 @@ it('shows every fixture live, lets the playground change a link, and shows the o
   const pinned = (await page.locator('[data-snippets] pre').first().textContent()) ?? '';
   assert.match(
     pinned,
-    /<script type="module" src="[^"]+\/v\/[\d.]+\/share-link-embed\.js" integrity="sha384-[\w+/=]+" crossorigin="anonymous">/,
+    /<script type="module" src="[^"]+\/v\/[\d.]+\/share-link-embed\.js" integrity="sha384-[\w+/=]+" crossorigin="anonymous" fetchpriority="low">/,
   );
   assert.match(pinned, /<script type="importmap">\{"integrity":/);
-  assert.match(pinned, /<share-link-embed token="sh_/);
+  // A player's poster in the page, at its link's poster endpoint.
+  assert.match(pinned, /<share-link-embed token="(sh_\w+)"><img slot="poster" src="[^"]+\/v1\/embed\/\1\/poster"/);
 
   // The second origin is refused by the server, inside the frame.
   const frame = page.frameLocator('[data-origins] iframe');

@@ -39,10 +39,6 @@ const CAPABILITIES = {
     available: async () => (await thisBrowser()).setViewport,
     missing: 'its driver cannot resize the viewport',
   },
-  'the Network Information API': {
-    available: async () => 'connection' in navigator,
-    missing: 'it has no navigator.connection (where Save-Data is read)',
-  },
 } satisfies Record<string, { available: () => Promise<boolean>; missing: string }>;
 export type Capability = keyof typeof CAPABILITIES;
 
