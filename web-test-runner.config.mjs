@@ -2,7 +2,7 @@
 // Run through tsx (see package.json), so this config can mount the TypeScript reference API.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { installHint, missingTools, selectedBrowsers } from './scripts/browsers.mjs';
-import { browserInfoPlugin, launchers } from './test/support/wtr-browsers.ts';
+import { browserInfoPlugin, launchers, windowViewportPlugin } from './test/support/wtr-browsers.ts';
 import {
   fakeApiMiddleware,
   fakeApiSocketsPlugin,
@@ -29,6 +29,7 @@ export default {
     referenceApiPlugin(),
     fakeApiSocketsPlugin(),
     browserInfoPlugin(),
+    windowViewportPlugin(),
   ],
   middleware: [fakeApiMiddleware],
   testFramework: { config: { timeout: 10_000 } },

@@ -1,4 +1,4 @@
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 
 /** Helpers for tests that run in the browser. */
 
@@ -35,10 +35,6 @@ const CAPABILITIES = {
     available: async () => (await thisBrowser()).emulateMedia,
     missing: 'its driver cannot emulate prefers-reduced-motion or prefers-color-scheme',
   },
-  'a settable viewport': {
-    available: async () => (await thisBrowser()).setViewport,
-    missing: 'its driver cannot resize the viewport',
-  },
 } satisfies Record<string, { available: () => Promise<boolean>; missing: string }>;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -56,4 +52,27 @@ export async function needs(test: Mocha.Context, capability: Capability): Promis
     `not run in ${browser}: "${test.test?.fullTitle()}" needs ${capability}, and ${CAPABILITIES[capability].missing}.`,
   );
   test.skip();
+}
+
+export interface Viewport {
+  width: number;
+  height: number;
+  /** Puts back the viewport the test found (WebKit's window outlives the test file). */
+  restore(): Promise<unknown>;
+}
+
+/**
+ * A viewport as near `size` as this browser allows: Chromium's and Firefox's drivers set it exactly;
+ * WebKit's has no viewport command, so its window is sized around it (test/support/wtr-browsers.ts),
+ * and MiniBrowser's toolbar keeps it at least 447 px wide. Resolves with the viewport it got.
+ */
+export async function viewportNear(size: { width: number; height: number }): Promise<Viewport> {
+  if ((await thisBrowser()).setViewport) {
+    const found = { width: innerWidth, height: innerHeight };
+    await setViewport(size);
+    return { ...size, restore: () => setViewport(found) };
+  }
+  type Size = { width: number; height: number };
+  const { viewport, window } = await serverCommand<{ viewport: Size; window: Size }>('window-viewport', size);
+  return { ...viewport, restore: () => serverCommand('window-viewport', { window }) };
 }

@@ -79,3 +79,46 @@ export function browserInfoPlugin() {
     },
   };
 }
+
+interface WindowDriver {
+  getWindowSize(): Promise<{ width: number; height: number }>;
+  setWindowSize(width: number, height: number): Promise<unknown>;
+  execute<T>(script: () => T): Promise<T>;
+}
+type Size = { width: number; height: number };
+
+/**
+ * The `window-viewport` server command, for WebKit, whose driver (WebDriver classic) has no viewport
+ * command: it sizes MiniBrowser's window so that its viewport is as near `{ width, height }` as the
+ * window allows (its toolbar keeps it at least 447 px wide), and answers the viewport it got and the
+ * window size to restore, `{ viewport, window }`. Given `{ window }`, it restores that window size.
+ */
+export function windowViewportPlugin() {
+  return {
+    name: 'window-viewport',
+    async executeCommand({
+      command,
+      payload,
+      session,
+    }: {
+      command: string;
+      payload: unknown;
+      session: { browser: unknown };
+    }) {
+      if (command !== 'window-viewport') return undefined;
+      const driver = (session.browser as { driver?: WindowDriver }).driver;
+      if (!driver) throw new Error('window-viewport needs a WebDriver session (WebKit)');
+      const wanted = payload as Size | { window: Size };
+      if ('window' in wanted) return driver.setWindowSize(wanted.window.width, wanted.window.height).then(() => true);
+      const viewport = () => driver.execute(() => ({ width: innerWidth, height: innerHeight }));
+      const window = await driver.getWindowSize();
+      const found = await viewport();
+      // The window's frame and toolbar: what it adds around the viewport.
+      await driver.setWindowSize(
+        window.width + wanted.width - found.width,
+        window.height + wanted.height - found.height,
+      );
+      return { viewport: await viewport(), window };
+    },
+  };
+}

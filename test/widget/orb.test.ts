@@ -1,14 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
-import { can, needs, serverCommand } from '../support/browser.ts';
+import { sendKeys } from '@web/test-runner-commands';
+import { serverCommand, viewportNear } from '../support/browser.ts';
 import { mount, nextEvent, part, until } from '../support/embed.ts';
 
 let apiBase: string;
 before(async () => {
   apiBase = await serverCommand<string>('api-base');
-});
-afterEach(async () => {
-  if (await can('a settable viewport')) await setViewport({ width: 1000, height: 800 });
 });
 
 const ORB = 'sh_Orb7mBwHfJc4kL9pQxYz';
@@ -131,20 +128,27 @@ describe('ORB_EMBED', () => {
     }
   });
 
-  it('fills the viewport on narrow screens', async function () {
-    await needs(this, 'a settable viewport');
-    await setViewport({ width: 375, height: 700 });
+  it('fills the viewport once the screen turns narrow (a phone turned upright), and gives it back', async () => {
     const { el } = await readyOrb({ open: true });
     const panel = part(el, 'panel')!;
     await Promise.all(panel.getAnimations().map((animation) => animation.finished));
-    const box = panel.getBoundingClientRect();
-    expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, 375, 700]);
-    expect(getComputedStyle(part(el, 'orb')!).display, 'the orb does not cover the panel').to.equal('none');
-    await expect(el).to.be.accessible();
-    part(el, 'close-button')!.click();
-    await el.updateComplete;
-    expect(getComputedStyle(part(el, 'orb')!).display).to.not.equal('none');
-    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'orb'));
+    const wide = panel.getBoundingClientRect();
+    expect(wide.width, 'a panel beside the orb on a wide screen').to.be.below(innerWidth);
+    const viewport = await viewportNear({ width: 375, height: 700 });
+    try {
+      expect(viewport.width, 'a viewport under the 480 px breakpoint').to.be.below(480);
+      await until(() => panel.getBoundingClientRect().width === viewport.width, 'the panel filling the viewport');
+      const box = panel.getBoundingClientRect();
+      expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, viewport.width, viewport.height]);
+      expect(getComputedStyle(part(el, 'orb')!).display, 'the orb does not cover the panel').to.equal('none');
+      await expect(el).to.be.accessible();
+      part(el, 'close-button')!.click();
+      await el.updateComplete;
+      expect(getComputedStyle(part(el, 'orb')!).display).to.not.equal('none');
+      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'orb'));
+    } finally {
+      await viewport.restore();
+    }
   });
 
   it('opens itself when start() is called while closed', async () => {
