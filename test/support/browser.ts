@@ -35,6 +35,10 @@ const CAPABILITIES = {
     available: async () => (await thisBrowser()).emulateMedia,
     missing: 'its driver cannot emulate prefers-reduced-motion or prefers-color-scheme',
   },
+  'a frame that prefers dark': {
+    available: async () => (await darkFrame('')).matchMedia('(prefers-color-scheme: dark)').matches,
+    missing: 'a frame whose element says color-scheme: dark does not prefer dark there',
+  },
 } satisfies Record<string, { available: () => Promise<boolean>; missing: string }>;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -75,4 +79,24 @@ export async function viewportNear(size: { width: number; height: number }): Pro
   type Size = { width: number; height: number };
   const { viewport, window } = await serverCommand<{ viewport: Size; window: Size }>('window-viewport', size);
   return { ...viewport, restore: () => serverCommand('window-viewport', { window }) };
+}
+
+const frames: HTMLIFrameElement[] = [];
+afterEach(() => {
+  for (const frame of frames.splice(0)) frame.remove();
+});
+
+/**
+ * A frame of the test page, 400 × 300, whose element says `color-scheme: dark`, holding `body`:
+ * where the browser follows CSS Color Adjustment, its document prefers dark. Removed after the test.
+ */
+export async function darkFrame(body: string): Promise<Window & typeof globalThis> {
+  const frame = document.createElement('iframe');
+  Object.assign(frame.style, { colorScheme: 'dark', width: '400px', height: '300px', border: '0' });
+  frame.srcdoc = `<!doctype html><html lang="en"><body>${body}</body></html>`;
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  frames.push(frame);
+  return frame.contentWindow as Window & typeof globalThis;
 }
