@@ -27,35 +27,36 @@ let browserInfo: Promise<BrowserInfo> | undefined;
 export const thisBrowser = (): Promise<BrowserInfo> => (browserInfo ??= serverCommand<BrowserInfo>('browser-info'));
 
 /**
- * What some tests need that not every browser (or its driver) can do; test/README.md ("Browsers")
- * lists the tests that depend on each.
+ * What not every browser (or its driver) can do: a test that uses one takes another way to the same
+ * check where it is missing (test/README.md, "Browsers", lists them); every test runs everywhere.
  */
 const CAPABILITIES = {
-  'media emulation': {
-    available: async () => (await thisBrowser()).emulateMedia,
-    missing: 'its driver cannot emulate prefers-reduced-motion or prefers-color-scheme',
-  },
-  'a frame that prefers dark': {
-    available: async () => (await darkFrame('')).matchMedia('(prefers-color-scheme: dark)').matches,
-    missing: 'a frame whose element says color-scheme: dark does not prefer dark there',
-  },
-} satisfies Record<string, { available: () => Promise<boolean>; missing: string }>;
+  'media emulation': async () => (await thisBrowser()).emulateMedia,
+  'a frame that prefers dark': async () => (await darkFrame('')).matchMedia('(prefers-color-scheme: dark)').matches,
+} satisfies Record<string, () => Promise<boolean>>;
 export type Capability = keyof typeof CAPABILITIES;
 
-export const can = (capability: Capability): Promise<boolean> => CAPABILITIES[capability].available();
+export const can = (capability: Capability): Promise<boolean> => CAPABILITIES[capability]();
 
 /**
- * Runs the calling test only where this browser can do what it needs; elsewhere the test is
- * reported as skipped and one line in the browser log says which, where and why.
+ * The declarations a shadow root's stylesheets give `element` under `@media (query)`, as this
+ * browser parsed them (`:host` rules count for the host). For the media preferences no driver can
+ * set in Firefox or WebKit: the test then reads what the browser would apply, from its own CSSOM.
  */
-export async function needs(test: Mocha.Context, capability: Capability): Promise<void> {
-  if (await can(capability)) return;
-  const { browser } = await thisBrowser();
-  // console.log: @web/test-runner prints log, debug, warn and error, not info.
-  console.log(
-    `not run in ${browser}: "${test.test?.fullTitle()}" needs ${capability}, and ${CAPABILITIES[capability].missing}.`,
-  );
-  test.skip();
+export function stylesUnder(root: ShadowRoot, query: string, element: Element): CSSStyleDeclaration[] {
+  const found: CSSStyleDeclaration[] = [];
+  const matches = (selector: string) =>
+    selector === ':host' ? element === root.host : !selector.includes(':host') && element.matches(selector);
+  // A set: WebKit lists the adopted sheets among the root's styleSheets too.
+  for (const sheet of new Set([...root.adoptedStyleSheets, ...root.styleSheets])) {
+    for (const rule of sheet.cssRules) {
+      if (!(rule instanceof CSSMediaRule) || !rule.media.mediaText.includes(query)) continue;
+      for (const inner of rule.cssRules) {
+        if (inner instanceof CSSStyleRule && matches(inner.selectorText)) found.push(inner.style);
+      }
+    }
+  }
+  return found;
 }
 
 export interface Viewport {
